@@ -1,0 +1,73 @@
+package io.hearth.engine.tensor;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+
+import static io.hearth.engine.tensor.Vectors.B;
+import static io.hearth.engine.tensor.Vectors.F;
+import static io.hearth.engine.tensor.Vectors.L;
+import static io.hearth.engine.tensor.Vectors.LE;
+
+/**
+ * Blocks of 32: an f16 scale d, then 16 bytes; element j &lt; 16 is the low nibble of byte j, element 16 + j its high
+ * nibble; value = d·(nibble − 8).
+ */
+public final class Q4_0Tensor extends FloatTensor {
+    static final int BLOCK = 32, BYTES = 18;
+
+    Q4_0Tensor(MemorySegment data, int columns, long rows) {
+        super(data, columns, rows);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_0;
+    }
+
+    @Override
+    public float getFloat(long index) {
+        long block = (index / BLOCK) * BYTES;
+        int j = (int) (index % BLOCK);
+        int packed = Byte.toUnsignedInt(data.get(Layouts.BYTE, block + 2 + (j & 15)));
+        int nibble = j < 16 ? packed & 0xF : packed >>> 4;
+        return f16(data, block) * (nibble - 8);
+    }
+
+    @Override
+    protected float vectorDot(long row, float[] x, int xOffset) {
+        long at = row * rowBytes;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        int blocks = columns / BLOCK;
+        for (int b = 0; b < blocks; b++, at += BYTES) {
+            int xo = xOffset + b * BLOCK;
+            FloatVector sum = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += L) {
+                ByteVector q = ByteVector.fromMemorySegment(B, data, at + 2 + j, LE);
+                FloatVector lo = Vectors.bytesToFloats(q.and((byte) 0x0F).sub((byte) 8));
+                FloatVector hi = Vectors.bytesToFloats(q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8));
+                sum = lo.fma(FloatVector.fromArray(F, x, xo + j), sum);
+                sum = hi.fma(FloatVector.fromArray(F, x, xo + 16 + j), sum);
+            }
+            FloatVector d = FloatVector.broadcast(F, f16(data, at));
+            if ((b & 1) == 0) acc0 = sum.fma(d, acc0); else acc1 = sum.fma(d, acc1);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void dequantizeRow(long row, float[] out, int offset) {
+        long at = row * rowBytes;
+        for (int b = 0; b < columns / BLOCK; b++, at += BYTES) {
+            float d = f16(data, at);
+            int o = offset + b * BLOCK;
+            for (int j = 0; j < 16; j++) {
+                int packed = Byte.toUnsignedInt(data.get(Layouts.BYTE, at + 2 + j));
+                out[o + j] = d * ((packed & 0xF) - 8);
+                out[o + 16 + j] = d * ((packed >>> 4) - 8);
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.hearth.engine.tensor;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+
+import static io.hearth.engine.tensor.Vectors.B;
+import static io.hearth.engine.tensor.Vectors.F;
+import static io.hearth.engine.tensor.Vectors.L;
+import static io.hearth.engine.tensor.Vectors.LE;
+
+/** Blocks of 32: an f16 scale d, then 32 signed bytes q; value = d·q. */
+public final class Q8_0Tensor extends FloatTensor {
+    static final int BLOCK = 32, BYTES = 34;
+
+    Q8_0Tensor(MemorySegment data, int columns, long rows) {
+        super(data, columns, rows);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q8_0;
+    }
+
+    @Override
+    public float getFloat(long index) {
+        long block = (index / BLOCK) * BYTES;
+        return f16(data, block) * data.get(Layouts.BYTE, block + 2 + index % BLOCK);
+    }
+
+    @Override
+    protected float vectorDot(long row, float[] x, int xOffset) {
+        long at = row * rowBytes;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        int blocks = columns / BLOCK;
+        for (int b = 0; b < blocks; b++, at += BYTES) {
+            int xo = xOffset + b * BLOCK;
+            FloatVector sum = FloatVector.zero(F);
+            for (int j = 0; j < BLOCK; j += L) {
+                FloatVector q = Vectors.bytesToFloats(ByteVector.fromMemorySegment(B, data, at + 2 + j, LE));
+                sum = q.fma(FloatVector.fromArray(F, x, xo + j), sum);
+            }
+            FloatVector d = FloatVector.broadcast(F, f16(data, at));
+            if ((b & 1) == 0) acc0 = sum.fma(d, acc0); else acc1 = sum.fma(d, acc1);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void dequantizeRow(long row, float[] out, int offset) {
+        long at = row * rowBytes;
+        for (int b = 0; b < columns / BLOCK; b++, at += BYTES) {
+            float d = f16(data, at);
+            int o = offset + b * BLOCK;
+            for (int j = 0; j < BLOCK; j++) out[o + j] = d * data.get(Layouts.BYTE, at + 2 + j);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.hearth.engine.tokenizer;
+
+import io.hearth.engine.gguf.GgufFile;
+import io.hearth.engine.gguf.GgufFormatException;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Text ↔ token ids as llama.cpp does it for the same GGUF: special tokens are split out first, then each run of
+ * plain text is tokenized by the vocabulary's algorithm; BOS/EOS are added as the file's metadata says.
+ */
+public abstract class Tokenizer {
+    protected final Vocabulary vocab;
+
+    protected Tokenizer(Vocabulary vocab) {
+        this.vocab = vocab;
+    }
+
+    public static Tokenizer from(GgufFile file) {
+        Vocabulary vocab = Vocabulary.from(file);
+        return switch (vocab.model) {
+            case "llama" -> new SpmTokenizer(vocab);
+            case "gpt2" -> new BpeTokenizer(vocab, PreTokenizer.forName(vocab.pre, file.path()));
+            default -> throw new GgufFormatException(file.path(), "tokenizer model '" + vocab.model
+                    + "' is not supported (supported: llama, gpt2)");
+        };
+    }
+
+    public Vocabulary vocabulary() {
+        return vocab;
+    }
+
+    /**
+     * @param addSpecial   add BOS (and EOS) where the vocabulary asks for them
+     * @param parseSpecial recognise control tokens such as {@code <|im_start|>} written in the text
+     */
+    public final int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
+        List<Integer> out = new ArrayList<>();
+        if (addSpecial && vocab.addBos) out.add(vocab.bos);
+        boolean previousWasSpecial = true;
+        for (Fragment fragment : SpecialTokenSplitter.split(vocab, text, parseSpecial)) {
+            if (fragment.isToken()) {
+                out.add(fragment.token());
+                previousWasSpecial = true;
+            } else {
+                encodeText(fragment.text(), previousWasSpecial, out);
+                previousWasSpecial = false;
+            }
+        }
+        if (addSpecial && vocab.addEos) out.add(vocab.eos);
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Tokenizes plain text (no special tokens in it) and appends the ids. */
+    protected abstract void encodeText(String text, boolean afterSpecialOrStart, List<Integer> out);
+
+    /**
+     * The bytes a token stands for. Control tokens render as their text only when {@code renderControl} is set,
+     * otherwise as nothing, like llama.cpp's {@code token_to_piece(special=false)}.
+     */
+    public abstract byte[] pieceBytes(int token, boolean renderControl);
+
+    public final String decode(int[] tokens) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int token : tokens) bytes.writeBytes(pieceBytes(token, false));
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A piece of input: either text to tokenize or a special token found in it. */
+    record Fragment(String text, int token) {
+        boolean isToken() {
+            return text == null;
+        }
+    }
+}
