@@ -1,0 +1,215 @@
+package io.hearth.engine.backend;
+
+import io.hearth.engine.compute.MatMul;
+import io.hearth.engine.compute.WorkerPool;
+import io.hearth.engine.kv.BlockPool;
+import io.hearth.engine.kv.KvCache;
+import io.hearth.engine.kv.KvStore;
+import io.hearth.engine.kv.Sequence;
+import io.hearth.engine.model.LayerWeights;
+import io.hearth.engine.model.Model;
+import io.hearth.engine.model.ModelConfig;
+import io.hearth.engine.model.Weights;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The forward pass on the CPU: every token of the batch goes through each matrix together (so a prefill reuses each
+ * weight tile across tokens), keys and values go into each sequence's paged blocks, and attention reads a
+ * sequence's own blocks through its block table. Computation is float32 on dequantized weights.
+ */
+public final class CpuBackend implements Backend {
+    private final Model model;
+    private final ModelConfig config;
+    private final Weights weights;
+    private final WorkerPool pool;
+    private final KvCache kv;
+    private final ThreadLocal<float[]> scores = ThreadLocal.withInitial(() -> new float[256]);
+    private Buffers buffers = new Buffers(0, null);
+
+    public CpuBackend(Model model, EngineOptions options) {
+        this.model = model;
+        this.config = model.config();
+        this.weights = model.weights();
+        this.pool = new WorkerPool(options.threads());
+        int blocks = (options.kvTokens() + BlockPool.BLOCK_TOKENS - 1) / BlockPool.BLOCK_TOKENS;
+        byte[] layout = (options.kvType().name() + "/" + config.kvDim()).getBytes(StandardCharsets.UTF_8);
+        byte[] extraKey = Arrays.copyOf(model.digest(), 32 + layout.length);
+        System.arraycopy(layout, 0, extraKey, 32, layout.length);
+        this.kv = new KvCache(new BlockPool(blocks), KvStore.create(options.kvType(), config.layers(), blocks, config.kvDim()), extraKey);
+    }
+
+    @Override
+    public String device() {
+        return "cpu";
+    }
+
+    @Override
+    public Model model() {
+        return model;
+    }
+
+    @Override
+    public KvCache kvCache() {
+        return kv;
+    }
+
+    public int threads() {
+        return pool.threads();
+    }
+
+    /** Scratch arrays sized for a batch of tokens, kept between steps. */
+    private record Buffers(int tokens, float[][] arrays) {
+        float[] x() { return arrays[0]; }
+        float[] xb() { return arrays[1]; }
+        float[] q() { return arrays[2]; }
+        float[] k() { return arrays[3]; }
+        float[] v() { return arrays[4]; }
+        float[] att() { return arrays[5]; }
+        float[] gate() { return arrays[6]; }
+        float[] up() { return arrays[7]; }
+    }
+
+    private Buffers buffersFor(int tokens) {
+        if (buffers.tokens() < tokens) {
+            int d = config.dim(), q = config.qDim(), kv = config.kvDim(), ff = config.ffDim();
+            buffers = new Buffers(tokens, new float[][]{new float[tokens * d], new float[tokens * d], new float[tokens * q],
+                    new float[tokens * kv], new float[tokens * kv], new float[tokens * q], new float[tokens * ff], new float[tokens * ff]});
+        }
+        return buffers;
+    }
+
+    @Override
+    public synchronized List<float[]> forward(List<BatchEntry> batch) {
+        int total = 0;
+        for (BatchEntry e : batch) {
+            if (e.sequence().isReleased()) throw new IllegalStateException("sequence was released");
+            total += e.tokens().length;
+        }
+        int[] tokens = new int[total], positions = new int[total], slots = new int[total];
+        Sequence[] owners = new Sequence[total];
+        int t = 0;
+        for (BatchEntry e : batch) {
+            kv.reserve(e.sequence(), e.tokens().length);
+            for (int i = 0; i < e.tokens().length; i++, t++) {
+                tokens[t] = e.tokens()[i];
+                positions[t] = e.sequence().length() + i;
+                slots[t] = e.sequence().slot(positions[t]);
+                owners[t] = e.sequence();
+                if (tokens[t] < 0 || tokens[t] >= config.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + tokens[t] + " is outside the vocabulary (0.." + (config.vocabSize() - 1) + ")");
+                }
+            }
+        }
+        Buffers b = buffersFor(total);
+        int dim = config.dim();
+        for (t = 0; t < total; t++) weights.tokenEmbedding().dequantizeRow(tokens[t], b.x(), t * dim);
+        for (int layer = 0; layer < config.layers(); layer++) {
+            attentionBlock(layer, weights.layers()[layer], b, total, positions, slots, owners);
+            feedForwardBlock(weights.layers()[layer], b, total);
+        }
+        List<float[]> result = logits(batch, b, total);
+        for (BatchEntry e : batch) kv.commit(e.sequence(), e.tokens());
+        return result;
+    }
+
+    private void attentionBlock(int layer, LayerWeights w, Buffers b, int total, int[] positions, int[] slots, Sequence[] owners) {
+        int dim = config.dim(), qDim = config.qDim(), kvDim = config.kvDim(), headDim = config.headDim();
+        for (int t = 0; t < total; t++) TransformerOps.rmsNorm(b.xb(), t * dim, b.x(), t * dim, w.attnNorm(), dim, config.rmsEps());
+        MatMul.matmul(pool, w.wq(), b.xb(), total, b.q());
+        MatMul.matmul(pool, w.wk(), b.xb(), total, b.k());
+        MatMul.matmul(pool, w.wv(), b.xb(), total, b.v());
+        for (int t = 0; t < total; t++) {
+            addBias(b.q(), t * qDim, w.bq());
+            addBias(b.k(), t * kvDim, w.bk());
+            addBias(b.v(), t * kvDim, w.bv());
+            for (int h = 0; h < config.heads(); h++) rope(b.q(), t * qDim + h * headDim, positions[t]);
+            for (int h = 0; h < config.kvHeads(); h++) rope(b.k(), t * kvDim + h * headDim, positions[t]);
+            kv.store().write(layer, slots[t], b.k(), t * kvDim, b.v(), t * kvDim);
+        }
+        int heads = config.heads();
+        int grain = Math.max(1, 8192 / Math.max(1, headDim * (positions[total - 1] + 1)));
+        pool.parallelFor(total * heads, grain, (start, end) -> {
+            for (int item = start; item < end; item++) attendHead(layer, b, item / heads, item % heads, positions, owners);
+        });
+        MatMul.matmul(pool, w.wo(), b.att(), total, b.xb());
+        addInto(b.x(), b.xb(), total * dim);
+    }
+
+    private void attendHead(int layer, Buffers b, int t, int head, int[] positions, Sequence[] owners) {
+        int headDim = config.headDim();
+        int qOffset = t * config.qDim() + head * headDim;
+        int kvOffset = (head / (config.heads() / config.kvHeads())) * headDim;
+        int length = positions[t] + 1;
+        float[] s = scores.get();
+        if (s.length < length) {
+            s = new float[Math.max(length, s.length * 2)];
+            scores.set(s);
+        }
+        Sequence sequence = owners[t];
+        KvStore store = kv.store();
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        for (int p = 0; p < length; p++) s[p] = store.dotKey(layer, sequence.slot(p), kvOffset, b.q(), qOffset, headDim) * scale;
+        TransformerOps.softmax(s, length);
+        float[] out = b.att();
+        Arrays.fill(out, qOffset, qOffset + headDim, 0f);
+        for (int p = 0; p < length; p++) store.addValue(layer, sequence.slot(p), kvOffset, s[p], out, qOffset, headDim);
+    }
+
+    private void feedForwardBlock(LayerWeights w, Buffers b, int total) {
+        int dim = config.dim(), ff = config.ffDim();
+        for (int t = 0; t < total; t++) TransformerOps.rmsNorm(b.xb(), t * dim, b.x(), t * dim, w.ffnNorm(), dim, config.rmsEps());
+        MatMul.matmul(pool, w.wGate(), b.xb(), total, b.gate());
+        MatMul.matmul(pool, w.wUp(), b.xb(), total, b.up());
+        TransformerOps.swiGlu(b.gate(), b.up(), 0, total * ff);
+        MatMul.matmul(pool, w.wDown(), b.gate(), total, b.xb());
+        addInto(b.x(), b.xb(), total * dim);
+    }
+
+    private List<float[]> logits(List<BatchEntry> batch, Buffers b, int total) {
+        int dim = config.dim(), vocab = config.vocabSize();
+        int rows = 0;
+        for (BatchEntry e : batch) rows += e.allLogits() ? e.tokens().length : 1;
+        float[] normed = new float[rows * dim];
+        int row = 0, t = 0;
+        for (BatchEntry e : batch) {
+            int n = e.tokens().length;
+            for (int i = e.allLogits() ? 0 : n - 1; i < n; i++, row++) {
+                TransformerOps.rmsNorm(normed, row * dim, b.x(), (t + i) * dim, weights.outputNorm(), dim, config.rmsEps());
+            }
+            t += n;
+        }
+        float[] all = new float[rows * vocab];
+        MatMul.matmul(pool, weights.output(), normed, rows, all);
+        List<float[]> result = new ArrayList<>(batch.size());
+        row = 0;
+        for (BatchEntry e : batch) {
+            int n = e.allLogits() ? e.tokens().length : 1;
+            result.add(Arrays.copyOfRange(all, row * vocab, (row + n) * vocab));
+            row += n;
+        }
+        return result;
+    }
+
+    private void rope(float[] x, int offset, int pos) {
+        TransformerOps.rope(x, offset, config.ropeDims(), pos, config.ropeTheta(), config.ropeFrequencyScale(),
+                weights.ropeFreqFactors(), config.ropeStyle());
+    }
+
+    private static void addBias(float[] x, int offset, float[] bias) {
+        if (bias == null) return;
+        for (int i = 0; i < bias.length; i++) x[offset + i] += bias[i];
+    }
+
+    private static void addInto(float[] x, float[] delta, int n) {
+        for (int i = 0; i < n; i++) x[i] += delta[i];
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,38 @@
+package io.hearth.engine.kv;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * Identity of a full KV block: SHA-256 over (parent block's hash, the block's token ids, extra key), cut to 128 bits.
+ * The extra key carries the model digest and KV layout (and, for the prefix cache, a tenant salt), so blocks of a
+ * different model, model version or KV dtype never match. Chaining through the parent makes a hash name the whole
+ * prefix, not only the block's own tokens.
+ */
+public record BlockHash(long high, long low) {
+
+    public static BlockHash of(BlockHash parent, int[] tokens, int from, int count, byte[] extraKey) {
+        ByteBuffer buffer = ByteBuffer.allocate(16 + 4 * count + extraKey.length).order(ByteOrder.LITTLE_ENDIAN);
+        if (parent != null) buffer.putLong(parent.high).putLong(parent.low);
+        else buffer.putLong(0).putLong(0);
+        for (int i = 0; i < count; i++) buffer.putInt(tokens[from + i]);
+        buffer.put(extraKey);
+        ByteBuffer digest = ByteBuffer.wrap(sha256().digest(buffer.array()));
+        return new BlockHash(digest.getLong(), digest.getLong());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%016x%016x", high, low);
+    }
+}

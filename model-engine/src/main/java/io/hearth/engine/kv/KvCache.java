@@ -1,0 +1,81 @@
+package io.hearth.engine.kv;
+
+/**
+ * The paged KV cache of one loaded model: block accounting ({@link BlockPool}) plus the storage of keys and values
+ * ({@link KvStore}). Sequences reuse full blocks whose chain hash is already cached, so a repeated prefix is
+ * computed once; the last prompt token is always recomputed, so its logits exist.
+ */
+public final class KvCache {
+    private final BlockPool pool;
+    private final KvStore store;
+    private final byte[] extraKey;
+
+    /**
+     * @param extraKey bytes that make block identities unique to this model and KV layout (model digest, dtype)
+     */
+    public KvCache(BlockPool pool, KvStore store, byte[] extraKey) {
+        this.pool = pool;
+        this.store = store;
+        this.extraKey = extraKey.clone();
+    }
+
+    public BlockPool pool() {
+        return pool;
+    }
+
+    public KvStore store() {
+        return store;
+    }
+
+    public Sequence newSequence() {
+        return new Sequence();
+    }
+
+    /**
+     * Attaches the cached blocks that hold a prefix of {@code prompt} to an empty sequence, leaving at least one
+     * token to compute. Returns the number of prompt tokens whose KV is now present.
+     */
+    public int attachCachedPrefix(Sequence sequence, int[] prompt) {
+        if (sequence.length() != 0) throw new IllegalStateException("prefix reuse needs an empty sequence");
+        int reusable = (prompt.length - 1) / BlockPool.BLOCK_TOKENS;
+        BlockHash parent = null;
+        for (int b = 0; b < reusable; b++) {
+            BlockHash hash = BlockHash.of(parent, prompt, b * BlockPool.BLOCK_TOKENS, BlockPool.BLOCK_TOKENS, extraKey);
+            int block = pool.acquireCached(hash);
+            if (block < 0) break;
+            sequence.addBlock(block);
+            sequence.appendTokens(java.util.Arrays.copyOfRange(prompt, b * BlockPool.BLOCK_TOKENS, (b + 1) * BlockPool.BLOCK_TOKENS));
+            sequence.lastFullBlockHash(hash);
+            parent = hash;
+        }
+        return sequence.length();
+    }
+
+    /** Makes sure blocks exist for positions up to {@code length + extra}; all or nothing. */
+    public void reserve(Sequence sequence, int extra) {
+        int needed = (sequence.length() + extra + BlockPool.BLOCK_TOKENS - 1) / BlockPool.BLOCK_TOKENS - sequence.blockCount();
+        if (needed <= 0) return;
+        if (needed > pool.freeBlocks()) throw new KvCacheFullException(needed, pool.capacity());
+        for (int i = 0; i < needed; i++) sequence.addBlock(pool.allocate());
+    }
+
+    /** Records tokens whose KV the forward pass has just written, and names the blocks they completed. */
+    public void commit(Sequence sequence, int[] newTokens) {
+        int before = sequence.length();
+        sequence.appendTokens(newTokens);
+        int fullBefore = before / BlockPool.BLOCK_TOKENS, fullAfter = sequence.length() / BlockPool.BLOCK_TOKENS;
+        for (int b = fullBefore; b < fullAfter; b++) {
+            BlockHash hash = BlockHash.of(sequence.lastFullBlockHash(), sequence.rawTokens(), b * BlockPool.BLOCK_TOKENS,
+                    BlockPool.BLOCK_TOKENS, extraKey);
+            pool.register(sequence.block(b), hash);
+            sequence.lastFullBlockHash(hash);
+        }
+    }
+
+    /** Returns the sequence's blocks, tail first, so that shared heads of prompts stay cached longest. */
+    public void release(Sequence sequence) {
+        if (sequence.isReleased()) return;
+        int[] blocks = sequence.takeBlocks();
+        for (int i = blocks.length - 1; i >= 0; i--) pool.release(blocks[i]);
+    }
+}
