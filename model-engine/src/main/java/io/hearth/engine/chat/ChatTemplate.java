@@ -1,0 +1,83 @@
+package io.hearth.engine.chat;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.FatalTemplateErrorsException;
+import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import io.hearth.engine.model.Model;
+import io.hearth.engine.tokenizer.Vocabulary;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders a conversation into prompt text with the model's own Jinja template ({@code tokenizer.chat_template}),
+ * using Jinjava with the settings Hugging Face templates are written for (trim_blocks, lstrip_blocks). Models
+ * without a template get ChatML, which is also what llama.cpp falls back to.
+ */
+public final class ChatTemplate {
+    static final String CHATML = "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}"
+            + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+    private final String source;
+    private final String bosToken;
+    private final String eosToken;
+    private final Jinjava jinjava;
+
+    public ChatTemplate(String source, String bosToken, String eosToken) {
+        this.source = source;
+        this.bosToken = bosToken;
+        this.eosToken = eosToken;
+        JinjavaConfig config = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true)
+                .withFailOnUnknownTokens(false).build();
+        this.jinjava = new Jinjava(config);
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
+                ChatTemplate.class, "raiseException", String.class));
+    }
+
+    public static ChatTemplate forModel(Model model) {
+        Vocabulary vocab = model.tokenizer().vocabulary();
+        String template = model.chatTemplate();
+        return new ChatTemplate(template != null ? template : CHATML,
+                vocab.bos() >= 0 ? vocab.token(vocab.bos()) : "", vocab.eos() >= 0 ? vocab.token(vocab.eos()) : "");
+    }
+
+    /** Called by templates that reject a conversation (for example roles out of order). */
+    public static String raiseException(String message) {
+        throw new IllegalArgumentException("the chat template rejected the messages: " + message);
+    }
+
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        List<Map<String, Object>> list = messages.stream()
+                .map(m -> Map.<String, Object>of("role", m.role(), "content", m.content())).toList();
+        Map<String, Object> context = new HashMap<>();
+        context.put("messages", list);
+        context.put("add_generation_prompt", addGenerationPrompt);
+        context.put("bos_token", bosToken);
+        context.put("eos_token", eosToken);
+        try {
+            return jinjava.render(source, context);
+        } catch (FatalTemplateErrorsException e) {
+            throw new IllegalArgumentException(rejection(e).orElse("the chat template cannot be rendered: " + e.getMessage()));
+        }
+    }
+
+    /** The message a template gave through raise_exception, found among Jinjava's wrapped errors. */
+    private static java.util.Optional<String> rejection(FatalTemplateErrorsException e) {
+        for (var error : e.getErrors()) {
+            for (Throwable t = error.getException(); t != null; t = t.getCause()) {
+                if (t instanceof IllegalArgumentException && t.getMessage() != null
+                        && t.getMessage().startsWith("the chat template rejected")) {
+                    return java.util.Optional.of(t.getMessage());
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Whether rendered text already begins with BOS, so tokenization must not add another. */
+    public boolean startsWithBos(String rendered) {
+        return !bosToken.isEmpty() && rendered.startsWith(bosToken);
+    }
+}

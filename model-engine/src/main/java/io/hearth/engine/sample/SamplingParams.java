@@ -1,0 +1,55 @@
+package io.hearth.engine.sample;
+
+import java.util.List;
+
+/**
+ * How the next token is chosen and when generation ends. Temperature 0 is greedy (argmax, lowest id on ties).
+ * Filters apply in llama.cpp's order: repetition penalty, top-k, then temperature, top-p and min-p.
+ *
+ * @param topK              keep the k most likely tokens (0 = all)
+ * @param topP              keep the smallest set whose probability reaches p (1 = all)
+ * @param minP              drop tokens less likely than minP × the most likely one (0 = none)
+ * @param repetitionPenalty divide positive (multiply negative) logits of the last {@code repeatLastN} tokens (1 = off)
+ * @param seed              seed of the random choice, for reproducible sampling
+ * @param stop              strings that end generation; they are not part of the output
+ */
+public record SamplingParams(float temperature, int topK, float topP, float minP, float repetitionPenalty,
+                             int repeatLastN, long seed, int maxTokens, List<String> stop) {
+    public static final int MAX_STOP_STRINGS = 16;
+    public static final int MAX_STOP_LENGTH = 256;
+
+    public SamplingParams {
+        require(temperature >= 0 && Float.isFinite(temperature), "temperature must be 0 or more, got " + temperature);
+        require(topK >= 0, "top_k must be 0 (off) or more, got " + topK);
+        require(topP > 0 && topP <= 1, "top_p must be in (0, 1], got " + topP);
+        require(minP >= 0 && minP < 1, "min_p must be in [0, 1), got " + minP);
+        require(repetitionPenalty > 0 && Float.isFinite(repetitionPenalty), "repetition_penalty must be above 0, got " + repetitionPenalty);
+        require(repeatLastN >= 0, "repeat_last_n must be 0 or more, got " + repeatLastN);
+        require(maxTokens >= 1, "max_tokens must be at least 1, got " + maxTokens);
+        stop = stop == null ? List.of() : List.copyOf(stop);
+        require(stop.size() <= MAX_STOP_STRINGS, "at most " + MAX_STOP_STRINGS + " stop strings are allowed, got " + stop.size());
+        for (String s : stop) {
+            require(!s.isEmpty() && s.length() <= MAX_STOP_LENGTH, "stop strings must be 1 to " + MAX_STOP_LENGTH + " characters long");
+        }
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) throw new IllegalArgumentException(message);
+    }
+
+    public static SamplingParams greedy(int maxTokens) {
+        return new SamplingParams(0f, 0, 1f, 0f, 1f, 64, 0, maxTokens, List.of());
+    }
+
+    public static SamplingParams defaults() {
+        return new SamplingParams(0.8f, 40, 0.95f, 0.05f, 1f, 64, System.nanoTime(), 256, List.of());
+    }
+
+    public SamplingParams withMaxTokens(int n) {
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, n, stop);
+    }
+
+    public SamplingParams withStop(List<String> strings) {
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, strings);
+    }
+}
