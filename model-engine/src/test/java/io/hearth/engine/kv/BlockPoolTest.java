@@ -1,0 +1,88 @@
+package io.hearth.engine.kv;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class BlockPoolTest {
+    private static final byte[] MODEL_A = {1}, MODEL_B = {2};
+
+    private static int[] tokens(int from, int n) {
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) t[i] = from + i;
+        return t;
+    }
+
+    @Test
+    void hashNamesTheWholeChainAndTheModel() {
+        int[] t = tokens(0, 32);
+        BlockHash first = BlockHash.of(null, t, 0, 16, MODEL_A);
+        assertEquals(first, BlockHash.of(null, t, 0, 16, MODEL_A));
+        assertNotEquals(first, BlockHash.of(null, t, 0, 16, MODEL_B), "other model digest");
+        assertNotEquals(first, BlockHash.of(null, t, 16, 16, MODEL_A), "other tokens");
+        BlockHash second = BlockHash.of(first, t, 16, 16, MODEL_A);
+        assertNotEquals(second, BlockHash.of(null, t, 16, 16, MODEL_A), "same tokens after another parent");
+    }
+
+    @Test
+    void sequencesShareFullPrefixBlocksAndRecomputeTheLastToken() {
+        KvCache kv = new KvCache(new BlockPool(8), KvStore.create(KvType.F32, 1, 8, 4), MODEL_A);
+        int[] prompt = tokens(100, 40);
+        Sequence a = kv.newSequence();
+        assertEquals(0, kv.attachCachedPrefix(a, prompt));
+        kv.reserve(a, prompt.length);
+        kv.commit(a, prompt);
+        assertEquals(2, kv.pool().cachedBlocks(), "two full blocks of 16 named");
+
+        Sequence b = kv.newSequence();
+        assertEquals(32, kv.attachCachedPrefix(b, prompt), "both full blocks reused");
+        assertEquals(a.block(0), b.block(0));
+        assertEquals(a.block(1), b.block(1));
+        assertEquals(2, kv.pool().refCount(a.block(0)));
+
+        Sequence c = kv.newSequence();
+        assertEquals(16, kv.attachCachedPrefix(c, tokens(100, 32)), "a 32-token prompt keeps its last block to compute");
+        kv.release(c);
+
+        int[] other = prompt.clone();
+        other[20] = 7;
+        Sequence d = kv.newSequence();
+        assertEquals(16, kv.attachCachedPrefix(d, other), "stops at the first differing block");
+        kv.release(d);
+    }
+
+    @Test
+    void freedBlocksStayCachedUntilReusedLeastRecentlyFreedFirst() {
+        KvCache kv = new KvCache(new BlockPool(4), KvStore.create(KvType.F32, 1, 4, 4), MODEL_A);
+        Sequence a = kv.newSequence();
+        kv.reserve(a, 33);
+        kv.commit(a, tokens(0, 33));
+        kv.release(a);
+        assertEquals(4, kv.pool().freeBlocks());
+        assertEquals(2, kv.pool().cachedBlocks(), "still findable after release");
+
+        Sequence again = kv.newSequence();
+        assertEquals(32, kv.attachCachedPrefix(again, tokens(0, 33)));
+        kv.release(again);
+
+        Sequence big = kv.newSequence();
+        kv.reserve(big, 48);
+        assertEquals(1, kv.pool().cachedBlocks(), "eviction took the never-used block, then the tail block of the prefix");
+        assertEquals(1, kv.pool().freeBlocks());
+        Sequence none = kv.newSequence();
+        assertEquals(16, kv.attachCachedPrefix(none, tokens(0, 33)), "the head block survived");
+        assertThrows(KvCacheFullException.class, () -> kv.reserve(none, 17), "needs two more blocks, one is left");
+        kv.release(none);
+        kv.release(big);
+    }
+
+    @Test
+    void releasingTwiceIsHarmlessButOverReleaseIsCaught() {
+        BlockPool pool = new BlockPool(2);
+        int block = pool.allocate();
+        pool.release(block);
+        assertThrows(IllegalStateException.class, () -> pool.release(block));
+    }
+}
