@@ -22,7 +22,7 @@ public final class MemoryBandwidth {
 
     /** Best of several full reads of a 512 MiB buffer (far beyond any cache), in GB/s (10^9 bytes). */
     public static double measureGBps(WorkerPool pool) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment buffer = arena.allocate(BUFFER_BYTES, 64);
             buffer.fill((byte) 1);
             int chunks = 1024;

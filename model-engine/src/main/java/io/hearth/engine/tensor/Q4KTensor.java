@@ -1,15 +1,13 @@
 package io.hearth.engine.tensor;
 
-import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 
-import static io.hearth.engine.tensor.Vectors.B;
 import static io.hearth.engine.tensor.Vectors.F;
 import static io.hearth.engine.tensor.Vectors.L;
-import static io.hearth.engine.tensor.Vectors.LE;
 
 /**
  * Super-blocks of 256 (144 bytes): f16 d, f16 dmin, 12 bytes packing eight 6-bit (scale, min) pairs, 128 bytes of
@@ -60,7 +58,7 @@ public final class Q4KTensor extends FloatTensor {
     @Override
     protected float vectorDot(long row, float[] x, int xOffset) {
         long at = row * rowBytes;
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
         int blocks = columns / BLOCK;
         for (int b = 0; b < blocks; b++, at += BYTES) {
             float d = f16(data, at), dmin = f16(data, at + 2);
@@ -70,24 +68,23 @@ public final class Q4KTensor extends FloatTensor {
                 FloatVector qxLo = FloatVector.zero(F), qxHi = FloatVector.zero(F);
                 FloatVector xLo = FloatVector.zero(F), xHi = FloatVector.zero(F);
                 for (int l = 0; l < 32; l += L) {
-                    ByteVector packed = ByteVector.fromMemorySegment(B, data, q + l, LE);
-                    FloatVector lo = Vectors.bytesToFloats(packed.and((byte) 0x0F));
-                    FloatVector hi = Vectors.bytesToFloats(packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F));
+                    IntVector packed = Vectors.loadUnsignedBytes(data, q + l);
                     FloatVector a = FloatVector.fromArray(F, x, xo + l);
                     FloatVector c = FloatVector.fromArray(F, x, xo + 32 + l);
-                    qxLo = lo.fma(a, qxLo);
+                    qxLo = Vectors.toFloats(packed.and(0x0F)).fma(a, qxLo);
+                    qxHi = Vectors.toFloats(packed.lanewise(VectorOperators.LSHR, 4)).fma(c, qxHi);
                     xLo = xLo.add(a);
-                    qxHi = hi.fma(c, qxHi);
                     xHi = xHi.add(c);
                 }
                 int s0 = 2 * group, s1 = s0 + 1;
-                acc = qxLo.fma(FloatVector.broadcast(F, d * scale(data, at + 4, s0)), acc);
-                acc = xLo.fma(FloatVector.broadcast(F, -dmin * min(data, at + 4, s0)), acc);
-                acc = qxHi.fma(FloatVector.broadcast(F, d * scale(data, at + 4, s1)), acc);
-                acc = xHi.fma(FloatVector.broadcast(F, -dmin * min(data, at + 4, s1)), acc);
+                // value = d·scale·q − dmin·min, so Σ value·x = d·scale·Σq·x − dmin·min·Σx per sub-block.
+                acc0 = qxLo.fma(FloatVector.broadcast(F, d * scale(data, at + 4, s0)), acc0);
+                acc1 = xLo.fma(FloatVector.broadcast(F, -dmin * min(data, at + 4, s0)), acc1);
+                acc0 = qxHi.fma(FloatVector.broadcast(F, d * scale(data, at + 4, s1)), acc0);
+                acc1 = xHi.fma(FloatVector.broadcast(F, -dmin * min(data, at + 4, s1)), acc1);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
     @Override

@@ -1,15 +1,13 @@
 package io.hearth.engine.tensor;
 
-import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 
-import static io.hearth.engine.tensor.Vectors.B;
 import static io.hearth.engine.tensor.Vectors.F;
 import static io.hearth.engine.tensor.Vectors.L;
-import static io.hearth.engine.tensor.Vectors.LE;
 
 /**
  * Blocks of 32: an f16 scale d, then 16 bytes; element j &lt; 16 is the low nibble of byte j, element 16 + j its high
@@ -43,16 +41,15 @@ public final class Q4_0Tensor extends FloatTensor {
         int blocks = columns / BLOCK;
         for (int b = 0; b < blocks; b++, at += BYTES) {
             int xo = xOffset + b * BLOCK;
-            FloatVector sum = FloatVector.zero(F);
+            // Nibbles are split on int lanes (x86 has no byte shifts); low and high halves feed separate sums.
+            FloatVector lo = FloatVector.zero(F), hi = FloatVector.zero(F);
             for (int j = 0; j < 16; j += L) {
-                ByteVector q = ByteVector.fromMemorySegment(B, data, at + 2 + j, LE);
-                FloatVector lo = Vectors.bytesToFloats(q.and((byte) 0x0F).sub((byte) 8));
-                FloatVector hi = Vectors.bytesToFloats(q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8));
-                sum = lo.fma(FloatVector.fromArray(F, x, xo + j), sum);
-                sum = hi.fma(FloatVector.fromArray(F, x, xo + 16 + j), sum);
+                IntVector q = Vectors.loadUnsignedBytes(data, at + 2 + j);
+                lo = Vectors.toFloats(q.and(0x0F).sub(8)).fma(FloatVector.fromArray(F, x, xo + j), lo);
+                hi = Vectors.toFloats(q.lanewise(VectorOperators.LSHR, 4).sub(8)).fma(FloatVector.fromArray(F, x, xo + 16 + j), hi);
             }
             FloatVector d = FloatVector.broadcast(F, f16(data, at));
-            if ((b & 1) == 0) acc0 = sum.fma(d, acc0); else acc1 = sum.fma(d, acc1);
+            if ((b & 1) == 0) acc0 = lo.add(hi).fma(d, acc0); else acc1 = lo.add(hi).fma(d, acc1);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }

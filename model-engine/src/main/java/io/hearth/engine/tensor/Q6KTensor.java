@@ -1,15 +1,13 @@
 package io.hearth.engine.tensor;
 
-import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 import java.lang.foreign.MemorySegment;
 
-import static io.hearth.engine.tensor.Vectors.B;
 import static io.hearth.engine.tensor.Vectors.F;
 import static io.hearth.engine.tensor.Vectors.L;
-import static io.hearth.engine.tensor.Vectors.LE;
 
 /**
  * Super-blocks of 256 (210 bytes): 128 bytes of low nibbles (ql), 64 bytes of 2-bit high parts (qh), 16 signed 8-bit
@@ -48,35 +46,33 @@ public final class Q6KTensor extends FloatTensor {
     @Override
     protected float vectorDot(long row, float[] x, int xOffset) {
         long at = row * rowBytes;
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
         int blocks = columns / BLOCK;
         for (int b = 0; b < blocks; b++, at += BYTES) {
             float d = f16(data, at + 208);
             for (int half = 0; half < 2; half++) {
                 long ql = at + 64L * half, qh = at + 128 + 32L * half, sc = at + 192 + 8L * half;
                 int xo = xOffset + b * BLOCK + 128 * half;
-                for (int l = 0; l < 32; l += L) {
-                    ByteVector lowA = ByteVector.fromMemorySegment(B, data, ql + l, LE);
-                    ByteVector lowB = ByteVector.fromMemorySegment(B, data, ql + 32 + l, LE);
-                    ByteVector high = ByteVector.fromMemorySegment(B, data, qh + l, LE);
-                    ByteVector q0 = lowA.and((byte) 0x0F).or(high.and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q1 = lowB.and((byte) 0x0F).or(high.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q2 = lowA.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).or(high.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    ByteVector q3 = lowB.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).or(high.lanewise(VectorOperators.LSHR, 6).and((byte) 3).lanewise(VectorOperators.LSHL, 4));
-                    int group = l / 16;
-                    acc = dotScaled(q0, x, xo + l, d * data.get(Layouts.BYTE, sc + group), acc);
-                    acc = dotScaled(q1, x, xo + 32 + l, d * data.get(Layouts.BYTE, sc + group + 2), acc);
-                    acc = dotScaled(q2, x, xo + 64 + l, d * data.get(Layouts.BYTE, sc + group + 4), acc);
-                    acc = dotScaled(q3, x, xo + 96 + l, d * data.get(Layouts.BYTE, sc + group + 6), acc);
+                // Quarter k of the half: nibble (k / 2) of ql[l + 32·(k % 2)], bits 2k..2k+1 of qh[l]. Looping over k
+                // keeps the loop body small enough for C2 to inline every vector operation (a body unpacking all four
+                // quarters at once exceeded its inlining node budget, and boxed vectors ran 8x slower).
+                for (int k = 0; k < 4; k++) {
+                    long low = ql + 32L * (k & 1);
+                    int nibbleShift = 4 * (k >> 1), highShift = 2 * k;
+                    for (int group = 0; group < 2; group++) {
+                        FloatVector sum = FloatVector.zero(F);
+                        for (int l = 16 * group; l < 16 * group + 16; l += L) {
+                            IntVector q = Vectors.loadUnsignedBytes(data, low + l).lanewise(VectorOperators.LSHR, nibbleShift).and(0x0F)
+                                    .or(Vectors.loadUnsignedBytes(data, qh + l).lanewise(VectorOperators.LSHR, highShift).and(3).lanewise(VectorOperators.LSHL, 4));
+                            sum = Vectors.toFloats(q.sub(32)).fma(FloatVector.fromArray(F, x, xo + 32 * k + l), sum);
+                        }
+                        FloatVector scale = FloatVector.broadcast(F, d * data.get(Layouts.BYTE, sc + group + 2 * k));
+                        if (group == 0) acc0 = sum.fma(scale, acc0); else acc1 = sum.fma(scale, acc1);
+                    }
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
-    }
-
-    private static FloatVector dotScaled(ByteVector q, float[] x, int xo, float scale, FloatVector acc) {
-        FloatVector qf = Vectors.bytesToFloats(q.sub((byte) 32));
-        return qf.mul(FloatVector.fromArray(F, x, xo)).fma(FloatVector.broadcast(F, scale), acc);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
     @Override

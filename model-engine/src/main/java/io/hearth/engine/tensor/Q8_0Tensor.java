@@ -37,13 +37,14 @@ public final class Q8_0Tensor extends FloatTensor {
         int blocks = columns / BLOCK;
         for (int b = 0; b < blocks; b++, at += BYTES) {
             int xo = xOffset + b * BLOCK;
-            FloatVector sum = FloatVector.zero(F);
-            for (int j = 0; j < BLOCK; j += L) {
-                FloatVector q = Vectors.bytesToFloats(ByteVector.fromMemorySegment(B, data, at + 2 + j, LE));
-                sum = q.fma(FloatVector.fromArray(F, x, xo + j), sum);
+            // Two independent partial sums per block: a single FMA chain is bound by FMA latency, not throughput.
+            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F);
+            for (int j = 0; j < BLOCK; j += 2 * L) {
+                s0 = Vectors.bytesToFloats(ByteVector.fromMemorySegment(B, data, at + 2 + j, LE)).fma(FloatVector.fromArray(F, x, xo + j), s0);
+                s1 = Vectors.bytesToFloats(ByteVector.fromMemorySegment(B, data, at + 2 + j + L, LE)).fma(FloatVector.fromArray(F, x, xo + j + L), s1);
             }
             FloatVector d = FloatVector.broadcast(F, f16(data, at));
-            if ((b & 1) == 0) acc0 = sum.fma(d, acc0); else acc1 = sum.fma(d, acc1);
+            if ((b & 1) == 0) acc0 = s0.add(s1).fma(d, acc0); else acc1 = s0.add(s1).fma(d, acc1);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }

@@ -37,11 +37,19 @@ final class Vectors {
     /** L float16 values at {@code offset}, widened exactly (normal and subnormal; weights hold no inf/NaN). */
     static FloatVector loadF16(MemorySegment data, long offset) {
         IntVector h = (IntVector) ShortVector.fromMemorySegment(S, data, offset, LE).convertShape(VectorOperators.S2I, I, 0);
-        // Shift the exponent and mantissa into float position, then rescale the exponent bias (15 -> 127) by 2^112;
-        // the multiply also normalises subnormals.
-        FloatVector magnitude = h.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-        IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
-        return magnitude.reinterpretAsInts().or(sign).reinterpretAsFloats();
+        // The sign-extended half shifted left by 13 has exponent and mantissa in float position (bits 27..13) and the
+        // sign in bit 31; the mask clears the copies of the sign in bits 30..28. Multiplying by 2^112 rebiases the
+        // exponent (15 -> 127) and normalises subnormals. Three integer/float ops per vector, no blend.
+        return h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().mul(0x1p112f);
+    }
+
+    /** L bytes at {@code offset}, zero-extended to int lanes: nibble and bit-field work is cheap there (x86 has no byte shifts). */
+    static IntVector loadUnsignedBytes(MemorySegment data, long offset) {
+        return (IntVector) ByteVector.fromMemorySegment(B, data, offset, LE).convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+    }
+
+    static FloatVector toFloats(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
     }
 
     /** L bfloat16 values at {@code offset}: the upper half of a float32. */
