@@ -131,7 +131,7 @@ public final class CpuBackend implements Backend {
             kv.store().write(layer, slots[t], b.k(), t * kvDim, b.v(), t * kvDim);
         }
         int heads = config.heads();
-        int grain = Math.max(1, 8192 / Math.max(1, headDim * (positions[total - 1] + 1)));
+        int grain = Math.max(1, MatMul.MIN_WORK_PER_THREAD / Math.max(1, 2 * headDim * (positions[total - 1] + 1)));
         pool.parallelFor(total * heads, grain, (start, end) -> {
             for (int item = start; item < end; item++) attendHead(layer, b, item / heads, item % heads, positions, owners);
         });

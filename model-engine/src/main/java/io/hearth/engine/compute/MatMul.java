@@ -20,8 +20,11 @@ public final class MatMul {
     private static final int TILE_ROWS = 4;
     /** From this many tokens on, dequantizing a row tile once beats re-reading quantized rows per token. */
     private static final int TILED_FROM_TOKENS = 4;
-    /** Multiply-adds a thread should have at least, so dispatch does not dominate small models. */
-    private static final int MIN_WORK_PER_THREAD = 32_768;
+    /**
+     * Multiply-adds a thread should have at least: waking a worker costs about 10 µs, some 200K multiply-adds, so
+     * smaller pieces run inline and a 1M-parameter model is not dominated by dispatch.
+     */
+    public static final int MIN_WORK_PER_THREAD = 262_144;
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
 
     private MatMul() {

@@ -1,0 +1,40 @@
+package io.hearth.engine.tokenizer;
+
+import io.hearth.engine.Conformance;
+import io.hearth.engine.gguf.GgufFile;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** decode(encode(text)) gives the text back, for every tokenizer test string (SPM adds its leading space). */
+class TokenizerRoundTripTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "vocab/ggml-vocab-llama-spm.gguf, ' '",
+            "vocab/ggml-vocab-phi-3.gguf, ' '",
+            "vocab/ggml-vocab-gpt-2.gguf, ''",
+            "vocab/ggml-vocab-deepseek-coder.gguf, ''",
+            "models/tiny-llama3-bpe-f16.gguf, ''",
+            "models/tiny-qwen2-f32.gguf, ''",
+    })
+    void decodeInvertsEncode(String file, String prefix) throws IOException {
+        Path dir = Conformance.dir();
+        String input = Files.readString(dir.resolve("vocab/ggml-vocab-llama-spm.gguf.inp"), StandardCharsets.UTF_8);
+        String[] cases = input.split("\n__ggml_vocab_test__\n", -1);
+        try (GgufFile gguf = GgufFile.open(dir.resolve(file))) {
+            Tokenizer tokenizer = Tokenizer.from(gguf);
+            for (int i = 0; i < cases.length - 1; i++) {
+                String text = cases[i];
+                if (text.isEmpty()) continue;
+                assertEquals(prefix + text, tokenizer.decode(tokenizer.encode(text, false, false)), "case " + i);
+            }
+        }
+    }
+}
