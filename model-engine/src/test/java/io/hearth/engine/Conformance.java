@@ -19,6 +19,14 @@ public final class Conformance {
         return dir;
     }
 
+    /** The strings of llama.cpp's tokenizer test vectors ({@code vocab/ggml-vocab-NAME.gguf.inp}). */
+    public static String[] tokenizerCases(String name) throws java.io.IOException {
+        String input = java.nio.file.Files.readString(dir().resolve("vocab/ggml-vocab-" + name + ".gguf.inp"),
+                java.nio.charset.StandardCharsets.UTF_8);
+        String[] cases = input.split("\n__ggml_vocab_test__\n", -1);
+        return java.util.Arrays.copyOf(cases, cases.length - 1); // the file ends with the separator
+    }
+
     public static Path model(String name) {
         return dir().resolve("models").resolve(name);
     }

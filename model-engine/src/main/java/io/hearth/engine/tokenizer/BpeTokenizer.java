@@ -58,13 +58,11 @@ final class BpeTokenizer extends Tokenizer {
                     continue;
                 }
             }
-            java.util.ArrayList<Integer> starts = new java.util.ArrayList<>();
-            SymbolMerger.merge(symbols, (s, from, mid, to) -> {
+            List<String> merged = SymbolMerger.merge(symbols, (s, from, mid, to) -> {
                 Integer rank = mergeRanks.get(s.substring(from, mid) + " " + s.substring(mid, to));
                 return rank == null ? Double.NaN : -rank;
-            }, starts::add);
-            for (int i = 0; i < starts.size(); i++) {
-                String symbol = symbols.substring(starts.get(i), i + 1 < starts.size() ? starts.get(i + 1) : symbols.length());
+            });
+            for (String symbol : merged) {
                 int id = vocab.id(symbol);
                 if (id >= 0) {
                     out.add(id);

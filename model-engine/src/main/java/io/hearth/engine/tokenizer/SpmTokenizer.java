@@ -1,7 +1,6 @@
 package io.hearth.engine.tokenizer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,13 +20,11 @@ final class SpmTokenizer extends Tokenizer {
     @Override
     protected void encodeText(String text, boolean afterSpecialOrStart, List<Integer> out) {
         String escaped = ((vocab.addSpacePrefix && afterSpecialOrStart) ? " " + text : text).replace(' ', '\u2581');
-        List<Integer> starts = new ArrayList<>();
-        SymbolMerger.merge(escaped, (s, from, mid, to) -> {
+        List<String> symbols = SymbolMerger.merge(escaped, (s, from, mid, to) -> {
             int id = vocab.id(s.substring(from, to));
             return id < 0 ? Double.NaN : vocab.scores == null ? 0 : vocab.scores[id];
-        }, starts::add);
-        for (int i = 0; i < starts.size(); i++) {
-            String symbol = escaped.substring(starts.get(i), i + 1 < starts.size() ? starts.get(i + 1) : escaped.length());
+        });
+        for (String symbol : symbols) {
             int id = vocab.id(symbol);
             if (id >= 0) {
                 out.add(id);

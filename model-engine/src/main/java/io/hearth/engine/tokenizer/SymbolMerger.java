@@ -1,7 +1,8 @@
 package io.hearth.engine.tokenizer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.PriorityQueue;
-import java.util.function.IntConsumer;
 
 /**
  * The merge loop shared by SPM and BPE: a word starts as one symbol per character; adjacent pairs are merged best
@@ -20,8 +21,8 @@ final class SymbolMerger {
     private SymbolMerger() {
     }
 
-    /** Runs the merges and reports the start offset of each final symbol in order; ends follow from the next start. */
-    static void merge(String text, PairRating rating, IntConsumer symbolStart) {
+    /** Runs the merges and returns the final symbols in order. */
+    static List<String> merge(String text, PairRating rating) {
         int n = text.codePointCount(0, text.length());
         int[] start = new int[n + 1];
         int[] length = new int[n];
@@ -47,7 +48,9 @@ final class SymbolMerger {
             if (prev[pair.left] >= 0) offer(queue, text, rating, start, length, prev[pair.left], pair.left);
             if (next[pair.left] >= 0) offer(queue, text, rating, start, length, pair.left, next[pair.left]);
         }
-        for (int i = 0; i >= 0 && n > 0; i = next[i]) symbolStart.accept(start[i]);
+        List<String> symbols = new ArrayList<>();
+        for (int i = 0; i >= 0 && n > 0; i = next[i]) symbols.add(text.substring(start[i], start[i] + length[i]));
+        return symbols;
     }
 
     private static void offer(PriorityQueue<Pair> queue, String text, PairRating rating, int[] start, int[] length,

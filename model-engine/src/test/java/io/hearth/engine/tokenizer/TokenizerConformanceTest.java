@@ -29,9 +29,8 @@ class TokenizerConformanceTest {
     })
     void matchesLlamaCppVectors(String vectors, String vocabFile) throws IOException {
         Path dir = Conformance.dir();
-        String input = Files.readString(dir.resolve("vocab/ggml-vocab-" + vectors + ".gguf.inp"), StandardCharsets.UTF_8);
+        String[] cases = Conformance.tokenizerCases(vectors);
         List<String> expected = Files.readAllLines(dir.resolve("vocab/ggml-vocab-" + vectors + ".gguf.out"), StandardCharsets.UTF_8);
-        String[] cases = input.split("\n__ggml_vocab_test__\n", -1);
         List<String> failures = new ArrayList<>();
         try (GgufFile file = GgufFile.open(dir.resolve(vocabFile))) {
             Tokenizer tokenizer = Tokenizer.from(file);

@@ -6,9 +6,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -25,12 +22,10 @@ class TokenizerRoundTripTest {
             "models/tiny-qwen2-f32.gguf, ''",
     })
     void decodeInvertsEncode(String file, String prefix) throws IOException {
-        Path dir = Conformance.dir();
-        String input = Files.readString(dir.resolve("vocab/ggml-vocab-llama-spm.gguf.inp"), StandardCharsets.UTF_8);
-        String[] cases = input.split("\n__ggml_vocab_test__\n", -1);
-        try (GgufFile gguf = GgufFile.open(dir.resolve(file))) {
+        String[] cases = Conformance.tokenizerCases("llama-spm");
+        try (GgufFile gguf = GgufFile.open(Conformance.dir().resolve(file))) {
             Tokenizer tokenizer = Tokenizer.from(gguf);
-            for (int i = 0; i < cases.length - 1; i++) {
+            for (int i = 0; i < cases.length; i++) {
                 String text = cases[i];
                 if (text.isEmpty()) continue;
                 assertEquals(prefix + text, tokenizer.decode(tokenizer.encode(text, false, false)), "case " + i);
