@@ -1,0 +1,26 @@
+package io.hearth.pool;
+
+import io.hearth.engine.generate.GenerationResult;
+import io.hearth.engine.generate.TokenListener;
+
+import java.util.List;
+
+/** The one way the runtime runs models: it names a model id and gets tokens back, streamed and gathered. */
+public interface ModelPool extends AutoCloseable {
+
+    List<ModelInfo> models();
+
+    /** Whether every configured model is loaded and ready for traffic. */
+    boolean ready();
+
+    /**
+     * Runs a request on a replica of {@code modelId}, calling {@code listener} for each token as it is produced.
+     *
+     * @throws ModelUnavailableException if no such model is served
+     * @throws IllegalArgumentException  if the request does not fit the model (too long, bad parameters)
+     */
+    GenerationResult generate(String modelId, ModelRequest request, TokenListener listener);
+
+    @Override
+    void close();
+}

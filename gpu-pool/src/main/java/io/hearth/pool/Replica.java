@@ -1,0 +1,55 @@
+package io.hearth.pool;
+
+import io.hearth.engine.backend.CpuBackend;
+import io.hearth.engine.backend.EngineOptions;
+import io.hearth.engine.chat.ChatTemplate;
+import io.hearth.engine.generate.GenerationResult;
+import io.hearth.engine.generate.Generator;
+import io.hearth.engine.generate.TokenListener;
+import io.hearth.engine.kv.KvType;
+import io.hearth.engine.model.Model;
+
+/**
+ * One loaded copy of a model on the CPU. It runs one sequence at a time (requests queue on its lock); the full pool
+ * replaces this with a continuous-batching step loop.
+ */
+final class Replica implements AutoCloseable {
+    private final ModelSpec spec;
+    private final Model model;
+    private final CpuBackend backend;
+    private final Generator generator;
+    private final ChatTemplate template;
+
+    Replica(ModelSpec spec) {
+        this.spec = spec;
+        this.model = Model.load(spec.source());
+        int kvTokens = Math.min(spec.kvTokens(), model.config().contextLength());
+        this.backend = new CpuBackend(model, new EngineOptions(spec.threads(), KvType.F32, kvTokens));
+        this.generator = new Generator(backend);
+        this.template = ChatTemplate.forModel(model);
+    }
+
+    ModelInfo info() {
+        return new ModelInfo(spec.id(), model.name(), model.config().architecture(), model.file().fileSize(),
+                model.config().contextLength(), model.hasRandomWeights(), backend.device());
+    }
+
+    GenerationResult generate(ModelRequest request, TokenListener listener) {
+        int[] prompt;
+        if (request.prompt() != null) {
+            prompt = model.tokenizer().encode(request.prompt(), true, true);
+        } else {
+            String rendered = template.render(request.messages(), true);
+            prompt = model.tokenizer().encode(rendered, !template.startsWithBos(rendered), true);
+        }
+        synchronized (this) {
+            return generator.generate(prompt, request.sampling(), listener);
+        }
+    }
+
+    @Override
+    public void close() {
+        backend.close();
+        model.close();
+    }
+}

@@ -1,0 +1,60 @@
+package io.hearth.pool;
+
+import io.hearth.engine.chat.ChatMessage;
+import io.hearth.engine.compute.WorkerPool;
+import io.hearth.engine.generate.GenerationResult;
+import io.hearth.engine.genmodel.ModelGenerator;
+import io.hearth.engine.genmodel.ModelShape;
+import io.hearth.engine.sample.SamplingParams;
+import io.hearth.engine.tensor.GgmlType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WarmModelPoolTest {
+    @TempDir
+    Path dir;
+
+    private Path tinyModel() throws Exception {
+        Path file = dir.resolve("tiny.gguf");
+        try (WorkerPool workers = new WorkerPool(2)) {
+            ModelGenerator.write(ModelShape.named("tiny"), GgmlType.Q8_0, 42, file, workers);
+        }
+        return file;
+    }
+
+    @Test
+    void servesChatAndTextAndStreamsWhatItReturns() throws Exception {
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", tinyModel(), 2, 512)))) {
+            assertTrue(pool.ready());
+            ModelInfo info = pool.models().getFirst();
+            assertEquals("demo", info.id());
+            assertTrue(info.randomWeights());
+            StringBuilder streamed = new StringBuilder();
+            GenerationResult chat = pool.generate("demo", ModelRequest.chat(List.of(new ChatMessage("user", "hello")),
+                    SamplingParams.greedy(6)), (token, text) -> streamed.append(text));
+            assertEquals(6, chat.tokens().length);
+            assertEquals(chat.text(), streamed.toString());
+            GenerationResult again = pool.generate("demo", ModelRequest.chat(List.of(new ChatMessage("user", "hello")),
+                    SamplingParams.greedy(6)), (token, text) -> { });
+            assertEquals(chat.text(), again.text(), "greedy is deterministic");
+            assertTrue(again.cachedTokens() > 0 || again.promptTokens() <= 16, "a repeated prompt reuses cached KV blocks");
+        }
+    }
+
+    @Test
+    void unknownModelsAndBadIdsAreClearErrors() throws Exception {
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", tinyModel(), 1, 256)))) {
+            ModelUnavailableException e = assertThrows(ModelUnavailableException.class,
+                    () -> pool.generate("gpt-9", ModelRequest.text("x", SamplingParams.greedy(1)), (t, s) -> { }));
+            assertEquals("model 'gpt-9' is not served here (served: demo)", e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new ModelSpec("bad id!", dir, 1, 1));
+    }
+}
