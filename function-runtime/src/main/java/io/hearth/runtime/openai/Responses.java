@@ -1,0 +1,43 @@
+package io.hearth.runtime.openai;
+
+import java.util.List;
+
+/** Response bodies of the OpenAI-compatible API, field names as clients expect them. */
+public final class Responses {
+    private Responses() {
+    }
+
+    public record Message(String role, String content) {
+    }
+
+    public record Usage(int prompt_tokens, int completion_tokens, int total_tokens) {
+    }
+
+    public record ChatChoice(int index, Message message, String finish_reason) {
+    }
+
+    public record ChatCompletion(String id, String object, long created, String model, List<ChatChoice> choices, Usage usage) {
+    }
+
+    public record Delta(String role, String content) {
+    }
+
+    public record ChunkChoice(int index, Delta delta, String finish_reason) {
+    }
+
+    public record ChatChunk(String id, String object, long created, String model, List<ChunkChoice> choices) {
+    }
+
+    public record TextChoice(int index, String text, String finish_reason) {
+    }
+
+    public record TextCompletion(String id, String object, long created, String model, List<TextChoice> choices, Usage usage) {
+    }
+
+    public record Model(String id, String object, long created, String owned_by, boolean random_weights, String architecture,
+                 int context_length) {
+    }
+
+    public record ModelList(String object, List<Model> data) {
+    }
+}

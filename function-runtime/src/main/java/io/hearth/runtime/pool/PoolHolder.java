@@ -1,0 +1,75 @@
+package io.hearth.runtime.pool;
+
+import io.hearth.engine.compute.WorkerPool;
+import io.hearth.engine.genmodel.ModelGenerator;
+import io.hearth.engine.genmodel.ModelShape;
+import io.hearth.engine.tensor.GgmlType;
+import io.hearth.pool.ModelPool;
+import io.hearth.pool.ModelSpec;
+import io.hearth.pool.WarmModelPool;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Owns the model pool for the application's lifetime: builds it when the application starts (so models are warm
+ * before the first request and readiness reports them), closes it on shutdown.
+ */
+@ApplicationScoped
+public class PoolHolder {
+    private static final Logger LOG = Logger.getLogger(PoolHolder.class.getName());
+
+    @Inject
+    Config config;
+
+    private volatile ModelPool pool;
+
+    void preload(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        pool();
+    }
+
+    public synchronized ModelPool pool() {
+        if (pool == null) {
+            PoolSettings settings = PoolSettings.from(config);
+            List<ModelSpec> specs = new ArrayList<>();
+            for (PoolSettings.ModelSetting m : settings.models()) {
+                Path source = m.source() != null ? m.source() : builtInModel(settings.modelStore());
+                specs.add(new ModelSpec(m.id(), source, m.threads(), m.context()));
+            }
+            long start = System.nanoTime();
+            pool = new WarmModelPool(specs);
+            LOG.info(() -> String.format("model pool ready: %s in %.1f s", pool.models(), (System.nanoTime() - start) / 1e9));
+        }
+        return pool;
+    }
+
+    /** The built-in default model: random weights, written once, the same bytes on every machine (no download). */
+    private static Path builtInModel(Path store) {
+        Path file = store.resolve("default.gguf");
+        if (Files.isRegularFile(file)) return file;
+        try (WorkerPool workers = new WorkerPool(Runtime.getRuntime().availableProcessors())) {
+            Files.createDirectories(store);
+            LOG.info(() -> "writing the built-in default model (random weights) to " + file.toAbsolutePath());
+            ModelGenerator.write(ModelShape.named("tiny"), GgmlType.Q8_0, 42, file, workers);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the built-in model to " + file.toAbsolutePath(), e);
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        if (pool != null) pool.close();
+    }
+}
