@@ -5,8 +5,12 @@ import io.hearth.engine.sample.SamplingParams;
 
 import java.util.List;
 
-/** One model call: either raw prompt text or chat messages (rendered with the model's template), and sampling. */
-public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingParams sampling) {
+/**
+ * One model call: either raw prompt text or chat messages (rendered with the model's template), and sampling.
+ *
+ * @param maxPromptTokens refuse prompts longer than this (0: only the model's context limits them)
+ */
+public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingParams sampling, int maxPromptTokens) {
     public ModelRequest {
         if ((prompt == null) == (messages == null)) {
             throw new IllegalArgumentException("give either a prompt or messages");
@@ -15,11 +19,15 @@ public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingPa
         messages = messages == null ? null : List.copyOf(messages);
     }
 
+    public ModelRequest withMaxPromptTokens(int limit) {
+        return new ModelRequest(prompt, messages, sampling, limit);
+    }
+
     public static ModelRequest chat(List<ChatMessage> messages, SamplingParams sampling) {
-        return new ModelRequest(null, messages, sampling);
+        return new ModelRequest(null, messages, sampling, 0);
     }
 
     public static ModelRequest text(String prompt, SamplingParams sampling) {
-        return new ModelRequest(prompt, null, sampling);
+        return new ModelRequest(prompt, null, sampling, 0);
     }
 }

@@ -42,6 +42,10 @@ final class Replica implements AutoCloseable {
             String rendered = template.render(request.messages(), true);
             prompt = model.tokenizer().encode(rendered, !template.startsWithBos(rendered), true);
         }
+        if (request.maxPromptTokens() > 0 && prompt.length > request.maxPromptTokens()) {
+            throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens, above the limit of "
+                    + request.maxPromptTokens());
+        }
         synchronized (this) {
             return generator.generate(prompt, request.sampling(), listener);
         }

@@ -2,6 +2,12 @@ package io.hearth.runtime.errors;
 
 import io.hearth.engine.kv.KvCacheFullException;
 import io.hearth.pool.ModelUnavailableException;
+import io.hearth.runtime.deploy.ArchiveInvalidException;
+import io.hearth.runtime.deploy.FunctionNotFoundException;
+import io.hearth.runtime.deploy.VersionConflictException;
+import io.hearth.runtime.invoke.FunctionBusyException;
+import io.hearth.runtime.invoke.FunctionFailedException;
+import io.hearth.runtime.invoke.FunctionTimeoutException;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -20,32 +26,55 @@ import java.util.logging.Logger;
 public class ErrorMapper implements ExceptionMapper<Throwable> {
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class.getName());
 
+    /** A status and the body that explains it. */
+    public record Described(int status, ApiError body) {
+    }
+
     @Override
     public Response toResponse(Throwable e) {
-        if (e instanceof ModelUnavailableException) return error(404, e.getMessage(), "model_not_found");
-        if (e instanceof IllegalArgumentException) return error(400, e.getMessage(), "invalid_request_error");
-        if (e instanceof KvCacheFullException) {
-            return Response.fromResponse(error(429, e.getMessage(), "overloaded")).header("Retry-After", "1").build();
-        }
-        // RequestBodyReader wraps bodies that do not parse; a bare JsonbException is a response failing to serialise.
-        if (e instanceof WebApplicationException && e.getCause() instanceof JsonbException) {
-            return error(400, "the request body is not valid JSON for this endpoint: " + rootMessage(e), "invalid_request_error");
-        }
-        if (e instanceof WebApplicationException w && w.getResponse().getStatus() < 500) {
-            int status = w.getResponse().getStatus();
-            return error(status, w.getMessage(), status == 404 ? "not_found" : "invalid_request_error");
-        }
-        LOG.log(Level.SEVERE, "request failed", e);
-        return error(500, "internal error; the server log has the details", "server_error");
+        Described d = classify(e);
+        Response.ResponseBuilder response = Response.status(d.status()).type(MediaType.APPLICATION_JSON).entity(d.body());
+        if (d.status() == 429) response.header("Retry-After", "1");
+        return response.build();
+    }
+
+    /** The body alone, for errors that happen after a stream has started. */
+    public static ApiError describe(Throwable e) {
+        return classify(e).body();
+    }
+
+    public static Described classify(Throwable e) {
+        return switch (e) {
+            case ModelUnavailableException x -> of(404, x, "model_not_found");
+            case FunctionNotFoundException x -> of(404, x, "function_not_found");
+            case ArchiveInvalidException x -> of(400, x, "invalid_archive");
+            case VersionConflictException x -> of(409, x, "version_conflict");
+            case FunctionBusyException x -> of(429, x, "overloaded");
+            case KvCacheFullException x -> of(429, x, "overloaded");
+            case FunctionTimeoutException x -> of(504, x, "timeout");
+            case FunctionFailedException x -> of(500, x, "function_error");
+            case IllegalArgumentException x -> of(400, x, "invalid_request_error");
+            // RequestBodyReader wraps bodies that do not parse; a bare JsonbException is a response failing to serialise.
+            case WebApplicationException x when x.getCause() instanceof JsonbException ->
+                    new Described(400, ApiError.of(x.getMessage() + ": " + rootMessage(x), "invalid_request_error"));
+            case WebApplicationException x when x.getResponse().getStatus() < 500 -> {
+                int status = x.getResponse().getStatus();
+                yield new Described(status, ApiError.of(x.getMessage(), status == 404 ? "not_found" : "invalid_request_error"));
+            }
+            default -> {
+                LOG.log(Level.SEVERE, "request failed", e);
+                yield new Described(500, ApiError.of("internal error; the server log has the details", "server_error"));
+            }
+        };
+    }
+
+    private static Described of(int status, Throwable e, String type) {
+        return new Described(status, ApiError.of(e.getMessage(), type));
     }
 
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) t = t.getCause();
         return String.valueOf(t.getMessage()).replace('\n', ' ');
-    }
-
-    static Response error(int status, String message, String type) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ApiError.of(message, type)).build();
     }
 }

@@ -5,13 +5,10 @@ import io.hearth.engine.generate.GenerationResult;
 import io.hearth.pool.ModelInfo;
 import io.hearth.pool.ModelRequest;
 import io.hearth.pool.ModelUnavailableException;
-import io.hearth.engine.kv.KvCacheFullException;
-import io.hearth.runtime.errors.ApiError;
 import io.hearth.runtime.pool.PoolHolder;
+import io.hearth.runtime.sse.EventStream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -19,12 +16,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -37,8 +29,6 @@ import java.util.UUID;
 @Path("/v1")
 @ApplicationScoped
 public class OpenAiResource {
-    private static final Jsonb JSON = JsonbBuilder.create();
-
     @Inject
     PoolHolder holder;
 
@@ -69,16 +59,16 @@ public class OpenAiResource {
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (Boolean.TRUE.equals(body.stream)) {
-            return stream(model, (out) -> {
-                sendEvent(out, new Responses.ChatChunk(id, "chat.completion.chunk", created, model,
+            return stream(model, events -> {
+                events.send(new Responses.ChatChunk(id, "chat.completion.chunk", created, model,
                         List.of(new Responses.ChunkChoice(0, new Responses.Delta("assistant", ""), null))));
                 GenerationResult result = holder.pool().generate(model, request, (token, text) -> {
                     if (!text.isEmpty()) {
-                        sendEvent(out, new Responses.ChatChunk(id, "chat.completion.chunk", created, model,
+                        events.send(new Responses.ChatChunk(id, "chat.completion.chunk", created, model,
                                 List.of(new Responses.ChunkChoice(0, new Responses.Delta(null, text), null))));
                     }
                 });
-                sendEvent(out, new Responses.ChatChunk(id, "chat.completion.chunk", created, model,
+                events.send(new Responses.ChatChunk(id, "chat.completion.chunk", created, model,
                         List.of(new Responses.ChunkChoice(0, new Responses.Delta(null, null), result.finishReason().apiName()))));
             });
         }
@@ -98,12 +88,12 @@ public class OpenAiResource {
         String id = "cmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (Boolean.TRUE.equals(body.stream)) {
-            return stream(model, (out) -> {
+            return stream(model, events -> {
                 GenerationResult result = holder.pool().generate(model, request, (token, text) -> {
-                    if (!text.isEmpty()) sendEvent(out, new Responses.TextCompletion(id, "text_completion", created, model,
+                    if (!text.isEmpty()) events.send(new Responses.TextCompletion(id, "text_completion", created, model,
                             List.of(new Responses.TextChoice(0, text, null)), null));
                 });
-                sendEvent(out, new Responses.TextCompletion(id, "text_completion", created, model,
+                events.send(new Responses.TextCompletion(id, "text_completion", created, model,
                         List.of(new Responses.TextChoice(0, "", result.finishReason().apiName())), usage(result)));
             });
         }
@@ -123,39 +113,11 @@ public class OpenAiResource {
         return new Responses.Usage(r.promptTokens(), r.tokens().length, r.promptTokens() + r.tokens().length);
     }
 
-    /** A body that writes events as they come; a client that hangs up ends the generation and frees its KV blocks. */
-    private interface EventWriter {
-        void write(OutputStream out);
-    }
-
-    private Response stream(String model, EventWriter writer) {
-        // Past this point the status line is sent: an unknown model must be refused before, later failures become
-        // an error event in the stream.
+    /** Streams events after checking the model: past this point the status line is sent. */
+    private Response stream(String model, EventStream.Producer producer) {
         if (holder.pool().models().stream().noneMatch(m -> m.id().equals(model))) {
             throw new ModelUnavailableException("model '" + model + "' is not served here (GET /v1/models lists them)");
         }
-        StreamingOutput output = out -> {
-            try {
-                try {
-                    writer.write(out);
-                } catch (IllegalArgumentException | ModelUnavailableException | KvCacheFullException e) {
-                    sendEvent(out, ApiError.of(e.getMessage(), "invalid_request_error"));
-                }
-                out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-                out.flush();
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
-        };
-        return Response.ok(output, MediaType.SERVER_SENT_EVENTS).header("Cache-Control", "no-cache").build();
-    }
-
-    private static void sendEvent(OutputStream out, Object event) {
-        try {
-            out.write(("data: " + JSON.toJson(event) + "\n\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return EventStream.of(producer);
     }
 }

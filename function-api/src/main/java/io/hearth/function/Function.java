@@ -1,0 +1,12 @@
+package io.hearth.function;
+
+import java.util.Map;
+
+/**
+ * A java function: takes the caller's JSON input (as maps, lists, strings, numbers, booleans) and returns a JSON
+ * value. Implementations need a public no-argument constructor; one instance serves many invocations at once.
+ */
+@FunctionalInterface
+public interface Function {
+    Object handle(Map<String, Object> input, FunctionContext context) throws Exception;
+}

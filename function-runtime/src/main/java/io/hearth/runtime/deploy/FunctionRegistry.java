@@ -1,0 +1,162 @@
+package io.hearth.runtime.deploy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * Deployed functions and their versions, kept on disk so they survive a restart:
+ * {@code <store>/<name>/<version>.zip} plus {@code <store>/<name>/routing.json} (active version, the one before it, and
+ * an optional canary with its share of traffic).
+ *
+ * <p>Invariants: an archive is validated completely before anything is written; a version's bytes never change once
+ * deployed; routing is written after its archive (write to a temp file, then rename), so a crash or a bad deploy
+ * leaves the previous routing, and so the running version, serving.
+ */
+public final class FunctionRegistry {
+    /** Where traffic for a function goes. {@code canary} receives {@code canaryPercent} of unpinned calls. */
+    public record Routing(String active, String previous, String canary, int canaryPercent) {
+    }
+
+    /** One deployed version. */
+    public record Deployed(FunctionManifest manifest, Path archive, String sha256) {
+    }
+
+    /** What a deploy did: a new version, or the same bytes again (idempotent). */
+    public record DeployResult(Deployed deployed, boolean created) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path store;
+    private final Map<String, Map<String, Deployed>> versions = new TreeMap<>();
+    private final Map<String, Routing> routing = new TreeMap<>();
+
+    public FunctionRegistry(Path store) {
+        this.store = store;
+        try {
+            Files.createDirectories(store);
+            try (Stream<Path> dirs = Files.list(store)) {
+                for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) load(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the function store " + store.toAbsolutePath(), e);
+        }
+    }
+
+    private void load(Path dir) throws IOException {
+        Path routingFile = dir.resolve("routing.json");
+        if (!Files.isRegularFile(routingFile)) return;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path zip : files.filter(f -> f.toString().endsWith(".zip")).toList()) {
+                FunctionArchive archive = FunctionArchive.read(Files.readAllBytes(zip));
+                versions.computeIfAbsent(archive.manifest().name(), n -> new TreeMap<>())
+                        .put(archive.manifest().version(), new Deployed(archive.manifest(), zip, archive.sha256()));
+            }
+        }
+        routing.put(dir.getFileName().toString(), JSON.readValue(routingFile.toFile(), Routing.class));
+    }
+
+    /** Deploys an archive under {@code name}; the new version becomes active, the old one stays for rollback. */
+    public synchronized DeployResult deploy(String name, byte[] bytes) {
+        FunctionArchive archive = FunctionArchive.read(bytes);
+        FunctionManifest manifest = archive.manifest();
+        if (!manifest.name().equals(name)) {
+            throw new ArchiveInvalidException("function.yaml names '" + manifest.name() + "' but it was deployed as '" + name + "'");
+        }
+        Deployed existing = versions.getOrDefault(name, Map.of()).get(manifest.version());
+        if (existing != null) {
+            if (existing.sha256().equals(archive.sha256())) return new DeployResult(existing, false);
+            throw new VersionConflictException(manifest.id() + " is already deployed with other contents; deploy a new version");
+        }
+        try {
+            Path dir = Files.createDirectories(store.resolve(name));
+            Path zip = dir.resolve(manifest.version() + ".zip");
+            writeAtomically(zip, bytes);
+            Deployed deployed = new Deployed(manifest, zip, archive.sha256());
+            Routing old = routing.get(name);
+            saveRouting(name, new Routing(manifest.version(), old != null ? old.active() : null, null, 0));
+            versions.computeIfAbsent(name, n -> new TreeMap<>()).put(manifest.version(), deployed);
+            return new DeployResult(deployed, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store " + manifest.id(), e);
+        }
+    }
+
+    /** Makes the previous version active again. */
+    public synchronized Routing rollback(String name) {
+        Routing r = routingOf(name);
+        if (r.previous() == null) throw new IllegalArgumentException(name + " has no earlier version to roll back to");
+        return saveRouting(name, new Routing(r.previous(), r.active(), null, 0));
+    }
+
+    /** Sends {@code percent} of unpinned calls to {@code version} (0 ends the canary). */
+    public synchronized Routing split(String name, String version, int percent) {
+        Routing r = routingOf(name);
+        if (percent < 0 || percent > 100) throw new IllegalArgumentException("percent must be between 0 and 100");
+        versionOf(name, version);
+        return saveRouting(name, new Routing(r.active(), r.previous(), percent == 0 ? null : version, percent));
+    }
+
+    /** {@code name} (routing and canary honoured) or {@code name@version} (pinned). */
+    public synchronized Deployed resolve(String reference) {
+        int at = reference.indexOf('@');
+        if (at >= 0) return versionOf(reference.substring(0, at), reference.substring(at + 1));
+        Routing r = routingOf(reference);
+        boolean canary = r.canary() != null && ThreadLocalRandom.current().nextInt(100) < r.canaryPercent();
+        return versionOf(reference, canary ? r.canary() : r.active());
+    }
+
+    public synchronized List<String> names() {
+        return List.copyOf(routing.keySet());
+    }
+
+    public synchronized Routing routingOf(String name) {
+        Routing r = routing.get(name);
+        if (r == null) throw new FunctionNotFoundException("no function named '" + name + "' is deployed");
+        return r;
+    }
+
+    public synchronized List<Deployed> versionsOf(String name) {
+        routingOf(name);
+        List<Deployed> list = new ArrayList<>(versions.get(name).values());
+        list.sort(Comparator.comparing(d -> d.manifest().version()));
+        return list;
+    }
+
+    private Deployed versionOf(String name, String version) {
+        Deployed d = versions.getOrDefault(name, Map.of()).get(version);
+        if (d == null) {
+            routingOf(name);
+            throw new FunctionNotFoundException(name + " has no version '" + version + "'");
+        }
+        return d;
+    }
+
+    private Routing saveRouting(String name, Routing r) {
+        try {
+            writeAtomically(store.resolve(name).resolve("routing.json"), JSON.writeValueAsBytes(r));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store the routing of " + name, e);
+        }
+        routing.put(name, r);
+        return r;
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.write(temp, bytes);
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,82 @@
+package io.hearth.runtime.functions;
+
+import io.hearth.runtime.deploy.FunctionManifest;
+import io.hearth.runtime.deploy.FunctionRegistry;
+import io.hearth.runtime.invoke.InvocationResult;
+import io.hearth.runtime.sse.EventStream;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Invocation: {@code GET /fn} lists what can be called; {@code POST /fn/{name}} (or {@code name@version}) runs a
+ * function on a JSON object, answering JSON, or server-sent events when the client accepts text/event-stream.
+ */
+@Path("/fn")
+@ApplicationScoped
+public class FunctionResource {
+    /** A callable function as listed. */
+    public record Listed(String name, String version, String kind, String model) {
+    }
+
+    /** The JSON answer of an invocation. */
+    public record Answer(String function, String version, Object output, String finish_reason, Usage usage) {
+    }
+
+    public record Usage(int prompt_tokens, int completion_tokens) {
+    }
+
+    /** One streamed piece of text. */
+    public record Piece(String text) {
+    }
+
+    @Inject
+    FunctionsHolder functions;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<Listed> list() {
+        FunctionRegistry registry = functions.registry();
+        List<Listed> out = new ArrayList<>();
+        for (String name : registry.names()) {
+            FunctionManifest m = registry.resolve(name + "@" + registry.routingOf(name).active()).manifest();
+            out.add(new Listed(m.name(), m.version(), m.kind().name().toLowerCase(), m.model()));
+        }
+        return out;
+    }
+
+    @POST
+    @Path("/{reference}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response invoke(@PathParam("reference") String reference, @HeaderParam(HttpHeaders.ACCEPT) String accept,
+                           Map<String, Object> input) {
+        FunctionRegistry.Deployed deployed = functions.registry().resolve(reference);
+        Map<String, Object> body = input != null ? input : Map.of();
+        if (accept != null && accept.contains(MediaType.SERVER_SENT_EVENTS)) {
+            return EventStream.of(events -> {
+                InvocationResult r = functions.invoker().invoke(deployed, body, (token, text) -> {
+                    if (!text.isEmpty()) events.send(new Piece(text));
+                });
+                events.send(answer(r));
+            });
+        }
+        return Response.ok(answer(functions.invoker().invoke(deployed, body, (token, text) -> { })), MediaType.APPLICATION_JSON).build();
+    }
+
+    private static Answer answer(InvocationResult r) {
+        return new Answer(r.function(), r.version(), r.output(), r.finishReason(), new Usage(r.promptTokens(), r.completionTokens()));
+    }
+}

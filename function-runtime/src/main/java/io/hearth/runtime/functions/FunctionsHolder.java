@@ -1,0 +1,93 @@
+package io.hearth.runtime.functions;
+
+import io.hearth.runtime.deploy.FunctionRegistry;
+import io.hearth.runtime.invoke.FunctionInvoker;
+import io.hearth.runtime.pool.PoolHolder;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * The function registry and invoker for the application's lifetime. Archives put in the drop-in folder
+ * ({@code hearth.function-dropins}, default {@code function-dropins} in the server directory) are deployed at
+ * start and whenever they change (checked every {@code hearth.function-dropins.interval-seconds}, default 2);
+ * the store is {@code hearth.function-store} (default {@code functions}).
+ */
+@ApplicationScoped
+public class FunctionsHolder {
+    private static final Logger LOG = Logger.getLogger(FunctionsHolder.class.getName());
+
+    @Inject
+    Config config;
+    @Inject
+    PoolHolder pool;
+
+    private FunctionRegistry registry;
+    private FunctionInvoker invoker;
+    private ScheduledExecutorService watcher;
+    private final Map<Path, String> seen = new ConcurrentHashMap<>();
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        registry();
+        Path dropins = Path.of(config.getOptionalValue("hearth.function-dropins", String.class).orElse("function-dropins"));
+        long interval = config.getOptionalValue("hearth.function-dropins.interval-seconds", Long.class).orElse(2L);
+        scanDropins(dropins);
+        watcher = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("hearth-function-dropins").unstarted(r));
+        watcher.scheduleWithFixedDelay(() -> scanDropins(dropins), interval, interval, TimeUnit.SECONDS);
+    }
+
+    public synchronized FunctionRegistry registry() {
+        if (registry == null) {
+            registry = new FunctionRegistry(Path.of(config.getOptionalValue("hearth.function-store", String.class).orElse("functions")));
+        }
+        return registry;
+    }
+
+    public synchronized FunctionInvoker invoker() {
+        if (invoker == null) invoker = new FunctionInvoker(pool.pool());
+        return invoker;
+    }
+
+    /** Deploys new or changed archives in the drop-in folder; a bad one is logged and skipped, the rest go on. */
+    private void scanDropins(Path dropins) {
+        if (!Files.isDirectory(dropins)) return;
+        try (Stream<Path> files = Files.list(dropins)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".zip") || f.toString().endsWith(".jar")).sorted().toList()) {
+                String stamp = Files.size(file) + "/" + Files.getLastModifiedTime(file);
+                if (stamp.equals(seen.get(file))) continue;
+                seen.put(file, stamp);
+                try {
+                    byte[] bytes = Files.readAllBytes(file);
+                    String name = io.hearth.runtime.deploy.FunctionArchive.read(bytes).manifest().name();
+                    var result = registry().deploy(name, bytes);
+                    if (result.created()) LOG.info(() -> "deployed " + result.deployed().manifest().id() + " from " + file);
+                } catch (RuntimeException e) {
+                    LOG.warning(() -> "not deployed: " + file + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot read the function drop-in folder " + dropins, e);
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (watcher != null) watcher.shutdownNow();
+        if (invoker != null) invoker.close();
+    }
+}

@@ -1,0 +1,142 @@
+package io.hearth.runtime.invoke;
+
+import com.hubspot.jinjava.Jinjava;
+import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.FatalTemplateErrorsException;
+import io.hearth.engine.generate.TokenListener;
+import io.hearth.function.Function;
+import io.hearth.function.ModelClient;
+import io.hearth.pool.ModelPool;
+import io.hearth.runtime.deploy.FunctionManifest;
+import io.hearth.runtime.deploy.FunctionRegistry;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs deployed functions. A prompt function renders its template over the input and calls its model; a java
+ * function runs in its own class loader on a virtual thread, so one that throws or loops past its timeout fails
+ * alone. Each version admits at most {@code limits.concurrency} invocations at once; more are refused (429).
+ */
+public final class FunctionInvoker implements AutoCloseable {
+    /** A deployed version ready to run: its admission limit and, for java functions, its handler. */
+    private record Loaded(FunctionManifest manifest, Semaphore permits, Function handler, FunctionClassLoader loader) {
+    }
+
+    private final ModelPool pool;
+    private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
+    private final ExecutorService javaThreads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Jinjava templates = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false).build());
+
+    public FunctionInvoker(ModelPool pool) {
+        this.pool = pool;
+    }
+
+    public InvocationResult invoke(FunctionRegistry.Deployed deployed, Map<String, Object> input, TokenListener listener) {
+        Loaded function = loaded.computeIfAbsent(deployed.sha256(), sha -> load(deployed));
+        FunctionManifest m = function.manifest();
+        if (!function.permits().tryAcquire()) {
+            throw new FunctionBusyException(m.id() + " is at its concurrency limit of " + m.concurrency() + "; retry shortly");
+        }
+        try {
+            Instant deadline = Instant.now().plusMillis(m.timeoutMillis());
+            ModelClient model = new PoolModelClient(pool, m, deadline, listener);
+            InvocationContext context = new InvocationContext(m, model, deadline, UUID.randomUUID().toString());
+            return m.kind() == FunctionManifest.Kind.PROMPT ? runPrompt(m, input, model) : runJava(function, input, context);
+        } finally {
+            function.permits().release();
+        }
+    }
+
+    private InvocationResult runPrompt(FunctionManifest m, Map<String, Object> input, ModelClient model) {
+        String user;
+        try {
+            user = templates.render(m.template(), input);
+        } catch (FatalTemplateErrorsException e) {
+            throw new IllegalArgumentException("the input does not fit " + m.id() + "'s template: " + e.getMessage());
+        }
+        List<ModelClient.Message> messages = new ArrayList<>();
+        if (m.system() != null) messages.add(ModelClient.Message.system(m.system()));
+        messages.add(ModelClient.Message.user(user));
+        ModelClient.ModelResult r = model.chat(messages, ModelClient.ModelOptions.defaults());
+        return new InvocationResult(m.name(), m.version(), r.text(), r.finishReason(), r.promptTokens(), r.completionTokens());
+    }
+
+    private InvocationResult runJava(Loaded function, Map<String, Object> input, InvocationContext context) {
+        FunctionManifest m = function.manifest();
+        Future<Object> result = javaThreads.submit(() -> {
+            Thread.currentThread().setContextClassLoader(function.loader());
+            return function.handler().handle(input, context);
+        });
+        try {
+            return new InvocationResult(m.name(), m.version(), result.get(m.timeoutMillis(), TimeUnit.MILLISECONDS), "stop", 0, 0);
+        } catch (TimeoutException e) {
+            result.cancel(true);
+            throw new FunctionTimeoutException(m.id() + " ran past its timeout of " + m.timeoutMillis() + " ms");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re && isPlatformError(re)) throw re;
+            throw new FunctionFailedException(m.id() + " failed: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() != null ? ": " + cause.getMessage() : ""), cause);
+        } catch (InterruptedException e) {
+            result.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new FunctionTimeoutException(m.id() + " was interrupted");
+        }
+    }
+
+    /** Errors the platform raised inside a function's model call keep their own meaning (limits, timeouts). */
+    private static boolean isPlatformError(RuntimeException e) {
+        return e instanceof FunctionTimeoutException || e instanceof IllegalArgumentException
+                || e.getClass().getPackageName().startsWith("io.hearth.pool");
+    }
+
+    private static Loaded load(FunctionRegistry.Deployed deployed) {
+        FunctionManifest m = deployed.manifest();
+        Semaphore permits = new Semaphore(m.concurrency());
+        if (m.kind() == FunctionManifest.Kind.PROMPT) return new Loaded(m, permits, null, null);
+        FunctionClassLoader loader;
+        try {
+            loader = new FunctionClassLoader(m.id(), deployed.archive().toUri().toURL(), Function.class.getClassLoader());
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+        try {
+            Class<?> type = Class.forName(m.handler(), true, loader);
+            if (!Function.class.isAssignableFrom(type)) {
+                throw new IllegalArgumentException(m.handler() + " does not implement io.hearth.function.Function");
+            }
+            return new Loaded(m, permits, (Function) type.getConstructor().newInstance(), loader);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            close(loader);
+            throw new IllegalArgumentException(m.id() + ": cannot create handler " + m.handler() + ": " + e);
+        }
+    }
+
+    private static void close(FunctionClassLoader loader) {
+        try {
+            loader.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+
+    @Override
+    public void close() {
+        javaThreads.shutdownNow();
+        for (Loaded l : loaded.values()) if (l.loader() != null) close(l.loader());
+    }
+}

@@ -1,0 +1,60 @@
+package io.hearth.runtime.invoke;
+
+import io.hearth.engine.chat.ChatMessage;
+import io.hearth.engine.generate.GenerationResult;
+import io.hearth.engine.generate.TokenListener;
+import io.hearth.engine.sample.SamplingParams;
+import io.hearth.function.ModelClient;
+import io.hearth.pool.ModelPool;
+import io.hearth.pool.ModelRequest;
+import io.hearth.runtime.deploy.FunctionManifest;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The model client a function gets: its manifest's model and defaults, its input limit and its deadline. */
+final class PoolModelClient implements ModelClient {
+    private final ModelPool pool;
+    private final FunctionManifest manifest;
+    private final Instant deadline;
+    private final TokenListener listener;
+
+    PoolModelClient(ModelPool pool, FunctionManifest manifest, Instant deadline, TokenListener listener) {
+        this.pool = pool;
+        this.manifest = manifest;
+        this.deadline = deadline;
+        this.listener = listener;
+    }
+
+    @Override
+    public ModelResult chat(List<Message> messages, ModelOptions options) {
+        return run(ModelRequest.chat(messages.stream().map(m -> new ChatMessage(m.role(), m.content())).toList(), sampling(options)));
+    }
+
+    @Override
+    public ModelResult complete(String prompt, ModelOptions options) {
+        return run(ModelRequest.text(prompt, sampling(options)));
+    }
+
+    private ModelResult run(ModelRequest request) {
+        checkDeadline();
+        GenerationResult r = pool.generate(manifest.model(), request.withMaxPromptTokens(manifest.maxInputTokens()), (token, text) -> {
+            checkDeadline();
+            listener.onToken(token, text);
+        });
+        return new ModelResult(r.text(), r.finishReason().apiName(), r.promptTokens(), r.tokens().length);
+    }
+
+    /** Past the deadline the model call stops at its next token; the sequence's KV blocks are released. */
+    private void checkDeadline() {
+        if (Instant.now().isAfter(deadline)) {
+            throw new FunctionTimeoutException(manifest.id() + " ran past its timeout of " + manifest.timeoutMillis() + " ms");
+        }
+    }
+
+    private SamplingParams sampling(ModelOptions options) {
+        ModelOptions o = options != null ? options : ModelOptions.defaults();
+        return new SamplingParams(o.temperature() != null ? o.temperature() : manifest.temperature(), 0, 1f, 0f, 1f, 64,
+                System.nanoTime(), o.maxTokens() != null ? o.maxTokens() : manifest.maxTokens(), o.stop());
+    }
+}

@@ -1,0 +1,66 @@
+package io.hearth.runtime.sse;
+
+import io.hearth.runtime.errors.ApiError;
+import io.hearth.runtime.errors.ErrorMapper;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A server-sent-events response: each {@code send} is one {@code data:} event, flushed at once, and the stream ends
+ * with {@code data: [DONE]}. Once the status line is out an error cannot change it, so errors become an
+ * {@code {"error":...}} event; a client that hangs up makes {@code send} throw, which ends the generation and frees
+ * its KV blocks.
+ */
+public final class EventStream {
+    private static final Jsonb JSON = JsonbBuilder.create();
+
+    /** Writes the events of one response. */
+    @FunctionalInterface
+    public interface Producer {
+        void produce(EventStream events);
+    }
+
+    private final OutputStream out;
+
+    private EventStream(OutputStream out) {
+        this.out = out;
+    }
+
+    public static Response of(Producer producer) {
+        StreamingOutput output = out -> {
+            EventStream events = new EventStream(out);
+            try {
+                try {
+                    producer.produce(events);
+                } catch (UncheckedIOException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    ApiError error = ErrorMapper.describe(e);
+                    events.send(error);
+                }
+                out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        };
+        return Response.ok(output, MediaType.SERVER_SENT_EVENTS).header("Cache-Control", "no-cache").build();
+    }
+
+    public void send(Object event) {
+        try {
+            out.write(("data: " + JSON.toJson(event) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.hearth.runtime.deploy;
+
+import io.hearth.runtime.Archives;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FunctionRegistryTest {
+    @TempDir
+    Path store;
+
+    @Test
+    void versionsPinningRollbackCanaryAndRestart() {
+        FunctionRegistry registry = new FunctionRegistry(store);
+        assertTrue(registry.deploy("greet", Archives.promptFunction("greet", "1", "Hi {{ name }}")).created());
+        assertTrue(registry.deploy("greet", Archives.promptFunction("greet", "2", "Hello {{ name }}")).created());
+        assertFalse(registry.deploy("greet", Archives.promptFunction("greet", "2", "Hello {{ name }}")).created(), "same bytes: idempotent");
+        assertEquals("2", registry.resolve("greet").manifest().version());
+        assertEquals("1", registry.resolve("greet@1").manifest().version());
+
+        registry.split("greet", "1", 100);
+        assertEquals("1", registry.resolve("greet").manifest().version(), "a 100% canary takes every unpinned call");
+        registry.split("greet", "1", 0);
+        assertEquals("2", registry.resolve("greet").manifest().version());
+
+        registry.rollback("greet");
+        assertEquals("1", registry.resolve("greet").manifest().version());
+
+        FunctionRegistry restarted = new FunctionRegistry(store);
+        assertEquals("1", restarted.resolve("greet").manifest().version(), "routing survives a restart");
+        assertEquals(2, restarted.versionsOf("greet").size());
+    }
+
+    @Test
+    void aBadDeployChangesNothing() {
+        FunctionRegistry registry = new FunctionRegistry(store);
+        registry.deploy("greet", Archives.promptFunction("greet", "1", "Hi"));
+        assertThrows(VersionConflictException.class, () -> registry.deploy("greet", Archives.promptFunction("greet", "1", "Changed")));
+        assertThrows(ArchiveInvalidException.class, () -> registry.deploy("other", Archives.promptFunction("greet", "2", "Hi")));
+        assertThrows(ArchiveInvalidException.class, () -> registry.deploy("greet", "not a zip".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("1", registry.resolve("greet").manifest().version());
+        assertEquals(1, new FunctionRegistry(store).versionsOf("greet").size());
+        assertThrows(FunctionNotFoundException.class, () -> registry.resolve("nope"));
+        assertThrows(FunctionNotFoundException.class, () -> registry.resolve("greet@9"));
+    }
+
+    @Test
+    void archivesAreCheckedBeforeAnythingIsStored() {
+        Map<String, String> problems = new LinkedHashMap<>();
+        problems.put("../evil", "not a plain relative path");
+        problems.put("/etc/passwd", "not a plain relative path");
+        for (var p : problems.entrySet()) {
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            entries.put("function.yaml", "name: x\nversion: 1\nmodel: m\nkind: prompt\nprompt: {template: t}\n".getBytes());
+            entries.put(p.getKey(), new byte[1]);
+            ArchiveInvalidException e = assertThrows(ArchiveInvalidException.class, () -> FunctionArchive.read(Archives.zip(entries)));
+            assertTrue(e.getMessage().contains(p.getValue()), e.getMessage());
+        }
+        Map<String, byte[]> bomb = new LinkedHashMap<>();
+        bomb.put("function.yaml", "name: x\nversion: 1\nmodel: m\nkind: prompt\nprompt: {template: t}\n".getBytes());
+        bomb.put("zeros", new byte[(int) FunctionArchive.MAX_UNCOMPRESSED_BYTES + 1]);
+        byte[] small = Archives.zip(bomb);
+        assertTrue(small.length < 1 << 20, "compresses to under 1 MB");
+        assertTrue(assertThrows(ArchiveInvalidException.class, () -> FunctionArchive.read(small)).getMessage().contains("unpacks to more than"));
+        assertTrue(assertThrows(ArchiveInvalidException.class, () -> FunctionArchive.read(Archives.zip(Map.of("a.txt", new byte[1]))))
+                .getMessage().contains("no function.yaml"));
+    }
+
+    @Test
+    void manifestErrorsSayWhatToFix() {
+        Map<String, String> cases = Map.of(
+                "version: 1\nmodel: m\nkind: prompt\nprompt: {template: t}\n", "needs 'name'",
+                "name: Bad_Name\nversion: 1\nmodel: m\nkind: prompt\nprompt: {template: t}\n", "lowercase",
+                "name: x\nversion: 1\nmodel: m\nkind: ruby\n", "kind must be",
+                "name: x\nversion: 1\nmodel: m\nkind: java\n", "needs 'handler'",
+                "name: x\nversion: 1\nmodel: m\nkind: prompt\n", "prompt.template",
+                "name: x\nversion: 1\nmodel: m\nkind: prompt\nprompt: {template: t}\nlimits: {concurrency: 0}\n", "concurrency",
+                "name: [x\n", "not valid YAML");
+        for (var c : cases.entrySet()) {
+            ArchiveInvalidException e = assertThrows(ArchiveInvalidException.class,
+                    () -> FunctionManifest.parse(c.getKey().getBytes(StandardCharsets.UTF_8)));
+            assertTrue(e.getMessage().contains(c.getValue()), c.getKey() + " -> " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.hearth.runtime.invoke;
+
+import io.hearth.engine.generate.FinishReason;
+import io.hearth.engine.generate.GenerationResult;
+import io.hearth.engine.generate.TokenListener;
+import io.hearth.function.Function;
+import io.hearth.pool.ModelInfo;
+import io.hearth.pool.ModelPool;
+import io.hearth.pool.ModelRequest;
+import io.hearth.runtime.Archives;
+import io.hearth.runtime.deploy.FunctionRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Java functions run isolated: compiled here from source into real archives, deployed, invoked. */
+class JavaFunctionTest {
+    @TempDir
+    Path dir;
+
+    /** Our own pool interface answered by a fixed reply, so these tests need no model. */
+    private static final ModelPool ECHO_POOL = new ModelPool() {
+        @Override
+        public List<ModelInfo> models() {
+            return List.of();
+        }
+
+        @Override
+        public boolean ready() {
+            return true;
+        }
+
+        @Override
+        public GenerationResult generate(String modelId, ModelRequest request, TokenListener listener) {
+            listener.onToken(7, "pong");
+            return new GenerationResult(new int[]{7}, "pong", FinishReason.STOP, 3, 0, 0, 0);
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    private final FunctionInvoker invoker = new FunctionInvoker(ECHO_POOL);
+
+    @AfterEach
+    void close() {
+        invoker.close();
+    }
+
+    private FunctionRegistry.Deployed deploy(String name, String body, String limits) throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src/" + name));
+        Files.writeString(src.resolve("Handler.java"), """
+                package fn;
+                import io.hearth.function.*;
+                import java.util.*;
+                public class Handler implements Function {
+                    public Object handle(Map<String, Object> input, FunctionContext ctx) throws Exception {
+                        %s
+                    }
+                }""".formatted(body));
+        Path classes = Files.createDirectories(dir.resolve("classes/" + name));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        String api = Path.of(Function.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        assertEquals(0, javac.run(null, null, null, "-cp", api, "-d", classes.toString(), src.resolve("Handler.java").toString()));
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("function.yaml", ("name: " + name + "\nversion: 1\nmodel: default\nkind: java\nhandler: fn.Handler\n"
+                + "config: {greeting: hello}\nlimits: {" + limits + "}\n").getBytes(StandardCharsets.UTF_8));
+        entries.put("fn/Handler.class", Files.readAllBytes(classes.resolve("fn/Handler.class")));
+        FunctionRegistry registry = new FunctionRegistry(dir.resolve("store"));
+        registry.deploy(name, Archives.zip(entries));
+        return registry.resolve(name);
+    }
+
+    @Test
+    void callsItsModelAndSeesItsConfig() throws Exception {
+        var fn = deploy("ok", """
+                var r = ctx.model().complete("ping", null);
+                return Map.of("reply", r.text(), "greeting", ctx.config("greeting").orElse("?"), "name", ctx.functionName());""",
+                "timeout_ms: 5000");
+        InvocationResult result = invoker.invoke(fn, Map.of(), TokenListener.NONE);
+        assertEquals(Map.of("reply", "pong", "greeting", "hello", "name", "ok"), result.output());
+    }
+
+    @Test
+    void cannotSeeTheRuntimesClasses() throws Exception {
+        var fn = deploy("snoop", """
+                Class.forName("io.hearth.runtime.invoke.FunctionInvoker");
+                return "escaped";""", "timeout_ms: 5000");
+        FunctionFailedException e = assertThrows(FunctionFailedException.class, () -> invoker.invoke(fn, Map.of(), TokenListener.NONE));
+        assertTrue(e.getMessage().contains("ClassNotFoundException"), e.getMessage());
+    }
+
+    @Test
+    void aThrowingFunctionFailsAloneWithItsMessage() throws Exception {
+        var fn = deploy("broken", "throw new IllegalStateException(\"no luck\");", "timeout_ms: 5000");
+        FunctionFailedException e = assertThrows(FunctionFailedException.class, () -> invoker.invoke(fn, Map.of(), TokenListener.NONE));
+        assertEquals("broken@1 failed: IllegalStateException: no luck", e.getMessage());
+    }
+
+    @Test
+    void anEndlessLoopTimesOut() throws Exception {
+        var fn = deploy("spin", "while (!Thread.currentThread().isInterrupted()) { } return null;", "timeout_ms: 300");
+        long start = System.nanoTime();
+        assertThrows(FunctionTimeoutException.class, () -> invoker.invoke(fn, Map.of(), TokenListener.NONE));
+        assertTrue(System.nanoTime() - start < 5_000_000_000L);
+    }
+}
