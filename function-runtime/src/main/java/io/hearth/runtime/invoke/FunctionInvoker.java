@@ -98,7 +98,10 @@ public final class FunctionInvoker implements AutoCloseable {
         }
     }
 
-    /** Errors the platform raised inside a function's model call keep their own meaning (limits, timeouts). */
+    /**
+     * Errors that keep their own meaning: limits and timeouts the platform raised inside a model call, and
+     * IllegalArgumentException, which the function API defines as rejecting the caller's input.
+     */
     private static boolean isPlatformError(RuntimeException e) {
         return e instanceof FunctionTimeoutException || e instanceof IllegalArgumentException
                 || e.getClass().getPackageName().startsWith("io.hearth.pool");

@@ -1,0 +1,129 @@
+package io.hearth.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Functions on a real server: the sample archives from the drop-in folder, deploys over HTTP, invocation, versions. */
+class FunctionsIT {
+    private static final String BASE = System.getProperty("hearth.it.base-url", "http://localhost:19080");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @BeforeAll
+    static void waitForSampleFunctions() throws Exception {
+        OpenAiApiIT.waitUntilReady();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            String list = OpenAiApiIT.get("/fn").body();
+            if (list.contains("\"summarize\"") && list.contains("\"ask\"")) return;
+            if (System.nanoTime() > deadline) throw new AssertionError("sample functions not deployed from the drop-in folder: " + list);
+            Thread.sleep(500);
+        }
+    }
+
+    static HttpResponse<String> send(String method, String path, String contentType, byte[] body, String accept) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(BASE + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        if (accept != null) b.header("Accept", accept);
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> invoke(String function, String json) throws Exception {
+        return send("POST", "/fn/" + function, "application/json", json.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    /** A name of its own per run: the test server's function store outlives a run when target/ is kept. */
+    private static final String ECHO = "echo-" + Long.toString(System.currentTimeMillis(), 36);
+
+    static byte[] archive(String version, String template) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            ZipEntry entry = new ZipEntry("function.yaml");
+            entry.setTime(0); // the same version must be the same bytes on every run
+            zip.putNextEntry(entry);
+            zip.write(("name: " + ECHO + "\nversion: " + version + "\nmodel: default\nkind: prompt\nprompt:\n  template: \"" + template
+                    + "\"\ndefaults: {max_tokens: 3, temperature: 0}\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void samplePromptAndJavaFunctionsAnswer() throws Exception {
+        HttpResponse<String> summary = invoke("summarize", "{\"text\":\"Hearth runs functions that call models.\"}");
+        assertEquals(200, summary.statusCode(), summary.body());
+        JsonNode s = JSON.readTree(summary.body());
+        assertEquals("summarize", s.get("function").asText());
+        assertEquals("1.0.0", s.get("version").asText());
+        assertTrue(s.get("output").isTextual());
+        assertTrue(s.get("usage").get("completion_tokens").asInt() > 0);
+
+        HttpResponse<String> ask = invoke("ask", "{\"question\":\"What is a hearth?\"}");
+        assertEquals(200, ask.statusCode(), ask.body());
+        JsonNode a = JSON.readTree(ask.body()).get("output");
+        assertEquals("What is a hearth?", a.get("question").asText());
+        assertTrue(a.get("answer").isTextual());
+
+        HttpResponse<String> bad = invoke("ask", "{}");
+        assertEquals(400, bad.statusCode(), "a function rejecting its input: " + bad.body());
+        assertTrue(bad.body().contains("send {\\\"question\\\""), bad.body());
+        assertFalse(bad.body().contains("at io.hearth"), "no stack trace");
+    }
+
+    @Test
+    void streamingInvocationSendsPiecesThenTheAnswer() throws Exception {
+        HttpResponse<String> r = send("POST", "/fn/summarize", "application/json",
+                "{\"text\":\"streams\"}".getBytes(StandardCharsets.UTF_8), "text/event-stream");
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        String[] events = r.body().split("\n\n");
+        assertEquals("data: [DONE]", events[events.length - 1]);
+        JsonNode answer = JSON.readTree(events[events.length - 2].substring(6));
+        StringBuilder pieces = new StringBuilder();
+        for (int i = 0; i < events.length - 2; i++) pieces.append(JSON.readTree(events[i].substring(6)).get("text").asText());
+        assertEquals(answer.get("output").asText(), pieces.toString());
+    }
+
+    @Test
+    void deployVersionsPinRollBackAndRefuseBadArchives() throws Exception {
+        HttpResponse<String> v1 = send("PUT", "/admin/functions/" + ECHO, "application/zip", archive("1", "Say {{ word }}"), null);
+        assertTrue(v1.statusCode() == 201 || v1.statusCode() == 200, v1.body());
+        HttpResponse<String> v2 = send("PUT", "/admin/functions/" + ECHO, "application/zip", archive("2", "Shout {{ word }}"), null);
+        assertTrue(v2.statusCode() == 201 || v2.statusCode() == 200, v2.body());
+        assertEquals(200, send("PUT", "/admin/functions/" + ECHO, "application/zip", archive("2", "Shout {{ word }}"), null).statusCode(),
+                "the same version with the same bytes is idempotent");
+
+        assertEquals("2", JSON.readTree(invoke(ECHO, "{\"word\":\"hi\"}").body()).get("version").asText());
+        assertEquals("1", JSON.readTree(invoke(ECHO + "@1", "{\"word\":\"hi\"}").body()).get("version").asText());
+
+        HttpResponse<String> conflict = send("PUT", "/admin/functions/" + ECHO, "application/zip", archive("2", "Changed"), null);
+        assertEquals(409, conflict.statusCode(), conflict.body());
+        HttpResponse<String> junk = send("PUT", "/admin/functions/" + ECHO, "application/zip", "junk".getBytes(), null);
+        assertEquals(400, junk.statusCode(), junk.body());
+        assertEquals("2", JSON.readTree(invoke(ECHO, "{\"word\":\"hi\"}").body()).get("version").asText(),
+                "failed deploys leave the running version serving");
+
+        HttpResponse<String> rolledBack = send("POST", "/admin/functions/" + ECHO + "/rollback", "application/json", new byte[0], null);
+        assertEquals(200, rolledBack.statusCode(), rolledBack.body());
+        assertEquals("1", JSON.readTree(invoke(ECHO, "{\"word\":\"hi\"}").body()).get("version").asText());
+
+        assertEquals(404, invoke("missing", "{}").statusCode());
+        assertEquals(404, invoke(ECHO + "@9", "{}").statusCode());
+        assertEquals(400, invoke(ECHO, "[not json").statusCode());
+    }
+}
