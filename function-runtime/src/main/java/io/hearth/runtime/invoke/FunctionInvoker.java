@@ -53,9 +53,9 @@ public final class FunctionInvoker implements AutoCloseable {
         }
         try {
             Instant deadline = Instant.now().plusMillis(m.timeoutMillis());
-            ModelClient model = new PoolModelClient(pool, m, deadline, listener);
+            PoolModelClient model = new PoolModelClient(pool, m, deadline, listener);
             InvocationContext context = new InvocationContext(m, model, deadline, UUID.randomUUID().toString());
-            return m.kind() == FunctionManifest.Kind.PROMPT ? runPrompt(m, input, model) : runJava(function, input, context);
+            return m.kind() == FunctionManifest.Kind.PROMPT ? runPrompt(m, input, model) : runJava(function, input, context, model);
         } finally {
             function.permits().release();
         }
@@ -75,14 +75,15 @@ public final class FunctionInvoker implements AutoCloseable {
         return new InvocationResult(m.name(), m.version(), r.text(), r.finishReason(), r.promptTokens(), r.completionTokens());
     }
 
-    private InvocationResult runJava(Loaded function, Map<String, Object> input, InvocationContext context) {
+    private InvocationResult runJava(Loaded function, Map<String, Object> input, InvocationContext context, PoolModelClient model) {
         FunctionManifest m = function.manifest();
         Future<Object> result = javaThreads.submit(() -> {
             Thread.currentThread().setContextClassLoader(function.loader());
             return function.handler().handle(input, context);
         });
         try {
-            return new InvocationResult(m.name(), m.version(), result.get(m.timeoutMillis(), TimeUnit.MILLISECONDS), "stop", 0, 0);
+            Object output = result.get(m.timeoutMillis(), TimeUnit.MILLISECONDS);
+            return new InvocationResult(m.name(), m.version(), output, "stop", model.promptTokens(), model.completionTokens());
         } catch (TimeoutException e) {
             result.cancel(true);
             throw new FunctionTimeoutException(m.id() + " ran past its timeout of " + m.timeoutMillis() + " ms");

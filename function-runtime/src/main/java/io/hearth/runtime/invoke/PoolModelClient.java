@@ -11,6 +11,7 @@ import io.hearth.runtime.deploy.FunctionManifest;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The model client a function gets: its manifest's model and defaults, its input limit and its deadline. */
 final class PoolModelClient implements ModelClient {
@@ -18,6 +19,8 @@ final class PoolModelClient implements ModelClient {
     private final FunctionManifest manifest;
     private final Instant deadline;
     private final TokenListener listener;
+    /** Tokens over all model calls of the invocation, for its usage. */
+    private final AtomicInteger promptTokens = new AtomicInteger(), completionTokens = new AtomicInteger();
 
     PoolModelClient(ModelPool pool, FunctionManifest manifest, Instant deadline, TokenListener listener) {
         this.pool = pool;
@@ -42,7 +45,17 @@ final class PoolModelClient implements ModelClient {
             checkDeadline();
             listener.onToken(token, text);
         });
+        promptTokens.addAndGet(r.promptTokens());
+        completionTokens.addAndGet(r.tokens().length);
         return new ModelResult(r.text(), r.finishReason().apiName(), r.promptTokens(), r.tokens().length);
+    }
+
+    int promptTokens() {
+        return promptTokens.get();
+    }
+
+    int completionTokens() {
+        return completionTokens.get();
     }
 
     /** Past the deadline the model call stops at its next token; the sequence's KV blocks are released. */

@@ -93,6 +93,8 @@ class JavaFunctionTest {
                 "timeout_ms: 5000");
         InvocationResult result = invoker.invoke(fn, Map.of(), TokenListener.NONE);
         assertEquals(Map.of("reply", "pong", "greeting", "hello", "name", "ok"), result.output());
+        assertEquals(3, result.promptTokens(), "usage counts the function's model calls");
+        assertEquals(1, result.completionTokens());
     }
 
     @Test
