@@ -72,6 +72,8 @@ class FunctionsIT {
         assertEquals("1.0.0", s.get("version").asText());
         assertTrue(s.get("output").isTextual());
         assertTrue(s.get("usage").get("completion_tokens").asInt() > 0);
+        assertTrue(s.get("timings").get("ttft_ms").asDouble() > 0);
+        assertTrue(s.get("timings").get("total_ms").asDouble() >= s.get("timings").get("ttft_ms").asDouble());
 
         HttpResponse<String> ask = invoke("ask", "{\"question\":\"What is a hearth?\"}");
         assertEquals(200, ask.statusCode(), ask.body());
@@ -83,6 +85,22 @@ class FunctionsIT {
         assertEquals(400, bad.statusCode(), "a function rejecting its input: " + bad.body());
         assertTrue(bad.body().contains("send {\\\"question\\\""), bad.body());
         assertFalse(bad.body().contains("at io.hearth"), "no stack trace");
+    }
+
+    @Test
+    void metricsCountInvocationsAndOpenApiDescribesTheEndpoints() throws Exception {
+        invoke("summarize", "{\"text\":\"count me\"}");
+        invoke("nope-" + System.nanoTime(), "{}");
+        String metrics = OpenAiApiIT.get("/metrics?scope=application").body();
+        assertTrue(metrics.contains("hearth_invocations_total{function=\"summarize\",mp_scope=\"application\",status=\"200\"}")
+                || metrics.matches("(?s).*hearth_invocations_total\\{[^}]*function=\"summarize\"[^}]*status=\"200\".*"), metrics);
+        assertTrue(metrics.contains("hearth_ttft_seconds"), "time to first token is measured");
+        assertTrue(metrics.contains("hearth_tokens_out_total"));
+        assertTrue(metrics.matches("(?s).*hearth_invocations_total\\{[^}]*status=\"404\".*"), "failures are counted by status");
+        String openapi = OpenAiApiIT.get("/openapi").body();
+        for (String path : new String[]{"/fn/{reference}", "/admin/functions/{name}", "/v1/chat/completions"}) {
+            assertTrue(openapi.contains(path), "/openapi documents " + path);
+        }
     }
 
     @Test

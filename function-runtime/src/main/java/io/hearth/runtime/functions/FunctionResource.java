@@ -33,7 +33,11 @@ public class FunctionResource {
     }
 
     /** The JSON answer of an invocation. */
-    public record Answer(String function, String version, Object output, String finish_reason, Usage usage) {
+    public record Answer(String function, String version, Object output, String finish_reason, Usage usage, Timings timings) {
+    }
+
+    /** Milliseconds; ttft is -1 when the function generated no token. */
+    public record Timings(double ttft_ms, double total_ms) {
     }
 
     public record Usage(int prompt_tokens, int completion_tokens) {
@@ -45,6 +49,8 @@ public class FunctionResource {
 
     @Inject
     FunctionsHolder functions;
+    @Inject
+    RuntimeMetrics metrics;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -63,20 +69,33 @@ public class FunctionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response invoke(@PathParam("reference") String reference, @HeaderParam(HttpHeaders.ACCEPT) String accept,
                            Map<String, Object> input) {
-        FunctionRegistry.Deployed deployed = functions.registry().resolve(reference);
+        String name = reference.contains("@") ? reference.substring(0, reference.indexOf('@')) : reference;
+        FunctionRegistry.Deployed deployed = counted(name, () -> functions.registry().resolve(reference));
         Map<String, Object> body = input != null ? input : Map.of();
         if (accept != null && accept.contains(MediaType.SERVER_SENT_EVENTS)) {
-            return EventStream.of(events -> {
-                InvocationResult r = functions.invoker().invoke(deployed, body, (token, text) -> {
-                    if (!text.isEmpty()) events.send(new Piece(text));
-                });
-                events.send(answer(r));
-            });
+            return EventStream.of(events -> events.send(answer(counted(name, () -> functions.invoker().invoke(deployed, body,
+                    (token, text) -> {
+                        if (!text.isEmpty()) events.send(new Piece(text));
+                    })))));
         }
-        return Response.ok(answer(functions.invoker().invoke(deployed, body, (token, text) -> { })), MediaType.APPLICATION_JSON).build();
+        InvocationResult result = counted(name, () -> functions.invoker().invoke(deployed, body, (token, text) -> { }));
+        return Response.ok(answer(result), MediaType.APPLICATION_JSON).build();
+    }
+
+    /** Runs a step of an invocation, counting a failure under the status it will be answered with. */
+    private <T> T counted(String function, java.util.function.Supplier<T> step) {
+        try {
+            T value = step.get();
+            if (value instanceof InvocationResult r) metrics.succeeded(r);
+            return value;
+        } catch (RuntimeException e) {
+            metrics.failed(function, io.hearth.runtime.errors.ErrorMapper.classify(e).status());
+            throw e;
+        }
     }
 
     private static Answer answer(InvocationResult r) {
-        return new Answer(r.function(), r.version(), r.output(), r.finishReason(), new Usage(r.promptTokens(), r.completionTokens()));
+        return new Answer(r.function(), r.version(), r.output(), r.finishReason(), new Usage(r.promptTokens(), r.completionTokens()),
+                new Timings(r.ttftMillis(), r.totalMillis()));
     }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs deployed functions. A prompt function renders its template over the input and calls its model; a java
@@ -52,16 +53,29 @@ public final class FunctionInvoker implements AutoCloseable {
             throw new FunctionBusyException(m.id() + " is at its concurrency limit of " + m.concurrency() + "; retry shortly");
         }
         try {
+            long start = System.nanoTime();
+            AtomicLong firstToken = new AtomicLong();
+            TokenListener timed = (token, text) -> {
+                firstToken.compareAndSet(0, System.nanoTime());
+                listener.onToken(token, text);
+            };
             Instant deadline = Instant.now().plusMillis(m.timeoutMillis());
-            PoolModelClient model = new PoolModelClient(pool, m, deadline, listener);
+            PoolModelClient model = new PoolModelClient(pool, m, deadline, timed);
             InvocationContext context = new InvocationContext(m, model, deadline, UUID.randomUUID().toString());
-            return m.kind() == FunctionManifest.Kind.PROMPT ? runPrompt(m, input, model) : runJava(function, input, context, model);
+            Outcome outcome = m.kind() == FunctionManifest.Kind.PROMPT ? runPrompt(m, input, model) : runJava(function, input, context);
+            long end = System.nanoTime();
+            return new InvocationResult(m.name(), m.version(), outcome.output(), outcome.finishReason(), model.promptTokens(),
+                    model.completionTokens(), firstToken.get() == 0 ? -1 : (firstToken.get() - start) / 1e6, (end - start) / 1e6);
         } finally {
             function.permits().release();
         }
     }
 
-    private InvocationResult runPrompt(FunctionManifest m, Map<String, Object> input, ModelClient model) {
+    /** What a function produced, before timings and usage are added. */
+    private record Outcome(Object output, String finishReason) {
+    }
+
+    private Outcome runPrompt(FunctionManifest m, Map<String, Object> input, ModelClient model) {
         String user;
         try {
             user = templates.render(m.template(), input);
@@ -72,18 +86,17 @@ public final class FunctionInvoker implements AutoCloseable {
         if (m.system() != null) messages.add(ModelClient.Message.system(m.system()));
         messages.add(ModelClient.Message.user(user));
         ModelClient.ModelResult r = model.chat(messages, ModelClient.ModelOptions.defaults());
-        return new InvocationResult(m.name(), m.version(), r.text(), r.finishReason(), r.promptTokens(), r.completionTokens());
+        return new Outcome(r.text(), r.finishReason());
     }
 
-    private InvocationResult runJava(Loaded function, Map<String, Object> input, InvocationContext context, PoolModelClient model) {
+    private Outcome runJava(Loaded function, Map<String, Object> input, InvocationContext context) {
         FunctionManifest m = function.manifest();
         Future<Object> result = javaThreads.submit(() -> {
             Thread.currentThread().setContextClassLoader(function.loader());
             return function.handler().handle(input, context);
         });
         try {
-            Object output = result.get(m.timeoutMillis(), TimeUnit.MILLISECONDS);
-            return new InvocationResult(m.name(), m.version(), output, "stop", model.promptTokens(), model.completionTokens());
+            return new Outcome(result.get(m.timeoutMillis(), TimeUnit.MILLISECONDS), "stop");
         } catch (TimeoutException e) {
             result.cancel(true);
             throw new FunctionTimeoutException(m.id() + " ran past its timeout of " + m.timeoutMillis() + " ms");

@@ -1,0 +1,33 @@
+package io.hearth.runtime.functions;
+
+import io.hearth.runtime.invoke.InvocationResult;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+import java.time.Duration;
+
+/**
+ * What ops watch per function, on /metrics: {@code hearth_invocations_total{function,status}},
+ * {@code hearth_invocation_seconds}, {@code hearth_ttft_seconds} and {@code hearth_tokens_in_total} /
+ * {@code hearth_tokens_out_total}.
+ */
+@ApplicationScoped
+public class RuntimeMetrics {
+    @Inject
+    MetricRegistry registry;
+
+    public void succeeded(InvocationResult r) {
+        Tag function = new Tag("function", r.function());
+        registry.counter("hearth.invocations", function, new Tag("status", "200")).inc();
+        registry.timer("hearth.invocation", function).update(Duration.ofNanos((long) (r.totalMillis() * 1e6)));
+        if (r.ttftMillis() >= 0) registry.timer("hearth.ttft", function).update(Duration.ofNanos((long) (r.ttftMillis() * 1e6)));
+        registry.counter("hearth.tokens.in", function).inc(r.promptTokens());
+        registry.counter("hearth.tokens.out", function).inc(r.completionTokens());
+    }
+
+    public void failed(String function, int status) {
+        registry.counter("hearth.invocations", new Tag("function", function), new Tag("status", Integer.toString(status))).inc();
+    }
+}
