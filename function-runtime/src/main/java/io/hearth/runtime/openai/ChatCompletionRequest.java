@@ -12,6 +12,8 @@ public class ChatCompletionRequest {
     /** For /v1/completions. */
     public String prompt;
     public Integer max_tokens;
+    /** The newer name of max_tokens that current OpenAI clients send. */
+    public Integer max_completion_tokens;
     public Float temperature;
     public Float top_p;
     public Integer top_k;

@@ -13,7 +13,7 @@ final class SamplingMapper {
     }
 
     static SamplingParams from(ChatCompletionRequest r) {
-        int maxTokens = r.max_tokens != null ? r.max_tokens : DEFAULT_MAX_TOKENS;
+        int maxTokens = r.max_tokens != null ? r.max_tokens : r.max_completion_tokens != null ? r.max_completion_tokens : DEFAULT_MAX_TOKENS;
         if (maxTokens > MAX_TOKENS_LIMIT) {
             throw new IllegalArgumentException("max_tokens " + maxTokens + " is above this server's limit of " + MAX_TOKENS_LIMIT);
         }

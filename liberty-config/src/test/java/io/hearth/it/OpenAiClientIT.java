@@ -1,0 +1,63 @@
+package io.hearth.it;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.NotFoundException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.models.Model;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The official OpenAI Java SDK, pointed at Hearth, works unchanged: models, chat, streaming, errors. */
+class OpenAiClientIT {
+    private static final String BASE = System.getProperty("hearth.it.base-url", "http://localhost:19080");
+    private static OpenAIClient client;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        OpenAiApiIT.waitUntilReady();
+        client = OpenAIOkHttpClient.builder().baseUrl(BASE + "/v1").apiKey("not-needed-yet").maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void close() {
+        client.close();
+    }
+
+    private static ChatCompletionCreateParams chat(String model) {
+        return ChatCompletionCreateParams.builder().model(model).addSystemMessage("Be brief.").addUserMessage("hello world")
+                .maxCompletionTokens(8).temperature(0.0).build();
+    }
+
+    @Test
+    void listsModelsAndCompletesChats() {
+        List<Model> models = client.models().list().data();
+        assertEquals("default", models.getFirst().id());
+        ChatCompletion completion = client.chat().completions().create(chat("default"));
+        String content = completion.choices().getFirst().message().content().orElseThrow();
+        assertEquals(ChatCompletion.Choice.FinishReason.LENGTH, completion.choices().getFirst().finishReason());
+        assertEquals(8, completion.usage().orElseThrow().completionTokens());
+
+        StringBuilder streamed = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(chat("default"))) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(streamed::append)));
+        }
+        assertEquals(content, streamed.toString(), "streaming and JSON give the same greedy text");
+    }
+
+    @Test
+    void unknownModelIsA404TheClientUnderstands() {
+        NotFoundException e = assertThrows(NotFoundException.class, () -> client.chat().completions().create(chat("gpt-9")));
+        assertTrue(e.getMessage().contains("not served here"), e.getMessage());
+    }
+}
