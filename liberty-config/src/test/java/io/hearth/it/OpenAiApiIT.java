@@ -114,7 +114,7 @@ class OpenAiApiIT {
         record Case(String body, int status, String fragment) {
         }
         List<Case> cases = List.of(
-                new Case("{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", 404, "not served here"),
+                new Case("{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", 404, "served here"),
                 new Case("{\"model\":\"default\",\"messages\":[]}", 400, "messages must be a non-empty array"),
                 new Case("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", 400, "model is required"),
                 new Case(CHAT.formatted(",\"temperature\":-1").replace("\"temperature\":0,", ""), 400, "temperature"),

@@ -56,8 +56,24 @@ class OpenAiClientIT {
     }
 
     @Test
+    void aPromptFunctionCanBeTheModel() throws Exception {
+        FunctionsIT.waitForSampleFunctions();
+        assertTrue(client.models().list().data().stream().anyMatch(m -> m.id().equals("summarize")), "functions are listed as models");
+        ChatCompletion completion = client.chat().completions().create(chat("summarize"));
+        assertEquals("summarize", completion.model());
+        assertTrue(completion.usage().orElseThrow().promptTokens() > chatPromptTokens("default"),
+                "the function's system prompt is added to the conversation");
+        assertThrows(com.openai.errors.BadRequestException.class, () -> client.chat().completions().create(chat("ask")),
+                "java functions are called at /fn");
+    }
+
+    private static long chatPromptTokens(String model) {
+        return client.chat().completions().create(chat(model)).usage().orElseThrow().promptTokens();
+    }
+
+    @Test
     void unknownModelIsA404TheClientUnderstands() {
         NotFoundException e = assertThrows(NotFoundException.class, () -> client.chat().completions().create(chat("gpt-9")));
-        assertTrue(e.getMessage().contains("not served here"), e.getMessage());
+        assertTrue(e.getMessage().contains("served here"), e.getMessage());
     }
 }

@@ -5,6 +5,10 @@ import io.hearth.engine.generate.GenerationResult;
 import io.hearth.pool.ModelInfo;
 import io.hearth.pool.ModelRequest;
 import io.hearth.pool.ModelUnavailableException;
+import io.hearth.runtime.deploy.FunctionManifest;
+import io.hearth.runtime.deploy.FunctionNotFoundException;
+import io.hearth.runtime.deploy.FunctionRegistry;
+import io.hearth.runtime.functions.FunctionsHolder;
 import io.hearth.runtime.pool.PoolHolder;
 import io.hearth.runtime.sse.EventStream;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +35,41 @@ import java.util.UUID;
 public class OpenAiResource {
     @Inject
     PoolHolder holder;
+    @Inject
+    FunctionsHolder functions;
+
+    /**
+     * What a request's {@code model} names: a served model, or a deployed prompt function ({@code name} or
+     * {@code name@version}), whose model, system prompt, defaults and input limit then apply.
+     */
+    private record Target(String model, FunctionManifest function) {
+        List<ChatMessage> withSystemPrompt(List<ChatMessage> messages) {
+            if (function == null || function.system() == null) return messages;
+            List<ChatMessage> all = new ArrayList<>();
+            all.add(new ChatMessage("system", function.system()));
+            all.addAll(messages);
+            return all;
+        }
+
+        ModelRequest limited(ModelRequest request) {
+            return function == null ? request : request.withMaxPromptTokens(function.maxInputTokens());
+        }
+    }
+
+    private Target target(ChatCompletionRequest body) {
+        String name = requireModel(body);
+        if (holder.pool().models().stream().anyMatch(m -> m.id().equals(name))) return new Target(name, null);
+        FunctionManifest function;
+        try {
+            function = functions.registry().resolve(name).manifest();
+        } catch (FunctionNotFoundException e) {
+            throw new ModelUnavailableException("model '" + name + "' is neither a model served here nor a deployed function (GET /v1/models lists them)");
+        }
+        if (function.kind() != FunctionManifest.Kind.PROMPT) {
+            throw new IllegalArgumentException(name + " is a java function: call it at POST /fn/" + name);
+        }
+        return new Target(function.model(), function);
+    }
 
     @GET
     @Path("/models")
@@ -41,6 +80,13 @@ public class OpenAiResource {
             data.add(new Responses.Model(m.id(), "model", 0, m.randomWeights() ? "hearth (random weights)" : "hearth",
                     m.randomWeights(), m.architecture(), m.contextLength()));
         }
+        FunctionRegistry registry = functions.registry();
+        for (String name : registry.names()) {
+            FunctionManifest f = registry.resolve(name + "@" + registry.routingOf(name).active()).manifest();
+            if (f.kind() == FunctionManifest.Kind.PROMPT) {
+                data.add(new Responses.Model(f.name(), "model", 0, "hearth function on " + f.model(), false, "function", 0));
+            }
+        }
         return new Responses.ModelList("list", data);
     }
 
@@ -48,21 +94,22 @@ public class OpenAiResource {
     @Path("/chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response chat(ChatCompletionRequest body) {
-        String model = requireModel(body);
+        Target target = target(body);
+        String model = body.model;
         if (body.messages == null || body.messages.isEmpty()) throw new IllegalArgumentException("messages must be a non-empty array");
         List<ChatMessage> messages = new ArrayList<>();
         for (ChatCompletionRequest.Message m : body.messages) {
             if (m == null) throw new IllegalArgumentException("messages must not contain null");
             messages.add(new ChatMessage(m.role, m.content));
         }
-        ModelRequest request = ModelRequest.chat(messages, SamplingMapper.from(body));
+        ModelRequest request = target.limited(ModelRequest.chat(target.withSystemPrompt(messages), SamplingMapper.from(body, target.function())));
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (Boolean.TRUE.equals(body.stream)) {
-            return stream(model, events -> {
+            return EventStream.of(events -> {
                 events.send(new Responses.ChatChunk(id, "chat.completion.chunk", created, model,
                         List.of(new Responses.ChunkChoice(0, new Responses.Delta("assistant", ""), null))));
-                GenerationResult result = holder.pool().generate(model, request, (token, text) -> {
+                GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> {
                     if (!text.isEmpty()) {
                         events.send(new Responses.ChatChunk(id, "chat.completion.chunk", created, model,
                                 List.of(new Responses.ChunkChoice(0, new Responses.Delta(null, text), null))));
@@ -72,7 +119,7 @@ public class OpenAiResource {
                         List.of(new Responses.ChunkChoice(0, new Responses.Delta(null, null), result.finishReason().apiName()))));
             });
         }
-        GenerationResult result = holder.pool().generate(model, request, (token, text) -> { });
+        GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> { });
         return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model,
                 List.of(new Responses.ChatChoice(0, new Responses.Message("assistant", result.text()), result.finishReason().apiName())),
                 usage(result)), MediaType.APPLICATION_JSON).build();
@@ -82,14 +129,15 @@ public class OpenAiResource {
     @Path("/completions")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response complete(ChatCompletionRequest body) {
-        String model = requireModel(body);
+        Target target = target(body);
+        String model = body.model;
         if (body.prompt == null) throw new IllegalArgumentException("prompt must be a string");
-        ModelRequest request = ModelRequest.text(body.prompt, SamplingMapper.from(body));
+        ModelRequest request = target.limited(ModelRequest.text(body.prompt, SamplingMapper.from(body, target.function())));
         String id = "cmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (Boolean.TRUE.equals(body.stream)) {
-            return stream(model, events -> {
-                GenerationResult result = holder.pool().generate(model, request, (token, text) -> {
+            return EventStream.of(events -> {
+                GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> {
                     if (!text.isEmpty()) events.send(new Responses.TextCompletion(id, "text_completion", created, model,
                             List.of(new Responses.TextChoice(0, text, null)), null));
                 });
@@ -97,7 +145,7 @@ public class OpenAiResource {
                         List.of(new Responses.TextChoice(0, "", result.finishReason().apiName())), usage(result)));
             });
         }
-        GenerationResult result = holder.pool().generate(model, request, (token, text) -> { });
+        GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> { });
         return Response.ok(new Responses.TextCompletion(id, "text_completion", created, model,
                 List.of(new Responses.TextChoice(0, result.text(), result.finishReason().apiName())), usage(result)),
                 MediaType.APPLICATION_JSON).build();
@@ -111,13 +159,5 @@ public class OpenAiResource {
 
     private static Responses.Usage usage(GenerationResult r) {
         return new Responses.Usage(r.promptTokens(), r.tokens().length, r.promptTokens() + r.tokens().length);
-    }
-
-    /** Streams events after checking the model: past this point the status line is sent. */
-    private Response stream(String model, EventStream.Producer producer) {
-        if (holder.pool().models().stream().noneMatch(m -> m.id().equals(model))) {
-            throw new ModelUnavailableException("model '" + model + "' is not served here (GET /v1/models lists them)");
-        }
-        return EventStream.of(producer);
     }
 }

@@ -1,6 +1,7 @@
 package io.hearth.runtime.openai;
 
 import io.hearth.engine.sample.SamplingParams;
+import io.hearth.runtime.deploy.FunctionManifest;
 
 import java.util.List;
 
@@ -12,13 +13,15 @@ final class SamplingMapper {
     private SamplingMapper() {
     }
 
-    static SamplingParams from(ChatCompletionRequest r) {
-        int maxTokens = r.max_tokens != null ? r.max_tokens : r.max_completion_tokens != null ? r.max_completion_tokens : DEFAULT_MAX_TOKENS;
+    /** @param function the prompt function the request names, whose defaults fill what the request leaves out; or null */
+    static SamplingParams from(ChatCompletionRequest r, FunctionManifest function) {
+        int fallbackMaxTokens = function != null ? function.maxTokens() : DEFAULT_MAX_TOKENS;
+        int maxTokens = r.max_tokens != null ? r.max_tokens : r.max_completion_tokens != null ? r.max_completion_tokens : fallbackMaxTokens;
         if (maxTokens > MAX_TOKENS_LIMIT) {
             throw new IllegalArgumentException("max_tokens " + maxTokens + " is above this server's limit of " + MAX_TOKENS_LIMIT);
         }
         return new SamplingParams(
-                r.temperature != null ? r.temperature : 1f,
+                r.temperature != null ? r.temperature : function != null ? function.temperature() : 1f,
                 r.top_k != null ? r.top_k : 0,
                 r.top_p != null ? r.top_p : 1f,
                 r.min_p != null ? r.min_p : 0f,
