@@ -25,13 +25,15 @@ class FunctionsIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static final java.util.List<String> SAMPLES = java.util.List.of("chat", "summarize", "ask", "classify", "extract-json");
+
     @BeforeAll
     static void waitForSampleFunctions() throws Exception {
         OpenAiApiIT.waitUntilReady();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             String list = OpenAiApiIT.get("/fn").body();
-            if (list.contains("\"summarize\"") && list.contains("\"ask\"")) return;
+            if (SAMPLES.stream().allMatch(name -> list.contains("\"" + name + "\""))) return;
             if (System.nanoTime() > deadline) throw new AssertionError("sample functions not deployed from the drop-in folder: " + list);
             Thread.sleep(500);
         }
@@ -80,6 +82,19 @@ class FunctionsIT {
         JsonNode a = JSON.readTree(ask.body()).get("output");
         assertEquals("What is a hearth?", a.get("question").asText());
         assertTrue(a.get("answer").isTextual());
+
+        HttpResponse<String> chat = invoke("chat", "{\"message\":\"hello\"}");
+        assertEquals(200, chat.statusCode(), chat.body());
+
+        JsonNode classified = JSON.readTree(invoke("classify", "{\"text\":\"I love it\"}").body()).get("output");
+        assertEquals(java.util.List.of("positive", "negative", "neutral"),
+                JSON.convertValue(classified.get("labels"), java.util.List.class));
+        assertEquals(classified.get("matched").asBoolean(), !classified.get("label").isNull(), "a label only when one was named");
+
+        JsonNode extracted = JSON.readTree(invoke("extract-json", "{\"text\":\"Ada, 36\",\"fields\":[\"name\",\"age\"]}").body()).get("output");
+        assertTrue(extracted.get("valid").asBoolean() || extracted.get("attempts").asInt() == 2,
+                "invalid JSON is retried once before it is reported as invalid: " + extracted);
+        assertEquals(extracted.get("valid").asBoolean(), extracted.get("problem").isNull());
 
         HttpResponse<String> bad = invoke("ask", "{}");
         assertEquals(400, bad.statusCode(), "a function rejecting its input: " + bad.body());
