@@ -101,6 +101,18 @@ class OpenAiApiIT {
         assertEquals("length", finish);
     }
 
+    /** The trained stories260K model (served when ../shared/conformance is present) writes llama.cpp's greedy text. */
+    @Test
+    void trainedModelWritesCoherentText() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(get("/v1/models").body().contains("\"stories\""),
+                "stories260K is not served (../shared/conformance absent); skipping");
+        HttpResponse<String> r = post("/v1/completions", """
+                {"model":"stories","prompt":"Once upon a time","max_tokens":16,"temperature":0}""");
+        assertEquals(200, r.statusCode(), r.body());
+        String text = JSON.readTree(r.body()).get("choices").get(0).get("text").asText();
+        assertTrue(text.startsWith(", there was a little girl named Lily."), text);
+    }
+
     @Test
     void textCompletion() throws Exception {
         HttpResponse<String> r = post("/v1/completions", """

@@ -39,12 +39,24 @@ public final class FunctionRegistry {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Checks an archive against the running server (its model is served, its handler loads) before it is stored. */
+    @FunctionalInterface
+    public interface ArchiveCheck {
+        void check(FunctionArchive archive, Path storedCopy);
+    }
+
     private final Path store;
+    private final ArchiveCheck check;
     private final Map<String, Map<String, Deployed>> versions = new TreeMap<>();
     private final Map<String, Routing> routing = new TreeMap<>();
 
     public FunctionRegistry(Path store) {
+        this(store, (archive, copy) -> { });
+    }
+
+    public FunctionRegistry(Path store, ArchiveCheck check) {
         this.store = store;
+        this.check = check;
         try {
             Files.createDirectories(store);
             try (Stream<Path> dirs = Files.list(store)) {
@@ -83,6 +95,13 @@ public final class FunctionRegistry {
         try {
             Path dir = Files.createDirectories(store.resolve(name));
             Path zip = dir.resolve(manifest.version() + ".zip");
+            Path candidate = dir.resolve(manifest.version() + ".zip.candidate");
+            Files.write(candidate, bytes);
+            try {
+                check.check(archive, candidate);
+            } finally {
+                Files.deleteIfExists(candidate);
+            }
             writeAtomically(zip, bytes);
             Deployed deployed = new Deployed(manifest, zip, archive.sha256());
             Routing old = routing.get(name);

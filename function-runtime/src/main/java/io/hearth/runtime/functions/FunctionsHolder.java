@@ -53,7 +53,8 @@ public class FunctionsHolder {
 
     public synchronized FunctionRegistry registry() {
         if (registry == null) {
-            registry = new FunctionRegistry(Path.of(config.getOptionalValue("hearth.function-store", String.class).orElse("functions")));
+            registry = new FunctionRegistry(Path.of(config.getOptionalValue("hearth.function-store", String.class).orElse("functions")),
+                    (archive, copy) -> invoker().verify(archive.manifest(), copy));
         }
         return registry;
     }

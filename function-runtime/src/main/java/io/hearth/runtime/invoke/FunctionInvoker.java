@@ -7,6 +7,7 @@ import io.hearth.engine.generate.TokenListener;
 import io.hearth.function.Function;
 import io.hearth.function.ModelClient;
 import io.hearth.pool.ModelPool;
+import io.hearth.runtime.deploy.ArchiveInvalidException;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionRegistry;
 
@@ -121,25 +122,51 @@ public final class FunctionInvoker implements AutoCloseable {
                 || e.getClass().getPackageName().startsWith("io.hearth.pool");
     }
 
+    /**
+     * Refuses an archive that could never run here: its model is not served, or its java handler cannot be loaded
+     * and created. Called before a deploy stores anything.
+     */
+    public void verify(FunctionManifest m, java.nio.file.Path archive) {
+        if (pool.models().stream().noneMatch(info -> info.id().equals(m.model()))) {
+            throw new ArchiveInvalidException(m.id() + " names model '" + m.model() + "', which this server does not serve (served: "
+                    + String.join(", ", pool.models().stream().map(io.hearth.pool.ModelInfo::id).toList()) + ")");
+        }
+        if (m.kind() == FunctionManifest.Kind.JAVA) {
+            try {
+                Loaded loaded = load(m, archive);
+                close(loaded.loader());
+            } catch (IllegalArgumentException e) {
+                throw new ArchiveInvalidException(e.getMessage());
+            }
+        }
+    }
+
     private static Loaded load(FunctionRegistry.Deployed deployed) {
-        FunctionManifest m = deployed.manifest();
+        return load(deployed.manifest(), deployed.archive());
+    }
+
+    private static Loaded load(FunctionManifest m, java.nio.file.Path archive) {
         Semaphore permits = new Semaphore(m.concurrency());
         if (m.kind() == FunctionManifest.Kind.PROMPT) return new Loaded(m, permits, null, null);
         FunctionClassLoader loader;
         try {
-            loader = new FunctionClassLoader(m.id(), deployed.archive().toUri().toURL(), Function.class.getClassLoader());
+            loader = new FunctionClassLoader(m.id(), archive.toUri().toURL(), Function.class.getClassLoader());
         } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
         }
         try {
             Class<?> type = Class.forName(m.handler(), true, loader);
             if (!Function.class.isAssignableFrom(type)) {
-                throw new IllegalArgumentException(m.handler() + " does not implement io.hearth.function.Function");
+                close(loader);
+                throw new IllegalArgumentException(m.id() + ": handler " + m.handler() + " does not implement io.hearth.function.Function");
             }
             return new Loaded(m, permits, (Function) type.getConstructor().newInstance(), loader);
+        } catch (ClassNotFoundException e) {
+            close(loader);
+            throw new IllegalArgumentException(m.id() + ": handler class " + m.handler() + " is not in the archive");
         } catch (ReflectiveOperationException | LinkageError e) {
             close(loader);
-            throw new IllegalArgumentException(m.id() + ": cannot create handler " + m.handler() + ": " + e);
+            throw new IllegalArgumentException(m.id() + ": cannot create handler " + m.handler() + " (it needs a public no-argument constructor): " + e);
         }
     }
 

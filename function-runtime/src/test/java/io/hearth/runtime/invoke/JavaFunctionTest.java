@@ -35,7 +35,7 @@ class JavaFunctionTest {
     private static final ModelPool ECHO_POOL = new ModelPool() {
         @Override
         public List<ModelInfo> models() {
-            return List.of();
+            return List.of(new ModelInfo("default", "echo", "none", 0, 2048, false, "cpu"));
         }
 
         @Override
@@ -83,6 +83,20 @@ class JavaFunctionTest {
         FunctionRegistry registry = new FunctionRegistry(dir.resolve("store"));
         registry.deploy(name, Archives.zip(entries));
         return registry.resolve(name);
+    }
+
+    @Test
+    void deployRefusesHandlersThatCannotRunAndUnknownModels() throws Exception {
+        FunctionRegistry registry = new FunctionRegistry(dir.resolve("checked"), (archive, copy) -> invoker.verify(archive.manifest(), copy));
+        Map<String, byte[]> missing = new LinkedHashMap<>();
+        missing.put("function.yaml", "name: gone\nversion: 1\nmodel: default\nkind: java\nhandler: fn.Missing\n".getBytes(StandardCharsets.UTF_8));
+        var e = assertThrows(io.hearth.runtime.deploy.ArchiveInvalidException.class, () -> registry.deploy("gone", Archives.zip(missing)));
+        assertTrue(e.getMessage().contains("handler class fn.Missing is not in the archive"), e.getMessage());
+        assertThrows(io.hearth.runtime.deploy.FunctionNotFoundException.class, () -> registry.resolve("gone"), "nothing was deployed");
+        Map<String, byte[]> otherModel = new LinkedHashMap<>();
+        otherModel.put("function.yaml", "name: far\nversion: 1\nmodel: llama-70b\nkind: prompt\nprompt: {template: t}\n".getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(io.hearth.runtime.deploy.ArchiveInvalidException.class, () -> registry.deploy("far", Archives.zip(otherModel)));
+        assertTrue(e.getMessage().contains("names model 'llama-70b', which this server does not serve"), e.getMessage());
     }
 
     @Test
