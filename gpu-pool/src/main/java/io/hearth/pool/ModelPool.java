@@ -13,6 +13,9 @@ public interface ModelPool extends AutoCloseable {
     /** Whether every configured model is loaded and ready for traffic. */
     boolean ready();
 
+    /** Configured models that failed to load, each with the reason. */
+    java.util.Map<String, String> failures();
+
     /**
      * Runs a request on a replica of {@code modelId}, calling {@code listener} for each token as it is produced.
      *

@@ -43,8 +43,7 @@ final class Replica implements AutoCloseable {
             prompt = model.tokenizer().encode(rendered, !template.startsWithBos(rendered), true);
         }
         if (request.maxPromptTokens() > 0 && prompt.length > request.maxPromptTokens()) {
-            throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens, above the limit of "
-                    + request.maxPromptTokens());
+            throw new PromptTooLongException(prompt.length, request.maxPromptTokens());
         }
         synchronized (this) {
             return generator.generate(prompt, request.sampling(), listener);

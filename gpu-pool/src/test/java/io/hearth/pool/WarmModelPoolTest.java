@@ -57,4 +57,20 @@ class WarmModelPoolTest {
         }
         assertThrows(IllegalArgumentException.class, () -> new ModelSpec("bad id!", dir, 1, 1));
     }
+
+    @Test
+    void aModelThatFailsToLoadIsUnavailableWhileTheOthersServe() throws Exception {
+        Path broken = dir.resolve("broken.gguf");
+        java.nio.file.Files.writeString(broken, "not a model");
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", tinyModel(), 1, 256), new ModelSpec("broken", broken, 1, 256)))) {
+            assertEquals(false, pool.ready(), "not ready while a configured model is down");
+            assertTrue(pool.failures().get("broken").contains("not a GGUF file"));
+            ModelUnavailableException e = assertThrows(ModelUnavailableException.class,
+                    () -> pool.generate("broken", ModelRequest.text("x", SamplingParams.greedy(1)), (t, s) -> { }));
+            assertTrue(e.configured());
+            assertTrue(pool.generate("demo", ModelRequest.text("x", SamplingParams.greedy(1)), (t, s) -> { }).promptTokens() > 0, "the healthy model serves");
+            assertThrows(PromptTooLongException.class, () -> pool.generate("demo",
+                    ModelRequest.text("hello world hello world", SamplingParams.greedy(1)).withMaxPromptTokens(2), (t, s) -> { }));
+        }
+    }
 }

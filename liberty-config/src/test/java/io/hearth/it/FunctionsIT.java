@@ -54,15 +54,27 @@ class FunctionsIT {
     private static final String ECHO = "echo-" + Long.toString(System.currentTimeMillis(), 36);
 
     static byte[] archive(String version, String template) throws Exception {
+        return zipManifest("name: " + ECHO + "\nversion: " + version + "\nmodel: default\nkind: prompt\nprompt:\n  template: \"" + template
+                + "\"\ndefaults: {max_tokens: 3, temperature: 0}\n");
+    }
+
+    /** A zip holding only function.yaml, with a fixed entry time: the same version must be the same bytes on every run. */
+    static byte[] zipManifest(String yaml) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             ZipEntry entry = new ZipEntry("function.yaml");
-            entry.setTime(0); // the same version must be the same bytes on every run
+            entry.setTime(0);
             zip.putNextEntry(entry);
-            zip.write(("name: " + ECHO + "\nversion: " + version + "\nmodel: default\nkind: prompt\nprompt:\n  template: \"" + template
-                    + "\"\ndefaults: {max_tokens: 3, temperature: 0}\n").getBytes(StandardCharsets.UTF_8));
+            zip.write(yaml.getBytes(StandardCharsets.UTF_8));
         }
         return bytes.toByteArray();
+    }
+
+    static byte[] unzipManifest(byte[] archive) throws Exception {
+        try (var zip = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(archive))) {
+            zip.getNextEntry();
+            return zip.readAllBytes();
+        }
     }
 
     @Test
@@ -116,6 +128,17 @@ class FunctionsIT {
         for (String path : new String[]{"/fn/{reference}", "/admin/functions/{name}", "/v1/chat/completions"}) {
             assertTrue(openapi.contains(path), "/openapi documents " + path);
         }
+    }
+
+    @Test
+    void inputOverTheFunctionsLimitIs422() throws Exception {
+        String name = "tight-" + Long.toString(System.currentTimeMillis(), 36);
+        byte[] archive = zipManifest("name: " + name + "\nversion: 1\nmodel: default\nkind: prompt\nprompt:\n  template: \"{{ text }}\"\n"
+                + "limits: {max_input_tokens: 8}\n");
+        assertEquals(201, send("PUT", "/admin/functions/" + name, "application/zip", archive, null).statusCode());
+        HttpResponse<String> r = invoke(name, "{\"text\":\"" + "many words ".repeat(20) + "\"}");
+        assertEquals(422, r.statusCode(), r.body());
+        assertTrue(r.body().contains("above the limit of 8"), r.body());
     }
 
     @Test

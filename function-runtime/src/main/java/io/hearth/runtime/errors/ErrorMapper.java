@@ -2,6 +2,7 @@ package io.hearth.runtime.errors;
 
 import io.hearth.engine.kv.KvCacheFullException;
 import io.hearth.pool.ModelUnavailableException;
+import io.hearth.pool.PromptTooLongException;
 import io.hearth.runtime.deploy.ArchiveInvalidException;
 import io.hearth.runtime.deploy.FunctionNotFoundException;
 import io.hearth.runtime.deploy.VersionConflictException;
@@ -34,7 +35,7 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable e) {
         Described d = classify(e);
         Response.ResponseBuilder response = Response.status(d.status()).type(MediaType.APPLICATION_JSON).entity(d.body());
-        if (d.status() == 429) response.header("Retry-After", "1");
+        if (d.status() == 429 || d.status() == 503) response.header("Retry-After", d.status() == 429 ? "1" : "30");
         return response.build();
     }
 
@@ -45,7 +46,9 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
 
     public static Described classify(Throwable e) {
         return switch (e) {
+            case ModelUnavailableException x when x.configured() -> of(503, x, "model_unavailable");
             case ModelUnavailableException x -> of(404, x, "model_not_found");
+            case PromptTooLongException x -> of(422, x, "input_too_long");
             case FunctionNotFoundException x -> of(404, x, "function_not_found");
             case ArchiveInvalidException x -> of(400, x, "invalid_archive");
             case VersionConflictException x -> of(409, x, "version_conflict");

@@ -1,5 +1,6 @@
 package io.hearth.runtime.health;
 
+import io.hearth.pool.ModelPool;
 import io.hearth.runtime.pool.PoolHolder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,8 +18,10 @@ public class ModelsReadyCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         try {
-            boolean ready = holder.pool().ready();
-            return HealthCheckResponse.named("models").status(ready).withData("models", holder.pool().models().size()).build();
+            ModelPool pool = holder.pool();
+            var response = HealthCheckResponse.named("models").status(pool.ready()).withData("models", pool.models().size());
+            pool.failures().forEach((model, reason) -> response.withData("failed." + model, reason));
+            return response.build();
         } catch (RuntimeException e) {
             return HealthCheckResponse.named("models").down().withData("error", String.valueOf(e.getMessage())).build();
         }

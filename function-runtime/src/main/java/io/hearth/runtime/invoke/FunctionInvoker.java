@@ -119,7 +119,7 @@ public final class FunctionInvoker implements AutoCloseable {
      */
     private static boolean isPlatformError(RuntimeException e) {
         return e instanceof FunctionTimeoutException || e instanceof IllegalArgumentException
-                || e.getClass().getPackageName().startsWith("io.hearth.pool");
+                || e.getClass().getPackageName().equals("io.hearth.pool");
     }
 
     /**

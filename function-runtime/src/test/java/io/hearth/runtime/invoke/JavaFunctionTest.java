@@ -44,6 +44,11 @@ class JavaFunctionTest {
         }
 
         @Override
+        public Map<String, String> failures() {
+            return Map.of();
+        }
+
+        @Override
         public GenerationResult generate(String modelId, ModelRequest request, TokenListener listener) {
             listener.onToken(7, "pong");
             return new GenerationResult(new int[]{7}, "pong", FinishReason.STOP, 3, 0, 0, 0);
