@@ -30,8 +30,10 @@ final class Replica implements AutoCloseable {
     }
 
     ModelInfo info() {
+        var blocks = backend.kvCache().pool();
         return new ModelInfo(spec.id(), model.name(), model.config().architecture(), model.file().fileSize(),
-                model.config().contextLength(), model.hasRandomWeights(), backend.device());
+                model.config().contextLength(), model.hasRandomWeights(), backend.device(), blocks.capacity(),
+                blocks.freeBlocks(), blocks.cachedBlocks());
     }
 
     GenerationResult generate(ModelRequest request, TokenListener listener) {

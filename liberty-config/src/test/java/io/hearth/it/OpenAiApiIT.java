@@ -62,6 +62,12 @@ class OpenAiApiIT {
         JsonNode model = models.get("data").get(0);
         assertEquals("default", model.get("id").asText());
         assertTrue(model.get("random_weights").asBoolean(), "the built-in model is labelled as random weights");
+        JsonNode admin = JSON.readTree(get("/admin/models").body());
+        assertTrue(admin.get("ready").asBoolean());
+        JsonNode replica = admin.get("models").get(0);
+        assertEquals("cpu", replica.get("device").asText());
+        assertTrue(replica.get("kvBlocksFree").asInt() <= replica.get("kvBlocks").asInt());
+        assertEquals(0, admin.get("failed").size());
     }
 
     @Test
