@@ -107,16 +107,11 @@ public class OpenAiResource {
         long created = System.currentTimeMillis() / 1000;
         if (Boolean.TRUE.equals(body.stream)) {
             return EventStream.of(events -> {
-                events.send(new Responses.ChatChunk(id, "chat.completion.chunk", created, model,
-                        List.of(new Responses.ChunkChoice(0, new Responses.Delta("assistant", ""), null))));
+                events.send(chunk(id, created, model, new Responses.Delta("assistant", ""), null));
                 GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> {
-                    if (!text.isEmpty()) {
-                        events.send(new Responses.ChatChunk(id, "chat.completion.chunk", created, model,
-                                List.of(new Responses.ChunkChoice(0, new Responses.Delta(null, text), null))));
-                    }
+                    if (!text.isEmpty()) events.send(chunk(id, created, model, new Responses.Delta(null, text), null));
                 });
-                events.send(new Responses.ChatChunk(id, "chat.completion.chunk", created, model,
-                        List.of(new Responses.ChunkChoice(0, new Responses.Delta(null, null), result.finishReason().apiName()))));
+                events.send(chunk(id, created, model, new Responses.Delta(null, null), result.finishReason().apiName()));
             });
         }
         GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> { });
@@ -155,6 +150,10 @@ public class OpenAiResource {
         if (body == null) throw new IllegalArgumentException("the request needs a JSON body");
         if (body.model == null || body.model.isBlank()) throw new IllegalArgumentException("model is required (GET /v1/models lists them)");
         return body.model;
+    }
+
+    private static Responses.ChatChunk chunk(String id, long created, String model, Responses.Delta delta, String finishReason) {
+        return new Responses.ChatChunk(id, "chat.completion.chunk", created, model, List.of(new Responses.ChunkChoice(0, delta, finishReason)));
     }
 
     private static Responses.Usage usage(GenerationResult r) {
