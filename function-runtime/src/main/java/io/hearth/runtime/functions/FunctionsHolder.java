@@ -37,8 +37,8 @@ public class FunctionsHolder {
     @Inject
     PoolHolder pool;
 
-    private FunctionRegistry registry;
-    private FunctionInvoker invoker;
+    private volatile FunctionRegistry registry;
+    private volatile FunctionInvoker invoker;
     private ScheduledExecutorService watcher;
     private final Map<Path, String> seen = new ConcurrentHashMap<>();
 
@@ -51,7 +51,12 @@ public class FunctionsHolder {
         watcher.scheduleWithFixedDelay(() -> scanDropins(dropins), interval, interval, TimeUnit.SECONDS);
     }
 
-    public synchronized FunctionRegistry registry() {
+    public FunctionRegistry registry() {
+        FunctionRegistry built = registry;
+        return built != null ? built : buildRegistry();
+    }
+
+    private synchronized FunctionRegistry buildRegistry() {
         if (registry == null) {
             registry = new FunctionRegistry(Path.of(config.getOptionalValue("hearth.function-store", String.class).orElse("functions")),
                     (archive, copy) -> invoker().verify(archive.manifest(), copy));
@@ -59,7 +64,12 @@ public class FunctionsHolder {
         return registry;
     }
 
-    public synchronized FunctionInvoker invoker() {
+    public FunctionInvoker invoker() {
+        FunctionInvoker built = invoker;
+        return built != null ? built : buildInvoker();
+    }
+
+    private synchronized FunctionInvoker buildInvoker() {
         if (invoker == null) invoker = new FunctionInvoker(pool.pool());
         return invoker;
     }

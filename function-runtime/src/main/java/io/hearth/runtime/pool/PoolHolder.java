@@ -39,7 +39,13 @@ public class PoolHolder {
         pool();
     }
 
-    public synchronized ModelPool pool() {
+    /** The pool; built once (at application start), then read without a lock on every request. */
+    public ModelPool pool() {
+        ModelPool built = pool;
+        return built != null ? built : build();
+    }
+
+    private synchronized ModelPool build() {
         if (pool == null) {
             PoolSettings settings = PoolSettings.from(config);
             List<ModelSpec> specs = new ArrayList<>();
