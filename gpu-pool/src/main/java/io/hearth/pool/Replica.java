@@ -9,6 +9,8 @@ import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.kv.KvType;
 import io.hearth.engine.model.Model;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * One loaded copy of a model on the CPU. It runs one sequence at a time (requests queue on its lock); the full pool
  * replaces this with a continuous-batching step loop.
@@ -19,6 +21,7 @@ final class Replica implements AutoCloseable {
     private final CpuBackend backend;
     private final Generator generator;
     private final ChatTemplate template;
+    private final AtomicLong tokensGenerated = new AtomicLong();
 
     Replica(ModelSpec spec) {
         this.spec = spec;
@@ -33,7 +36,7 @@ final class Replica implements AutoCloseable {
         var blocks = backend.kvCache().pool();
         return new ModelInfo(spec.id(), model.name(), model.config().architecture(), model.file().fileSize(),
                 model.config().contextLength(), model.hasRandomWeights(), backend.device(), blocks.capacity(),
-                blocks.freeBlocks(), blocks.cachedBlocks());
+                blocks.freeBlocks(), blocks.cachedBlocks(), tokensGenerated.get());
     }
 
     GenerationResult generate(ModelRequest request, TokenListener listener) {
@@ -48,7 +51,10 @@ final class Replica implements AutoCloseable {
             throw new PromptTooLongException(prompt.length, request.maxPromptTokens());
         }
         synchronized (this) {
-            return generator.generate(prompt, request.sampling(), listener);
+            return generator.generate(prompt, request.sampling(), (token, text) -> {
+                if (token >= 0) tokensGenerated.incrementAndGet();
+                listener.onToken(token, text);
+            });
         }
     }
 

@@ -35,7 +35,7 @@ class JavaFunctionTest {
     private static final ModelPool ECHO_POOL = new ModelPool() {
         @Override
         public List<ModelInfo> models() {
-            return List.of(new ModelInfo("default", "echo", "none", 0, 2048, false, "cpu", 0, 0, 0));
+            return List.of(new ModelInfo("default", "echo", "none", 0, 2048, false, "cpu", 0, 0, 0, 0));
         }
 
         @Override
