@@ -1,6 +1,5 @@
 package io.hearth.pool;
 
-import io.hearth.engine.generate.GenerationResult;
 import io.hearth.engine.generate.TokenListener;
 
 import java.util.List;
@@ -22,7 +21,7 @@ public interface ModelPool extends AutoCloseable {
      * @throws ModelUnavailableException if no such model is served
      * @throws IllegalArgumentException  if the request does not fit the model (too long, bad parameters)
      */
-    GenerationResult generate(String modelId, ModelRequest request, TokenListener listener);
+    Completion generate(String modelId, ModelRequest request, TokenListener listener);
 
     @Override
     void close();

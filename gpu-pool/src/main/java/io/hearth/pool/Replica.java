@@ -3,7 +3,6 @@ package io.hearth.pool;
 import io.hearth.engine.backend.CpuBackend;
 import io.hearth.engine.backend.EngineOptions;
 import io.hearth.engine.chat.ChatTemplate;
-import io.hearth.engine.generate.GenerationResult;
 import io.hearth.engine.generate.Generator;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.kv.KvType;
@@ -39,7 +38,7 @@ final class Replica implements AutoCloseable {
                 blocks.freeBlocks(), blocks.cachedBlocks(), tokensGenerated.get());
     }
 
-    GenerationResult generate(ModelRequest request, TokenListener listener) {
+    Completion generate(ModelRequest request, TokenListener listener) {
         int[] prompt;
         if (request.prompt() != null) {
             prompt = model.tokenizer().encode(request.prompt(), true, true);
@@ -50,11 +49,13 @@ final class Replica implements AutoCloseable {
         if (request.maxPromptTokens() > 0 && prompt.length > request.maxPromptTokens()) {
             throw new PromptTooLongException(prompt.length, request.maxPromptTokens());
         }
+        long arrived = System.nanoTime();
         synchronized (this) {
-            return generator.generate(prompt, request.sampling(), (token, text) -> {
+            long queued = System.nanoTime() - arrived;
+            return new Completion(generator.generate(prompt, request.sampling(), (token, text) -> {
                 if (token >= 0) tokensGenerated.incrementAndGet();
                 listener.onToken(token, text);
-            });
+            }), queued);
         }
     }
 

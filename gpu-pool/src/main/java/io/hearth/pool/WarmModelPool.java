@@ -1,6 +1,5 @@
 package io.hearth.pool;
 
-import io.hearth.engine.generate.GenerationResult;
 import io.hearth.engine.generate.TokenListener;
 
 import java.util.ArrayList;
@@ -52,7 +51,7 @@ public final class WarmModelPool implements ModelPool {
     }
 
     @Override
-    public GenerationResult generate(String modelId, ModelRequest request, TokenListener listener) {
+    public Completion generate(String modelId, ModelRequest request, TokenListener listener) {
         Replica replica = replicas.get(modelId);
         if (failed.containsKey(modelId)) {
             throw new ModelUnavailableException("model '" + modelId + "' failed to load: " + failed.get(modelId), true);

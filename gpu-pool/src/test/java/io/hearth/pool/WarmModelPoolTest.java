@@ -38,11 +38,11 @@ class WarmModelPoolTest {
             assertTrue(info.randomWeights());
             StringBuilder streamed = new StringBuilder();
             GenerationResult chat = pool.generate("demo", ModelRequest.chat(List.of(new ChatMessage("user", "hello")),
-                    SamplingParams.greedy(6)), (token, text) -> streamed.append(text));
+                    SamplingParams.greedy(6)), (token, text) -> streamed.append(text)).generation();
             assertEquals(6, chat.tokens().length);
             assertEquals(chat.text(), streamed.toString());
             GenerationResult again = pool.generate("demo", ModelRequest.chat(List.of(new ChatMessage("user", "hello")),
-                    SamplingParams.greedy(6)), (token, text) -> { });
+                    SamplingParams.greedy(6)), (token, text) -> { }).generation();
             assertEquals(chat.text(), again.text(), "greedy is deterministic");
             assertTrue(again.cachedTokens() > 0 || again.promptTokens() <= 16, "a repeated prompt reuses cached KV blocks");
         }
@@ -68,7 +68,7 @@ class WarmModelPoolTest {
             ModelUnavailableException e = assertThrows(ModelUnavailableException.class,
                     () -> pool.generate("broken", ModelRequest.text("x", SamplingParams.greedy(1)), (t, s) -> { }));
             assertTrue(e.configured());
-            assertTrue(pool.generate("demo", ModelRequest.text("x", SamplingParams.greedy(1)), (t, s) -> { }).promptTokens() > 0, "the healthy model serves");
+            assertTrue(pool.generate("demo", ModelRequest.text("x", SamplingParams.greedy(1)), (t, s) -> { }).generation().promptTokens() > 0, "the healthy model serves");
             assertThrows(PromptTooLongException.class, () -> pool.generate("demo",
                     ModelRequest.text("hello world hello world", SamplingParams.greedy(1)).withMaxPromptTokens(2), (t, s) -> { }));
         }

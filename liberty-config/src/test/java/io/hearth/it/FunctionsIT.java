@@ -130,6 +130,26 @@ class FunctionsIT {
         }
     }
 
+    /** A call that arrives while the model's replica is busy reports the time it waited as queue_ms. */
+    @Test
+    void aCallWaitingForTheReplicaReportsItsQueueTime() throws Exception {
+        String name = "long-" + Long.toString(System.currentTimeMillis(), 36);
+        byte[] archive = zipManifest("name: " + name + "\nversion: 1\nmodel: default\nkind: prompt\nprompt:\n  template: \"talk\"\n"
+                + "defaults: {max_tokens: 1500, temperature: 0}\n");
+        assertEquals(201, send("PUT", "/admin/functions/" + name, "application/zip", archive, null).statusCode());
+        var longCall = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return invoke(name, "{}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(300); // the long call (about a second of generation) holds the replica now
+        JsonNode quick = JSON.readTree(invoke("summarize", "{\"text\":\"quick\"}").body());
+        assertEquals(200, longCall.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+        assertTrue(quick.get("timings").get("queue_ms").asDouble() > 100, "waited behind the long call: " + quick.get("timings"));
+    }
+
     @Test
     void inputOverTheFunctionsLimitIs422() throws Exception {
         String name = "tight-" + Long.toString(System.currentTimeMillis(), 36);

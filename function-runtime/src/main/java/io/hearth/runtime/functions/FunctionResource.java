@@ -36,8 +36,8 @@ public class FunctionResource {
     public record Answer(String function, String version, Object output, String finish_reason, Usage usage, Timings timings) {
     }
 
-    /** Milliseconds; ttft is -1 when the function generated no token. */
-    public record Timings(double ttft_ms, double total_ms) {
+    /** Milliseconds: waiting for a replica, to the first token (-1 when none was generated), and in all. */
+    public record Timings(double queue_ms, double ttft_ms, double total_ms) {
     }
 
     public record Usage(int prompt_tokens, int completion_tokens) {
@@ -96,6 +96,6 @@ public class FunctionResource {
 
     private static Answer answer(InvocationResult r) {
         return new Answer(r.function(), r.version(), r.output(), r.finishReason(), new Usage(r.promptTokens(), r.completionTokens()),
-                new Timings(r.ttftMillis(), r.totalMillis()));
+                new Timings(r.queueMillis(), r.ttftMillis(), r.totalMillis()));
     }
 }

@@ -66,7 +66,7 @@ public final class FunctionInvoker implements AutoCloseable {
             Outcome outcome = m.kind() == FunctionManifest.Kind.PROMPT ? runPrompt(m, input, model) : runJava(function, input, context);
             long end = System.nanoTime();
             return new InvocationResult(m.name(), m.version(), outcome.output(), outcome.finishReason(), model.promptTokens(),
-                    model.completionTokens(), firstToken.get() == 0 ? -1 : (firstToken.get() - start) / 1e6, (end - start) / 1e6);
+                    model.completionTokens(), model.queuedNanos() / 1e6, firstToken.get() == 0 ? -1 : (firstToken.get() - start) / 1e6, (end - start) / 1e6);
         } finally {
             function.permits().release();
         }

@@ -5,6 +5,7 @@ import io.hearth.engine.generate.GenerationResult;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.sample.SamplingParams;
 import io.hearth.function.ModelClient;
+import io.hearth.pool.Completion;
 import io.hearth.pool.ModelPool;
 import io.hearth.pool.ModelRequest;
 import io.hearth.runtime.deploy.FunctionManifest;
@@ -12,6 +13,7 @@ import io.hearth.runtime.deploy.FunctionManifest;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The model client a function gets: its manifest's model and defaults, its input limit and its deadline. */
 final class PoolModelClient implements ModelClient {
@@ -21,6 +23,8 @@ final class PoolModelClient implements ModelClient {
     private final TokenListener listener;
     /** Tokens over all model calls of the invocation, for its usage. */
     private final AtomicInteger promptTokens = new AtomicInteger(), completionTokens = new AtomicInteger();
+    /** Time the invocation's model calls waited for a replica. */
+    private final AtomicLong queuedNanos = new AtomicLong();
 
     PoolModelClient(ModelPool pool, FunctionManifest manifest, Instant deadline, TokenListener listener) {
         this.pool = pool;
@@ -41,10 +45,12 @@ final class PoolModelClient implements ModelClient {
 
     private ModelResult run(ModelRequest request) {
         checkDeadline();
-        GenerationResult r = pool.generate(manifest.model(), request.withMaxPromptTokens(manifest.maxInputTokens()), (token, text) -> {
+        Completion completion = pool.generate(manifest.model(), request.withMaxPromptTokens(manifest.maxInputTokens()), (token, text) -> {
             checkDeadline();
             listener.onToken(token, text);
         });
+        GenerationResult r = completion.generation();
+        queuedNanos.addAndGet(completion.queuedNanos());
         promptTokens.addAndGet(r.promptTokens());
         completionTokens.addAndGet(r.tokens().length);
         return new ModelResult(r.text(), r.finishReason().apiName(), r.promptTokens(), r.tokens().length);
@@ -56,6 +62,10 @@ final class PoolModelClient implements ModelClient {
 
     int completionTokens() {
         return completionTokens.get();
+    }
+
+    long queuedNanos() {
+        return queuedNanos.get();
     }
 
     /** Past the deadline the model call stops at its next token; the sequence's KV blocks are released. */

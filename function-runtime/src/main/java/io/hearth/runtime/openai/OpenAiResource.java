@@ -110,11 +110,11 @@ public class OpenAiResource {
                 events.send(chunk(id, created, model, new Responses.Delta("assistant", ""), null));
                 GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> {
                     if (!text.isEmpty()) events.send(chunk(id, created, model, new Responses.Delta(null, text), null));
-                });
+                }).generation();
                 events.send(chunk(id, created, model, new Responses.Delta(null, null), result.finishReason().apiName()));
             });
         }
-        GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> { });
+        GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> { }).generation();
         return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model,
                 List.of(new Responses.ChatChoice(0, new Responses.Message("assistant", result.text()), result.finishReason().apiName())),
                 usage(result)), MediaType.APPLICATION_JSON).build();
@@ -135,12 +135,12 @@ public class OpenAiResource {
                 GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> {
                     if (!text.isEmpty()) events.send(new Responses.TextCompletion(id, "text_completion", created, model,
                             List.of(new Responses.TextChoice(0, text, null)), null));
-                });
+                }).generation();
                 events.send(new Responses.TextCompletion(id, "text_completion", created, model,
                         List.of(new Responses.TextChoice(0, "", result.finishReason().apiName())), usage(result)));
             });
         }
-        GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> { });
+        GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> { }).generation();
         return Response.ok(new Responses.TextCompletion(id, "text_completion", created, model,
                 List.of(new Responses.TextChoice(0, result.text(), result.finishReason().apiName())), usage(result)),
                 MediaType.APPLICATION_JSON).build();
