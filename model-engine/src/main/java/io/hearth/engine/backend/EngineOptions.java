@@ -12,20 +12,4 @@ public record EngineOptions(int threads, KvType kvType, int kvTokens) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         if (kvTokens < 1) throw new IllegalArgumentException("the KV cache must hold at least one token, got " + kvTokens);
     }
-
-    public static EngineOptions defaults() {
-        return new EngineOptions(Runtime.getRuntime().availableProcessors(), KvType.F32, 4096);
-    }
-
-    public EngineOptions withThreads(int n) {
-        return new EngineOptions(n, kvType, kvTokens);
-    }
-
-    public EngineOptions withKvType(KvType type) {
-        return new EngineOptions(threads, type, kvTokens);
-    }
-
-    public EngineOptions withKvTokens(int tokens) {
-        return new EngineOptions(threads, kvType, tokens);
-    }
 }

@@ -70,10 +70,6 @@ public final class BlockPool {
         cached.put(hash, block);
     }
 
-    public synchronized void retain(int block) {
-        if (refCount[block]++ == 0) free.remove(block);
-    }
-
     public synchronized void release(int block) {
         if (refCount[block] <= 0) throw new IllegalStateException("block " + block + " released more often than held");
         if (--refCount[block] == 0) free.add(block);
@@ -89,9 +85,5 @@ public final class BlockPool {
 
     public synchronized int refCount(int block) {
         return refCount[block];
-    }
-
-    public synchronized BlockHash hash(int block) {
-        return hashes[block];
     }
 }

@@ -22,10 +22,6 @@ public final class Sequence {
         return length;
     }
 
-    public int[] tokens() {
-        return Arrays.copyOf(tokens, length);
-    }
-
     public int blockCount() {
         return blockCount;
     }

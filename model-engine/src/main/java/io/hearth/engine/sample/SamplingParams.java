@@ -41,14 +41,6 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
         return new SamplingParams(0f, 0, 1f, 0f, 1f, 64, 0, maxTokens, List.of());
     }
 
-    public static SamplingParams defaults() {
-        return new SamplingParams(0.8f, 40, 0.95f, 0.05f, 1f, 64, System.nanoTime(), 256, List.of());
-    }
-
-    public SamplingParams withMaxTokens(int n) {
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, n, stop);
-    }
-
     public SamplingParams withStop(List<String> strings) {
         return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, strings);
     }

@@ -92,10 +92,6 @@ public final class Vocabulary {
         return tokens[id];
     }
 
-    public int type(int id) {
-        return types[id];
-    }
-
     public int id(String text) {
         return ids.getOrDefault(text, -1);
     }
@@ -108,16 +104,7 @@ public final class Vocabulary {
         return eos;
     }
 
-    public boolean addBos() {
-        return addBos;
-    }
-
     public boolean isEndOfGeneration(int id) {
         return id >= 0 && id < endOfGeneration.length && endOfGeneration[id];
-    }
-
-    /** Control tokens are markup (BOS, turn markers): they are not shown when text is rendered for people. */
-    public boolean isControl(int id) {
-        return types[id] == TokenType.CONTROL;
     }
 }
