@@ -43,8 +43,7 @@ final class Replica implements AutoCloseable {
         if (request.prompt() != null) {
             prompt = model.tokenizer().encode(request.prompt(), true, true);
         } else {
-            String rendered = template.render(request.messages(), true);
-            prompt = model.tokenizer().encode(rendered, !template.startsWithBos(rendered), true);
+            prompt = template.promptTokens(model.tokenizer(), request.messages());
         }
         if (request.maxPromptTokens() > 0 && prompt.length > request.maxPromptTokens()) {
             throw new PromptTooLongException(prompt.length, request.maxPromptTokens());

@@ -5,6 +5,7 @@ import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.FatalTemplateErrorsException;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import io.hearth.engine.model.Model;
+import io.hearth.engine.tokenizer.Tokenizer;
 import io.hearth.engine.tokenizer.Vocabulary;
 
 import java.util.HashMap;
@@ -74,6 +75,15 @@ public final class ChatTemplate {
             }
         }
         return java.util.Optional.empty();
+    }
+
+    /**
+     * The prompt tokens for a conversation: rendered with the generation prompt, special tokens parsed, and BOS
+     * added only where the template did not already write it.
+     */
+    public int[] promptTokens(Tokenizer tokenizer, List<ChatMessage> messages) {
+        String rendered = render(messages, true);
+        return tokenizer.encode(rendered, !startsWithBos(rendered), true);
     }
 
     /** Whether rendered text already begins with BOS, so tokenization must not add another. */

@@ -111,8 +111,6 @@ final class GenerateCommand implements Callable<Integer> {
             if (system != null) messages.add(new ChatMessage("system", system));
             messages.add(new ChatMessage("user", input.chat));
         }
-        ChatTemplate template = ChatTemplate.forModel(model);
-        String rendered = template.render(messages, true);
-        return model.tokenizer().encode(rendered, !template.startsWithBos(rendered), true);
+        return ChatTemplate.forModel(model).promptTokens(model.tokenizer(), messages);
     }
 }
