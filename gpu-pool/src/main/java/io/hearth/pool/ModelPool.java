@@ -9,6 +9,9 @@ public interface ModelPool extends AutoCloseable {
 
     List<ModelInfo> models();
 
+    /** Whether {@code modelId} is a model this pool has loaded (cheap: no per-replica figures are gathered). */
+    boolean serves(String modelId);
+
     /** Whether every configured model is loaded and ready for traffic. */
     boolean ready();
 

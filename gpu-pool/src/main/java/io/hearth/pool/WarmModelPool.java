@@ -46,6 +46,11 @@ public final class WarmModelPool implements ModelPool {
     }
 
     @Override
+    public boolean serves(String modelId) {
+        return replicas.containsKey(modelId);
+    }
+
+    @Override
     public boolean ready() {
         return !replicas.isEmpty() && failed.isEmpty();
     }

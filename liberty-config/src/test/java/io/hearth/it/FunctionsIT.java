@@ -58,6 +58,13 @@ class FunctionsIT {
                 + "\"\ndefaults: {max_tokens: 3, temperature: 0}\n");
     }
 
+    /** Deploys version 1 of a prompt function on the default model; {@code extra} is more function.yaml. */
+    static void deployPromptFunction(String name, String template, String extra) throws Exception {
+        byte[] archive = zipManifest("name: " + name + "\nversion: 1\nmodel: default\nkind: prompt\nprompt:\n  template: \""
+                + template + "\"\n" + extra + "\n");
+        assertEquals(201, send("PUT", "/admin/functions/" + name, "application/zip", archive, null).statusCode());
+    }
+
     /** A zip holding only function.yaml, with a fixed entry time: the same version must be the same bytes on every run. */
     static byte[] zipManifest(String yaml) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -134,9 +141,7 @@ class FunctionsIT {
     @Test
     void aCallWaitingForTheReplicaReportsItsQueueTime() throws Exception {
         String name = "long-" + Long.toString(System.currentTimeMillis(), 36);
-        byte[] archive = zipManifest("name: " + name + "\nversion: 1\nmodel: default\nkind: prompt\nprompt:\n  template: \"talk\"\n"
-                + "defaults: {max_tokens: 1500, temperature: 0}\n");
-        assertEquals(201, send("PUT", "/admin/functions/" + name, "application/zip", archive, null).statusCode());
+        deployPromptFunction(name, "talk", "defaults: {max_tokens: 1500, temperature: 0}");
         var longCall = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return invoke(name, "{}");
@@ -153,9 +158,7 @@ class FunctionsIT {
     @Test
     void inputOverTheFunctionsLimitIs422() throws Exception {
         String name = "tight-" + Long.toString(System.currentTimeMillis(), 36);
-        byte[] archive = zipManifest("name: " + name + "\nversion: 1\nmodel: default\nkind: prompt\nprompt:\n  template: \"{{ text }}\"\n"
-                + "limits: {max_input_tokens: 8}\n");
-        assertEquals(201, send("PUT", "/admin/functions/" + name, "application/zip", archive, null).statusCode());
+        deployPromptFunction(name, "{{ text }}", "limits: {max_input_tokens: 8}");
         HttpResponse<String> r = invoke(name, "{\"text\":\"" + "many words ".repeat(20) + "\"}");
         assertEquals(422, r.statusCode(), r.body());
         assertTrue(r.body().contains("above the limit of 8"), r.body());

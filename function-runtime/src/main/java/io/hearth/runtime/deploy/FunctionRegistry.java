@@ -83,10 +83,20 @@ public final class FunctionRegistry {
     /** Deploys an archive under {@code name}; the new version becomes active, the old one stays for rollback. */
     public synchronized DeployResult deploy(String name, byte[] bytes) {
         FunctionArchive archive = FunctionArchive.read(bytes);
-        FunctionManifest manifest = archive.manifest();
-        if (!manifest.name().equals(name)) {
-            throw new ArchiveInvalidException("function.yaml names '" + manifest.name() + "' but it was deployed as '" + name + "'");
+        if (!archive.manifest().name().equals(name)) {
+            throw new ArchiveInvalidException("function.yaml names '" + archive.manifest().name() + "' but it was deployed as '" + name + "'");
         }
+        return deploy(archive, bytes);
+    }
+
+    /** Deploys an archive under the name its function.yaml gives (the drop-in folder has no other name for it). */
+    public synchronized DeployResult deploy(byte[] bytes) {
+        return deploy(FunctionArchive.read(bytes), bytes);
+    }
+
+    private DeployResult deploy(FunctionArchive archive, byte[] bytes) {
+        FunctionManifest manifest = archive.manifest();
+        String name = manifest.name();
         Deployed existing = versions.getOrDefault(name, Map.of()).get(manifest.version());
         if (existing != null) {
             if (existing.sha256().equals(archive.sha256())) return new DeployResult(existing, false);
@@ -135,6 +145,11 @@ public final class FunctionRegistry {
         Routing r = routingOf(reference);
         boolean canary = r.canary() != null && ThreadLocalRandom.current().nextInt(100) < r.canaryPercent();
         return versionOf(reference, canary ? r.canary() : r.active());
+    }
+
+    /** The version unpinned calls go to when no canary is drawn. */
+    public synchronized Deployed active(String name) {
+        return versionOf(name, routingOf(name).active());
     }
 
     public synchronized List<String> names() {

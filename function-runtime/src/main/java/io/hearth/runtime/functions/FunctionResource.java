@@ -58,7 +58,7 @@ public class FunctionResource {
         FunctionRegistry registry = functions.registry();
         List<Listed> out = new ArrayList<>();
         for (String name : registry.names()) {
-            FunctionManifest m = registry.resolve(name + "@" + registry.routingOf(name).active()).manifest();
+            FunctionManifest m = registry.active(name).manifest();
             out.add(new Listed(m.name(), m.version(), m.kind().name().toLowerCase(), m.model()));
         }
         return out;

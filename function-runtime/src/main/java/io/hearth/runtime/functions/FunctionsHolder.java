@@ -83,9 +83,7 @@ public class FunctionsHolder {
                 if (stamp.equals(seen.get(file))) continue;
                 seen.put(file, stamp);
                 try {
-                    byte[] bytes = Files.readAllBytes(file);
-                    String name = io.hearth.runtime.deploy.FunctionArchive.read(bytes).manifest().name();
-                    var result = registry().deploy(name, bytes);
+                    var result = registry().deploy(Files.readAllBytes(file));
                     if (result.created()) LOG.info(() -> "deployed " + result.deployed().manifest().id() + " from " + file);
                 } catch (RuntimeException e) {
                     LOG.warning(() -> "not deployed: " + file + ": " + e.getMessage());

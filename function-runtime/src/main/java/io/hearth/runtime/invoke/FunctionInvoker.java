@@ -127,7 +127,7 @@ public final class FunctionInvoker implements AutoCloseable {
      * and created. Called before a deploy stores anything.
      */
     public void verify(FunctionManifest m, java.nio.file.Path archive) {
-        if (pool.models().stream().noneMatch(info -> info.id().equals(m.model()))) {
+        if (!pool.serves(m.model())) {
             throw new ArchiveInvalidException(m.id() + " names model '" + m.model() + "', which this server does not serve (served: "
                     + String.join(", ", pool.models().stream().map(io.hearth.pool.ModelInfo::id).toList()) + ")");
         }

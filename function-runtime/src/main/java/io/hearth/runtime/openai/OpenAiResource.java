@@ -58,7 +58,7 @@ public class OpenAiResource {
 
     private Target target(ChatCompletionRequest body) {
         String name = requireModel(body);
-        if (holder.pool().models().stream().anyMatch(m -> m.id().equals(name))) return new Target(name, null);
+        if (holder.pool().serves(name)) return new Target(name, null);
         FunctionManifest function;
         try {
             function = functions.registry().resolve(name).manifest();
@@ -82,7 +82,7 @@ public class OpenAiResource {
         }
         FunctionRegistry registry = functions.registry();
         for (String name : registry.names()) {
-            FunctionManifest f = registry.resolve(name + "@" + registry.routingOf(name).active()).manifest();
+            FunctionManifest f = registry.active(name).manifest();
             if (f.kind() == FunctionManifest.Kind.PROMPT) {
                 data.add(new Responses.Model(f.name(), "model", 0, "hearth function on " + f.model(), false, "function", 0));
             }

@@ -40,6 +40,11 @@ class JavaFunctionTest {
         }
 
         @Override
+        public boolean serves(String modelId) {
+            return modelId.equals("default");
+        }
+
+        @Override
         public boolean ready() {
             return true;
         }

@@ -8,6 +8,7 @@ import io.hearth.engine.backend.CpuBackend;
 import io.hearth.engine.backend.EngineOptions;
 import io.hearth.engine.kv.KvType;
 import io.hearth.engine.kv.Sequence;
+import io.hearth.engine.sample.Sampler;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -102,7 +103,7 @@ class ModelConformanceTest {
             JsonNode steps = greedy.get("steps");
             for (int k = 0; k < steps.size(); k++) {
                 int expected = steps.get(k).get("token").asInt();
-                int got = argmax(logits);
+                int got = Sampler.argmax(logits);
                 if (got != expected) {
                     if (steps.get(k).get("margin_top1_top2").asDouble() > 2 * TIGHT) {
                         problems.add("greedy step " + k + ": expected token " + expected + ", got " + got);
@@ -160,15 +161,9 @@ class ModelConformanceTest {
         }
         double margin = top.get(0).get(1).asDouble() - top.get(1).get(1).asDouble();
         if (margin > 2 * tolerance) {
-            assertTrue(argmax(logits) == top.get(0).get(0).asInt(), where + ": top-1 differs with margin " + margin);
+            assertTrue(Sampler.argmax(logits) == top.get(0).get(0).asInt(), where + ": top-1 differs with margin " + margin);
         }
         return worst;
-    }
-
-    static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
-        return best;
     }
 
     private static int[] ints(JsonNode array) {
