@@ -53,8 +53,7 @@ public final class GgufFile implements AutoCloseable {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
             MemorySegment mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            GgufFile file = parse(path, arena, mapping);
-            return file;
+            return parse(path, arena, mapping);
         } catch (NoSuchFileException e) {
             arena.close();
             throw new GgufFormatException(path, "no such file");
@@ -192,22 +191,13 @@ public final class GgufFile implements AutoCloseable {
             }
             default -> {
                 int[] values = new int[n];
-                for (int i = 0; i < n; i++) values[i] = ((Number) readValueScalarAsNumber(in, type)).intValue();
+                for (int i = 0; i < n; i++) {
+                    Object value = readValue(in, elementTypeId);
+                    values[i] = value instanceof Boolean flag ? (flag ? 1 : 0) : ((Number) value).intValue();
+                }
                 return values;
             }
         }
-    }
-
-    private static Object readValueScalarAsNumber(GgufCursor in, GgufValueType type) {
-        return switch (type) {
-            case UINT8 -> Byte.toUnsignedInt(in.u8());
-            case INT8 -> (int) in.u8();
-            case UINT16 -> Short.toUnsignedInt(in.u16());
-            case INT16 -> (int) in.u16();
-            case UINT32, INT32 -> in.u32();
-            case BOOL -> in.u8() != 0 ? 1 : 0;
-            default -> throw in.error("unexpected array element type " + type);
-        };
     }
 
     public Path path() {
