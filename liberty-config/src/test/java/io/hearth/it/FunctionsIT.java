@@ -40,7 +40,7 @@ class FunctionsIT {
     }
 
     static HttpResponse<String> send(String method, String path, String contentType, byte[] body, String accept) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(BASE + path)).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder b = AdminLogin.forPath(HttpRequest.newBuilder(URI.create(BASE + path)), path).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         if (accept != null) b.header("Accept", accept);
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -176,6 +176,20 @@ class FunctionsIT {
         StringBuilder pieces = new StringBuilder();
         for (int i = 0; i < events.length - 2; i++) pieces.append(JSON.readTree(events[i].substring(6)).get("text").asText());
         assertEquals(answer.get("output").asText(), pieces.toString());
+    }
+
+    @Test
+    void adminNeedsTheOperatorsPassword() throws Exception {
+        byte[] archive = archive("1", "Say {{ word }}");
+        for (String credentials : new String[]{null, AdminLogin.basic(AdminLogin.USER, "wrong")}) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(BASE + "/admin/functions/" + ECHO))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/zip")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(archive));
+            if (credentials != null) b.header("Authorization", credentials);
+            HttpResponse<String> refused = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, refused.statusCode(), "PUT /admin without the right login");
+        }
+        assertEquals(200, invoke("summarize", "{\"text\":\"no login needed\"}").statusCode(), "invocation needs no admin login");
     }
 
     @Test

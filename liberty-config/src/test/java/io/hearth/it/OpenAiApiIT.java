@@ -38,8 +38,8 @@ class OpenAiApiIT {
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(BASE + path)).timeout(Duration.ofSeconds(60)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(AdminLogin.forPath(HttpRequest.newBuilder(URI.create(BASE + path)), path)
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> post(String path, String body) throws Exception {
