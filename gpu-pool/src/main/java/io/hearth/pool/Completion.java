@@ -2,6 +2,9 @@ package io.hearth.pool;
 
 import io.hearth.engine.generate.GenerationResult;
 
-/** What a model call produced, and how long it waited for its replica before it started. */
-public record Completion(GenerationResult generation, long queuedNanos) {
+/**
+ * What a model call produced, how long it waited in its replica's queue before it was admitted, and the cold start
+ * it waited for (null when a warm replica served it).
+ */
+public record Completion(GenerationResult generation, long queuedNanos, ColdStart coldStart) {
 }

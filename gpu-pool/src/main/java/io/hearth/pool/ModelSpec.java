@@ -3,14 +3,17 @@ package io.hearth.pool;
 import java.nio.file.Path;
 
 /**
- * A model the pool serves: its id (what clients name), where its GGUF file is, and how much KV cache a replica gets.
- *
- * @param kvTokens tokens of KV cache per replica, over all its sequences
+ * A model the pool serves: its id (what clients name), where its GGUF file is, what a replica gets (threads, KV
+ * cache tokens over all its sequences) and how the pool scales it (changeable later through admin).
  */
-public record ModelSpec(String id, Path source, int threads, int kvTokens) {
+public record ModelSpec(String id, Path source, int threads, int kvTokens, PoolPolicy policy) {
     public ModelSpec {
         if (id == null || !id.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("model id '" + id + "' must be 1-64 letters, digits, '.', '_' or '-'");
         }
+    }
+
+    public ModelSpec(String id, Path source, int threads, int kvTokens) {
+        this(id, source, threads, kvTokens, PoolPolicy.DEFAULT);
     }
 }

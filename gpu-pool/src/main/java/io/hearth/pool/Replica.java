@@ -1,65 +1,187 @@
 package io.hearth.pool;
 
+import io.hearth.engine.backend.BatchEntry;
 import io.hearth.engine.backend.CpuBackend;
 import io.hearth.engine.backend.EngineOptions;
 import io.hearth.engine.chat.ChatTemplate;
-import io.hearth.engine.generate.Generator;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.kv.KvType;
 import io.hearth.engine.model.Model;
 
+import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One loaded copy of a model on the CPU. It runs one sequence at a time (requests queue on its lock); the full pool
- * replaces this with a continuous-batching step loop.
+ * One loaded copy of a model on the CPU device: the mapped weights, a backend with its KV cache, and the
+ * continuous-batching {@link Scheduler} that runs every request sent to it. Requests are tokenized on the caller's
+ * thread; tokens come back to that thread through the sequence's event queue.
  */
 final class Replica implements AutoCloseable {
+    private static final String PROBE_TEXT = "Hearth self-check: the quick brown fox jumps over the lazy dog.";
+
+    final int number;
     private final ModelSpec spec;
     private final Model model;
     private final CpuBackend backend;
-    private final Generator generator;
     private final ChatTemplate template;
+    private final WeightTier tier;
+    private final long loadNanos;
     private final AtomicLong tokensGenerated = new AtomicLong();
+    private Scheduler scheduler;
+    private volatile boolean draining;
+    private volatile long lastActiveNanos = System.nanoTime();
 
-    Replica(ModelSpec spec) {
+    private Replica(int number, ModelSpec spec, Model model, WeightTier tier, long loadNanos) {
+        this.number = number;
         this.spec = spec;
-        this.model = Model.load(spec.source());
+        this.model = model;
+        this.tier = tier;
         int kvTokens = Math.min(spec.kvTokens(), model.config().contextLength());
         this.backend = new CpuBackend(model, new EngineOptions(spec.threads(), KvType.F32, kvTokens));
-        this.generator = new Generator(backend);
         this.template = ChatTemplate.forModel(model);
+        this.loadNanos = loadNanos;
     }
 
-    ModelInfo info() {
-        var blocks = backend.kvCache().pool();
-        return new ModelInfo(spec.id(), model.name(), model.config().architecture(), model.file().fileSize(),
-                model.config().contextLength(), model.hasRandomWeights(), backend.device(), blocks.capacity(),
-                blocks.freeBlocks(), blocks.cachedBlocks(), tokensGenerated.get());
-    }
-
-    Completion generate(ModelRequest request, TokenListener listener) {
-        int[] prompt;
-        if (request.prompt() != null) {
-            prompt = model.tokenizer().encode(request.prompt(), true, true);
-        } else {
-            prompt = template.promptTokens(model.tokenizer(), request.messages());
+    /**
+     * Maps the model, reads its weights into memory (in parallel chunks, reporting progress) and allocates the KV
+     * cache. The tier says whether the weights were already in host memory before the load.
+     */
+    static Replica load(int number, ModelSpec spec, LoadProgress progress) {
+        long start = System.nanoTime();
+        Model model = Model.load(spec.source());
+        try {
+            double resident = PageCache.residentFraction(model.file().data());
+            WeightTier tier = resident >= 0.9 ? WeightTier.HOST : WeightTier.DISK;
+            WeightLoader.read(model.file().data(), spec.threads(), progress);
+            return new Replica(number, spec, model, tier, System.nanoTime() - start);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
         }
+    }
+
+    /** The logits of a fixed prompt: the same file must give the same numbers on every load (checked by the pool). */
+    float[] probe() {
+        if (scheduler != null) throw new IllegalStateException("probe before the replica takes traffic");
+        int[] tokens = model.tokenizer().encode(PROBE_TEXT, true, true);
+        var kv = backend.kvCache();
+        var sequence = kv.newSequence();
+        try {
+            return backend.forward(List.of(BatchEntry.lastLogits(sequence, tokens))).getFirst();
+        } finally {
+            kv.release(sequence);
+        }
+    }
+
+    /** Starts the step loop: from here on the replica takes traffic. */
+    void start(int maxBatch, Scheduler.StepObserver observer) {
+        scheduler = new Scheduler(backend, maxBatch, spec.id() + "-" + number, (batch, generated) -> {
+            tokensGenerated.addAndGet(generated);
+            observer.onStep(batch, generated);
+        });
+    }
+
+    ReplicaState state() {
+        if (draining) return ReplicaState.DRAINING;
+        return scheduler.load() > 0 ? ReplicaState.BUSY : ReplicaState.WARM;
+    }
+
+    /** Sequences running or waiting on this replica. */
+    int load() {
+        return scheduler.load();
+    }
+
+    int waiting() {
+        return scheduler.waitingCount();
+    }
+
+    long idleNanos(long now) {
+        return load() > 0 ? 0 : now - lastActiveNanos;
+    }
+
+    void drain() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    WeightTier tier() {
+        return tier;
+    }
+
+    long loadNanos() {
+        return loadNanos;
+    }
+
+    Model model() {
+        return model;
+    }
+
+    long tokensGenerated() {
+        return tokensGenerated.get();
+    }
+
+    CpuBackend backend() {
+        return backend;
+    }
+
+    /** Bytes this replica holds on its device: the weights it maps and its KV cache. */
+    long deviceBytes() {
+        return model.file().fileSize() + backend.kvCache().store().byteSize();
+    }
+
+    int[] tokenize(ModelRequest request) {
+        int[] prompt = request.prompt() != null
+                ? model.tokenizer().encode(request.prompt(), true, true)
+                : template.promptTokens(model.tokenizer(), request.messages());
         if (request.maxPromptTokens() > 0 && prompt.length > request.maxPromptTokens()) {
             throw new PromptTooLongException(prompt.length, request.maxPromptTokens());
         }
-        long arrived = System.nanoTime();
-        synchronized (this) {
-            long queued = System.nanoTime() - arrived;
-            return new Completion(generator.generate(prompt, request.sampling(), (token, text) -> {
-                if (token >= 0) tokensGenerated.incrementAndGet();
-                listener.onToken(token, text);
-            }), queued);
+        int context = model.config().contextLength();
+        if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
+        if (prompt.length + request.sampling().maxTokens() > context) {
+            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens plus max_tokens " + request.sampling().maxTokens()
+                    + " exceeds the model's context of " + context + " tokens");
+        }
+        return prompt;
+    }
+
+    /**
+     * Runs a request in the step loop and relays its tokens to {@code listener} on this (the caller's) thread. If
+     * the listener throws (the client went away), the sequence is cancelled and its KV blocks freed.
+     */
+    Completion generate(int[] prompt, ModelRequest request, TokenListener listener) {
+        ScheduledSequence s = new ScheduledSequence(model.tokenizer(), prompt, request.sampling());
+        scheduler.submit(s);
+        try {
+            while (true) {
+                ScheduledSequence.Event event = s.events.take();
+                switch (event) {
+                    case ScheduledSequence.Token t -> listener.onToken(t.token(), t.text());
+                    case ScheduledSequence.Done d -> {
+                        return new Completion(d.result(), s.admittedNanos - s.arrivedNanos, null);
+                    }
+                    case ScheduledSequence.Failed f -> throw f.error();
+                }
+            }
+        } catch (InterruptedException e) {
+            s.cancel();
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while generating");
+        } catch (RuntimeException e) {
+            s.cancel();
+            throw e;
+        } finally {
+            lastActiveNanos = System.nanoTime();
         }
     }
 
     @Override
     public void close() {
+        if (scheduler != null) scheduler.close();
         backend.close();
         model.close();
     }

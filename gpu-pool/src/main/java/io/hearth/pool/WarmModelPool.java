@@ -6,71 +6,175 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One always-warm CPU replica per configured model, loaded when the pool is built. A model that fails to load is
- * kept as failed with its reason: its calls get {@link ModelUnavailableException} and the pool is not ready, while
- * the other models serve. This is the simple pool the runtime starts with; scale-to-zero, cold starts, GPUs and
- * batching belong to the full pool.
+ * The model pools of a server, one {@link ReplicaPool} per configured model, on the CPU device. Models set to
+ * preload start loading when the pool is built (readiness waits for them); the others load on first use. A
+ * maintenance pass every second unloads idle replicas and keeps {@code min-warm} ones loaded. A model whose file
+ * cannot be read is kept as failed with its reason: its calls get {@link ModelUnavailableException}, the pool is
+ * not ready, and the other models serve.
  */
 public final class WarmModelPool implements ModelPool {
     private static final System.Logger LOG = System.getLogger(WarmModelPool.class.getName());
-    private final Map<String, Replica> replicas = new LinkedHashMap<>();
+    /** Share of physical memory the CPU device may fill with replicas. */
+    public static final double CPU_MEMORY_SHARE = 0.75;
+
+    private final Map<String, ReplicaPool> pools = new LinkedHashMap<>();
     private final Map<String, String> failed = new LinkedHashMap<>();
+    private final ExecutorService loader = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().name("hearth-model-loader").unstarted(r));
+    private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("hearth-pool-maintenance").unstarted(r));
 
     public WarmModelPool(List<ModelSpec> specs) {
+        this(specs, PoolEvents.NONE);
+    }
+
+    public WarmModelPool(List<ModelSpec> specs, PoolEvents events) {
+        DeviceMemory cpu = DeviceMemory.cpu(CPU_MEMORY_SHARE);
         for (ModelSpec spec : specs) {
-            if (replicas.containsKey(spec.id()) || failed.containsKey(spec.id())) {
+            if (pools.containsKey(spec.id()) || failed.containsKey(spec.id())) {
                 close();
                 throw new IllegalArgumentException("model id " + spec.id() + " is configured twice");
             }
             try {
-                replicas.put(spec.id(), new Replica(spec));
+                pools.put(spec.id(), new ReplicaPool(spec, ModelCard.read(spec), cpu, loader, events));
             } catch (RuntimeException e) {
                 failed.put(spec.id(), e.getMessage());
-                LOG.log(System.Logger.Level.ERROR, "model " + spec.id() + " failed to load: " + e.getMessage());
+                LOG.log(System.Logger.Level.ERROR, "model " + spec.id() + " cannot be served: " + e.getMessage());
+            }
+        }
+        for (ReplicaPool pool : pools.values()) {
+            if (pool.policy().preload()) {
+                try {
+                    pool.warmUp();
+                } catch (ModelUnavailableException e) {
+                    failed.put(pool.spec.id(), e.getMessage());
+                }
+            }
+        }
+        maintenance.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void maintain() {
+        long now = System.nanoTime();
+        for (ReplicaPool pool : pools.values()) {
+            try {
+                pool.maintain(now);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "pool maintenance of model " + pool.spec.id() + " failed: " + e.getMessage());
             }
         }
     }
 
+    /** Waits until every preloading model is warm or has failed (for tools and tests; the server uses readiness). */
+    public WarmModelPool awaitPreloaded() {
+        List<CompletableFuture<Replica>> loads = new ArrayList<>();
+        for (ReplicaPool pool : pools.values()) {
+            if (pool.policy().preload() && !failed.containsKey(pool.spec.id())) loads.add(pool.warmUp());
+        }
+        for (CompletableFuture<Replica> load : loads) {
+            try {
+                load.join();
+            } catch (RuntimeException e) {
+                // recorded as the pool's last failure
+            }
+        }
+        return this;
+    }
+
     @Override
     public Map<String, String> failures() {
-        return Map.copyOf(failed);
+        Map<String, String> all = new LinkedHashMap<>(failed);
+        for (ReplicaPool pool : pools.values()) {
+            String failure = pool.lastFailure();
+            if (failure != null) all.put(pool.spec.id(), failure);
+        }
+        return all;
     }
 
     @Override
     public List<ModelInfo> models() {
-        List<ModelInfo> infos = new ArrayList<>();
-        for (Replica r : replicas.values()) infos.add(r.info());
-        return infos;
+        return pools.values().stream().map(ReplicaPool::modelInfo).toList();
     }
 
     @Override
     public boolean serves(String modelId) {
-        return replicas.containsKey(modelId);
+        return pools.containsKey(modelId);
     }
 
     @Override
     public boolean ready() {
-        return !replicas.isEmpty() && failed.isEmpty();
+        if (pools.isEmpty() || !failures().isEmpty()) return false;
+        return pools.values().stream().allMatch(p -> !p.policy().preload() || p.warm());
     }
 
     @Override
-    public Completion generate(String modelId, ModelRequest request, TokenListener listener) {
-        Replica replica = replicas.get(modelId);
+    public Completion generate(String modelId, ModelRequest request, TokenListener listener, LoadProgress progress) {
+        return find(modelId).generate(request, listener, progress);
+    }
+
+    private ReplicaPool find(String modelId) {
         if (failed.containsKey(modelId)) {
-            throw new ModelUnavailableException("model '" + modelId + "' failed to load: " + failed.get(modelId), true);
+            throw new ModelUnavailableException("model '" + modelId + "' cannot be served: " + failed.get(modelId), true);
         }
-        if (replica == null) {
+        ReplicaPool pool = pools.get(modelId);
+        if (pool == null) {
             throw new ModelUnavailableException("model '" + modelId + "' is not served here (served: "
-                    + String.join(", ", replicas.keySet()) + ")");
+                    + String.join(", ", pools.keySet()) + ")");
         }
-        return replica.generate(request, listener);
+        return pool;
+    }
+
+    @Override
+    public List<PoolInfo> pools() {
+        return pools.values().stream().map(ReplicaPool::info).toList();
+    }
+
+    @Override
+    public PoolInfo pool(String modelId) {
+        return find(modelId).info();
+    }
+
+    @Override
+    public PoolInfo policy(String modelId, PoolPolicy policy) {
+        ReplicaPool pool = find(modelId);
+        pool.policy(policy);
+        return pool.info();
+    }
+
+    @Override
+    public PoolInfo scale(String modelId, int replicas) {
+        ReplicaPool pool = find(modelId);
+        if (replicas < 0 || replicas > pool.policy().maxReplicas()) {
+            throw new IllegalArgumentException("replicas must be 0.." + pool.policy().maxReplicas() + " (max-replicas of '" + modelId + "')");
+        }
+        pool.scale(replicas);
+        return pool.info();
+    }
+
+    @Override
+    public PoolInfo drain(String modelId) {
+        ReplicaPool pool = find(modelId);
+        pool.drain();
+        return pool.info();
+    }
+
+    @Override
+    public PoolInfo evict(String modelId) {
+        ReplicaPool pool = find(modelId);
+        pool.evict();
+        return pool.info();
     }
 
     @Override
     public void close() {
-        for (Replica r : replicas.values()) r.close();
-        replicas.clear();
+        maintenance.shutdownNow();
+        for (ReplicaPool pool : pools.values()) pool.close();
+        loader.shutdownNow();
     }
 }

@@ -31,7 +31,7 @@ class WarmModelPoolTest {
 
     @Test
     void servesChatAndTextAndStreamsWhatItReturns() throws Exception {
-        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", tinyModel(), 2, 512)))) {
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", tinyModel(), 2, 512))).awaitPreloaded()) {
             assertTrue(pool.ready());
             ModelInfo info = pool.models().getFirst();
             assertEquals("demo", info.id());

@@ -4,12 +4,8 @@ import io.hearth.engine.backend.Backend;
 import io.hearth.engine.backend.BatchEntry;
 import io.hearth.engine.kv.KvCache;
 import io.hearth.engine.kv.Sequence;
-import io.hearth.engine.sample.Sampler;
 import io.hearth.engine.sample.SamplingParams;
-import io.hearth.engine.sample.StopMatcher;
-import io.hearth.engine.sample.Utf8Assembler;
 import io.hearth.engine.tokenizer.Tokenizer;
-import io.hearth.engine.tokenizer.Vocabulary;
 
 import java.util.Arrays;
 import java.util.List;
@@ -46,40 +42,17 @@ public final class Generator {
             float[] logits = prefill(sequence, Arrays.copyOfRange(prompt, cached, prompt.length));
             long prefillDone = System.nanoTime();
 
-            Vocabulary vocab = tokenizer.vocabulary();
-            Sampler sampler = new Sampler(params);
-            Utf8Assembler utf8 = new Utf8Assembler();
-            StopMatcher stops = new StopMatcher(params.stop());
-            StringBuilder text = new StringBuilder();
-            int[] history = Arrays.copyOf(prompt, prompt.length + params.maxTokens());
-            int generated = 0;
-            FinishReason reason = FinishReason.LENGTH;
-            while (generated < params.maxTokens()) {
-                int token = sampler.sample(logits, history, prompt.length + generated);
-                if (vocab.isEndOfGeneration(token)) {
-                    reason = FinishReason.STOP;
-                    break;
-                }
-                history[prompt.length + generated++] = token;
-                String piece = stops.accept(utf8.accept(tokenizer.pieceBytes(token, false)));
-                text.append(piece);
-                listener.onToken(token, piece);
-                if (stops.stopped()) {
-                    reason = FinishReason.STOP;
-                    break;
-                }
-                if (generated < params.maxTokens()) {
-                    logits = backend.forward(List.of(BatchEntry.lastLogits(sequence, token))).getFirst();
+            Decoding decoding = new Decoding(tokenizer, prompt, params);
+            while (!decoding.finished()) {
+                decoding.accept(logits, listener);
+                if (!decoding.finished()) {
+                    logits = backend.forward(List.of(BatchEntry.lastLogits(sequence, decoding.lastToken()))).getFirst();
                 }
             }
-            String tail = stops.accept(utf8.flush()) + stops.flush();
-            if (!tail.isEmpty()) {
-                text.append(tail);
-                listener.onToken(-1, tail);
-            }
+            decoding.flush(listener);
             long end = System.nanoTime();
-            return new GenerationResult(Arrays.copyOfRange(history, prompt.length, prompt.length + generated), text.toString(),
-                    reason, prompt.length, cached, prefillDone - start, end - prefillDone);
+            return new GenerationResult(decoding.tokens(), decoding.text(), decoding.finishReason(), prompt.length, cached,
+                    prefillDone - start, end - prefillDone);
         } finally {
             kv.release(sequence);
         }

@@ -23,6 +23,9 @@ public abstract sealed class KvStore permits KvStore.F32Store, KvStore.F16Store 
 
     public abstract KvType type();
 
+    /** Memory the store holds: K and V of every layer and slot. */
+    public abstract long byteSize();
+
     /** Stores one token's K and V rows ({@code kvDim} values each) at {@code slot}. */
     public abstract void write(int layer, int slot, float[] k, int kOffset, float[] v, int vOffset);
 
@@ -44,6 +47,11 @@ public abstract sealed class KvStore permits KvStore.F32Store, KvStore.F16Store 
         @Override
         public KvType type() {
             return KvType.F32;
+        }
+
+        @Override
+        public long byteSize() {
+            return 2L * keys.length * keys[0].length * Float.BYTES;
         }
 
         @Override
@@ -76,6 +84,11 @@ public abstract sealed class KvStore permits KvStore.F32Store, KvStore.F16Store 
         @Override
         public KvType type() {
             return KvType.F16;
+        }
+
+        @Override
+        public long byteSize() {
+            return 2L * keys.length * keys[0].length * Short.BYTES;
         }
 
         @Override

@@ -1,0 +1,26 @@
+package io.hearth.pool;
+
+import io.hearth.engine.gguf.GgufFile;
+import io.hearth.engine.model.Model;
+import io.hearth.engine.model.ModelConfig;
+
+/**
+ * What the pool knows of a model without loading it, read once from the GGUF header: listings and validation work
+ * while the model is scaled to zero, and a broken file is found at start rather than on the first request.
+ */
+record ModelCard(String name, String architecture, long fileBytes, int contextLength, boolean randomWeights, long kvBytesPerToken) {
+    static ModelCard read(ModelSpec spec) {
+        try (GgufFile file = GgufFile.open(spec.source())) {
+            ModelConfig config = ModelConfig.from(file);
+            return new ModelCard(file.string("general.name", file.path().getFileName().toString()), config.architecture(),
+                    file.fileSize(), config.contextLength(), file.bool(Model.RANDOM_WEIGHTS_KEY, false),
+                    2L * config.layers() * config.kvHeads() * config.headDim() * Float.BYTES);
+        }
+    }
+
+    /** Device memory a replica of this model takes: the mapped weights and an F32 KV cache of {@code kvTokens}. */
+    long replicaBytes(int kvTokens) {
+        int blocks = (Math.min(kvTokens, contextLength) + 15) / 16;
+        return fileBytes + blocks * 16L * kvBytesPerToken;
+    }
+}

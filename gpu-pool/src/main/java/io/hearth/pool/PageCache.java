@@ -1,0 +1,71 @@
+package io.hearth.pool;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
+
+/**
+ * The host tier of a model's weights on Linux: the kernel's page cache. A replica unloaded from its device leaves the
+ * file's pages cached, so the next load is a memory copy rather than a disk read. {@link #residentFraction} tells
+ * which tier a load starts from (mincore), {@link #drop} gives the pages back (posix_fadvise DONTNEED) when ops evict
+ * a model or memory is wanted elsewhere. Where these calls do not exist, residency reads as unknown (-1).
+ */
+final class PageCache {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final MethodHandle MINCORE = find("mincore",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+    private static final MethodHandle OPEN = find("open",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    private static final MethodHandle FADVISE = find("posix_fadvise",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    private static final MethodHandle CLOSE = find("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final long PAGE = 4096;
+    private static final int POSIX_FADV_DONTNEED = 4;
+
+    private PageCache() {
+    }
+
+    private static MethodHandle find(String name, FunctionDescriptor descriptor) {
+        return LIBC.find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor)).orElse(null);
+    }
+
+    /** Share of the mapped region's pages that are in memory, 0..1; -1 when the platform cannot tell. */
+    static double residentFraction(MemorySegment mapped) {
+        if (MINCORE == null || mapped.byteSize() == 0) return -1;
+        long start = mapped.address() & -PAGE;
+        long length = mapped.address() + mapped.byteSize() - start;
+        long pages = (length + PAGE - 1) / PAGE;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment vector = arena.allocate(pages);
+            int rc = (int) MINCORE.invokeExact(MemorySegment.ofAddress(start), length, vector);
+            if (rc != 0) return -1;
+            long resident = 0;
+            for (long i = 0; i < pages; i++) resident += vector.get(ValueLayout.JAVA_BYTE, i) & 1;
+            return (double) resident / pages;
+        } catch (Throwable e) {
+            return -1;
+        }
+    }
+
+    /** Asks the kernel to drop the file's cached pages (those not mapped by a live replica). False if it could not. */
+    static boolean drop(Path file) {
+        if (OPEN == null || FADVISE == null || CLOSE == null) return false;
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = (int) OPEN.invokeExact(arena.allocateFrom(file.toAbsolutePath().toString()), 0);
+            if (fd < 0) return false;
+            try {
+                return (int) FADVISE.invokeExact(fd, 0L, 0L, POSIX_FADV_DONTNEED) == 0;
+            } finally {
+                int ignored = (int) CLOSE.invokeExact(fd);
+            }
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package io.hearth.pool;
+
+/** What the pool reports as it works, for metrics; the runtime implements it (the pool knows no metrics library). */
+public interface PoolEvents {
+    default void transition(String model, ReplicaState from, ReplicaState to) {
+    }
+
+    default void coldStart(String model, WeightTier tier, long loadNanos) {
+    }
+
+    default void step(String model, int batchSize, int generatedTokens) {
+    }
+
+    PoolEvents NONE = new PoolEvents() {
+    };
+}

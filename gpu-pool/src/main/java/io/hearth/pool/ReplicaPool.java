@@ -1,0 +1,332 @@
+package io.hearth.pool;
+
+import io.hearth.engine.generate.TokenListener;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The replicas of one model and their lifecycle. Invariants (all under this object's lock):
+ * <ul>
+ *   <li>{@code replicas} holds only started replicas (WARM, BUSY or DRAINING); at most one load runs at a time
+ *       ({@code loading}), and {@code replicas.size() + (loading ? 1 : 0) <= policy.maxReplicas()}.</li>
+ *   <li>Device memory is reserved before a load starts and released when the load fails or the replica unloads.</li>
+ *   <li>A request either joins a started, non-draining replica's queue, or is held (at most {@code policy.maxQueue()}
+ *       of them) until the load under way finishes; with nothing started and nothing loading, it starts the load.</li>
+ *   <li>A replica unloads only when it has no sequences, after {@code idleTimeout} (if {@code minWarm} allows) or
+ *       when drained; its weights' pages stay in the page cache (the host tier) unless the model is evicted.</li>
+ *   <li>Every load ends with the self-check: the probe's logits must match the first load's, else the replica is
+ *       discarded and the failure reported.</li>
+ * </ul>
+ */
+final class ReplicaPool {
+    private static final System.Logger LOG = System.getLogger(ReplicaPool.class.getName());
+    private static final float PROBE_TOLERANCE = 1e-3f;
+
+    final ModelSpec spec;
+    final ModelCard card;
+    private final DeviceMemory memory;
+    private final Executor loader;
+    private final PoolEvents events;
+    private final List<Replica> replicas = new ArrayList<>();
+    private final Map<WeightTier, Long> coldStarts = new EnumMap<>(WeightTier.class);
+    private volatile PoolPolicy policy;
+    private CompletableFuture<Replica> loading;
+    private volatile int loadingPercent = -1;
+    private int held;
+    /** Replicas ops asked for (admin scale); kept loaded like min-warm until they scale down. */
+    private int scaledTo;
+    private int nextNumber = 1;
+    private float[] firstProbe;
+    private String lastFailure;
+
+    ReplicaPool(ModelSpec spec, ModelCard card, DeviceMemory memory, Executor loader, PoolEvents events) {
+        this.spec = spec;
+        this.card = card;
+        this.memory = memory;
+        this.loader = loader;
+        this.events = events;
+        this.policy = spec.policy();
+    }
+
+    Completion generate(ModelRequest request, TokenListener listener, LoadProgress progress) {
+        Replica replica;
+        ColdStart coldStart = null;
+        CompletableFuture<Replica> wait;
+        synchronized (this) {
+            replica = leastLoaded();
+            if (replica != null) {
+                if (replica.load() >= policy.maxBatch() && canStartAnother()) startLoad();
+                if (replica.load() >= policy.maxBatch() + policy.maxQueue()) throw busy();
+                wait = null;
+            } else {
+                if (held >= policy.maxQueue()) throw busy();
+                wait = loading != null ? loading : startLoad();
+                held++;
+            }
+        }
+        if (wait != null) {
+            try {
+                replica = awaitLoad(wait, progress);
+                coldStart = new ColdStart(replica.tier(), replica.loadNanos());
+            } finally {
+                synchronized (this) {
+                    held--;
+                }
+            }
+        }
+        int[] prompt = replica.tokenize(request);
+        Completion c = replica.generate(prompt, request, listener);
+        return coldStart == null ? c : new Completion(c.generation(), c.queuedNanos(), coldStart);
+    }
+
+    private PoolBusyException busy() {
+        return new PoolBusyException("model '" + spec.id() + "' has " + policy.maxQueue() + " requests waiting already; retry shortly");
+    }
+
+    private Replica awaitLoad(CompletableFuture<Replica> load, LoadProgress progress) {
+        int reported = -1;
+        while (true) {
+            int percent = loadingPercent;
+            if (percent > reported) {
+                progress.loading(percent);
+                reported = percent;
+            }
+            try {
+                Replica r = load.get(100, TimeUnit.MILLISECONDS);
+                if (reported < 100) progress.loading(100);
+                return r;
+            } catch (TimeoutException stillLoading) {
+                // report progress and wait on
+            } catch (ExecutionException e) {
+                throw new ModelUnavailableException("model '" + spec.id() + "' failed to load: " + e.getCause().getMessage(), true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ModelUnavailableException("interrupted while model '" + spec.id() + "' was loading", true);
+            }
+        }
+    }
+
+    /** The started, non-draining replica with the fewest sequences; null if none. Holds the lock. */
+    private Replica leastLoaded() {
+        Replica best = null;
+        for (Replica r : replicas) {
+            if (!r.draining() && (best == null || r.load() < best.load())) best = r;
+        }
+        return best;
+    }
+
+    private boolean canStartAnother() {
+        return loading == null && replicas.size() < policy.maxReplicas();
+    }
+
+    /** Starts loading a replica on the loader threads; the future completes once it takes traffic. Holds the lock. */
+    private CompletableFuture<Replica> startLoad() {
+        long bytes = card.replicaBytes(spec.kvTokens());
+        try {
+            memory.reserve(bytes, "a replica of model '" + spec.id() + "'");
+        } catch (ModelUnavailableException doesNotFit) {
+            lastFailure = doesNotFit.getMessage();
+            throw doesNotFit;
+        }
+        int number = nextNumber++;
+        events.transition(spec.id(), ReplicaState.COLD, ReplicaState.LOADING);
+        LOG.log(System.Logger.Level.INFO, "loading replica " + number + " of model " + spec.id() + " from " + spec.source());
+        loadingPercent = 0;
+        CompletableFuture<Replica> future = CompletableFuture.supplyAsync(() -> load(number), loader);
+        loading = future;
+        future.whenComplete((replica, error) -> loaded(future, replica, error, bytes));
+        return future;
+    }
+
+    private Replica load(int number) {
+        Replica r = Replica.load(number, spec, percent -> loadingPercent = percent);
+        try {
+            selfCheck(r.probe());
+            r.start(policy.maxBatch(), (batch, generated) -> events.step(spec.id(), batch, generated));
+            return r;
+        } catch (RuntimeException e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    private synchronized void selfCheck(float[] probe) {
+        if (firstProbe == null) {
+            firstProbe = probe;
+            return;
+        }
+        for (int i = 0; i < probe.length; i++) {
+            if (!(Math.abs(probe[i] - firstProbe[i]) <= PROBE_TOLERANCE * Math.max(1, Math.abs(firstProbe[i])))) {
+                throw new IllegalStateException("self-check failed: logit " + i + " is " + probe[i] + " where the first load gave "
+                        + firstProbe[i] + " (the file changed or memory is corrupt)");
+            }
+        }
+    }
+
+    private synchronized void loaded(CompletableFuture<Replica> future, Replica replica, Throwable error, long bytes) {
+        if (loading == future) loading = null;
+        loadingPercent = -1;
+        if (error != null) {
+            memory.release(bytes);
+            Throwable cause = error.getCause() != null ? error.getCause() : error;
+            lastFailure = cause.getMessage();
+            events.transition(spec.id(), ReplicaState.LOADING, ReplicaState.COLD);
+            LOG.log(System.Logger.Level.ERROR, "replica of model " + spec.id() + " failed to load: " + lastFailure);
+            return;
+        }
+        lastFailure = null;
+        replicas.add(replica);
+        coldStarts.merge(replica.tier(), 1L, Long::sum);
+        events.transition(spec.id(), ReplicaState.LOADING, ReplicaState.WARM);
+        events.coldStart(spec.id(), replica.tier(), replica.loadNanos());
+        LOG.log(System.Logger.Level.INFO, String.format("replica %d of model %s is warm: loaded from %s in %.2f s",
+                replica.number, spec.id(), replica.tier().apiName(), replica.loadNanos() / 1e9));
+    }
+
+    /** Starts a load unless a replica is warm or loading; the future completes when one is warm. */
+    synchronized CompletableFuture<Replica> warmUp() {
+        if (loading != null) return loading;
+        Replica warm = leastLoaded();
+        return warm != null ? CompletableFuture.completedFuture(warm) : startLoad();
+    }
+
+    /** Ops' replica count: loads up to it (one at a time, by the maintenance pass), or drains all at 0. */
+    void scale(int replicas) {
+        synchronized (this) {
+            scaledTo = replicas;
+        }
+        if (replicas == 0) drain();
+        else maintain(System.nanoTime());
+    }
+
+    /**
+     * Unloads what is no longer wanted: drained replicas that have finished, and replicas idle past the idle
+     * timeout beyond {@code minWarm}. Then starts a load if {@code minWarm} is not met.
+     */
+    void maintain(long now) {
+        List<Replica> unload = new ArrayList<>();
+        synchronized (this) {
+            long idleLimit = policy.idleTimeout().toNanos();
+            int keep = Math.max(policy.minWarm(), scaledTo);
+            int active = (int) replicas.stream().filter(r -> !r.draining()).count();
+            for (Replica r : List.copyOf(replicas)) {
+                boolean idleTooLong = !r.draining() && r.idleNanos(now) > idleLimit && active > keep;
+                if (idleTooLong) {
+                    r.drain();
+                    active--;
+                    events.transition(spec.id(), ReplicaState.WARM, ReplicaState.DRAINING);
+                }
+                if (r.draining() && r.load() == 0) {
+                    replicas.remove(r);
+                    unload.add(r);
+                }
+            }
+            if (active < keep && loading == null && lastFailure == null) startLoad();
+        }
+        for (Replica r : unload) unload(r);
+    }
+
+    private void unload(Replica r) {
+        long bytes = r.deviceBytes();
+        r.close();
+        memory.release(card.replicaBytes(spec.kvTokens()));
+        events.transition(spec.id(), ReplicaState.DRAINING, ReplicaState.COLD);
+        LOG.log(System.Logger.Level.INFO, "replica " + r.number + " of model " + spec.id() + " unloaded (" + (bytes >> 20)
+                + " MiB freed; its weights stay in the page cache while memory allows)");
+    }
+
+    /** Takes every replica out of service; each unloads once its running sequences finish. */
+    synchronized int drain() {
+        int n = 0;
+        for (Replica r : replicas) {
+            if (!r.draining()) {
+                r.drain();
+                n++;
+                events.transition(spec.id(), ReplicaState.WARM, ReplicaState.DRAINING);
+            }
+        }
+        return n;
+    }
+
+    /** Drains, and drops the weights from the page cache once unloaded, so the next start reads the disk. */
+    void evict() {
+        drain();
+        maintain(System.nanoTime());
+        boolean dropped = PageCache.drop(spec.source());
+        LOG.log(System.Logger.Level.INFO, "model " + spec.id() + " evicted" + (dropped ? "; host tier dropped" : ""));
+    }
+
+    synchronized void policy(PoolPolicy newPolicy) {
+        policy = newPolicy;
+    }
+
+    PoolPolicy policy() {
+        return policy;
+    }
+
+    synchronized boolean warm() {
+        return replicas.stream().anyMatch(r -> !r.draining());
+    }
+
+    synchronized String lastFailure() {
+        return lastFailure;
+    }
+
+    synchronized PoolInfo info() {
+        List<ReplicaInfo> list = new ArrayList<>();
+        for (Replica r : replicas) {
+            var blocks = r.backend().kvCache().pool();
+            list.add(new ReplicaInfo(r.number, r.state(), r.backend().device(), r.deviceBytes(), r.load(), r.waiting(), r.tier(),
+                    r.loadNanos() / 1e9, blocks.capacity(), blocks.freeBlocks(), blocks.cachedBlocks(), r.tokensGenerated()));
+        }
+        return new PoolInfo(spec.id(), policy, list, held, loadingPercent, new EnumMap<>(coldStarts), lastFailure);
+    }
+
+    synchronized ModelInfo modelInfo() {
+        int kv = 0, free = 0, cached = 0;
+        long tokens = 0;
+        for (Replica r : replicas) {
+            var blocks = r.backend().kvCache().pool();
+            kv += blocks.capacity();
+            free += blocks.freeBlocks();
+            cached += blocks.cachedBlocks();
+            tokens += r.tokensGenerated();
+        }
+        return new ModelInfo(spec.id(), card.name(), card.architecture(), card.fileBytes(), card.contextLength(), card.randomWeights(),
+                memory.device(), kv, free, cached, tokens);
+    }
+
+    /** Counts by state, COLD included as the replicas not loaded up to max-replicas. */
+    synchronized Map<ReplicaState, Integer> stateCounts() {
+        Map<ReplicaState, Integer> counts = new EnumMap<>(ReplicaState.class);
+        Arrays.stream(ReplicaState.values()).forEach(s -> counts.put(s, 0));
+        for (Replica r : replicas) counts.merge(r.state(), 1, Integer::sum);
+        if (loading != null) counts.merge(ReplicaState.LOADING, 1, Integer::sum);
+        counts.put(ReplicaState.COLD, Math.max(0, policy.maxReplicas() - replicas.size() - (loading != null ? 1 : 0)));
+        return counts;
+    }
+
+    synchronized int queueDepth() {
+        int n = held;
+        for (Replica r : replicas) n += r.waiting();
+        return n;
+    }
+
+    void close() {
+        List<Replica> all;
+        synchronized (this) {
+            all = List.copyOf(replicas);
+            replicas.clear();
+        }
+        for (Replica r : all) r.close();
+    }
+}

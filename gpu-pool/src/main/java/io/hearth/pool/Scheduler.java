@@ -1,0 +1,233 @@
+package io.hearth.pool;
+
+import io.hearth.engine.backend.Backend;
+import io.hearth.engine.backend.BatchEntry;
+import io.hearth.engine.generate.Generator;
+import io.hearth.engine.kv.KvCache;
+import io.hearth.engine.kv.KvCacheFullException;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A replica's continuous-batching step loop. Invariants:
+ * <ul>
+ *   <li>One thread runs the loop and is the only one that touches the backend, the KV cache and the running set.</li>
+ *   <li>A sequence is admitted (between steps, FIFO) only when its whole KV need — uncached prompt plus max_tokens —
+ *       is reserved, so a running sequence never fails for lack of KV blocks; one that cannot be reserved yet waits.</li>
+ *   <li>Each step carries every running sequence: one decode token each, plus prompt chunks of prefilling sequences
+ *       within a budget of {@link Generator#PREFILL_CHUNK} tokens, so a long prompt never stalls the decoders.</li>
+ *   <li>A sequence leaves the running set when it finishes, fails or is cancelled, and its KV blocks go back to the
+ *       pool (full blocks stay cached for later prompts) before the next step.</li>
+ * </ul>
+ */
+final class Scheduler implements AutoCloseable {
+    /** What the pool wants to know about each step (batch size, tokens out). */
+    interface StepObserver {
+        void onStep(int sequences, int generatedTokens);
+    }
+
+    private final Backend backend;
+    private final int maxBatch;
+    private final StepObserver observer;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final Deque<ScheduledSequence> waiting = new ArrayDeque<>();
+    private final List<ScheduledSequence> running = new ArrayList<>();
+    private final Thread loop;
+    private volatile boolean closed;
+    private volatile int runningCount;
+
+    Scheduler(Backend backend, int maxBatch, String name, StepObserver observer) {
+        this.backend = backend;
+        this.maxBatch = maxBatch;
+        this.observer = observer;
+        this.loop = Thread.ofPlatform().daemon().name("hearth-scheduler-" + name).start(this::run);
+    }
+
+    void submit(ScheduledSequence s) {
+        lock.lock();
+        try {
+            if (closed) throw new IllegalStateException("the replica is shutting down");
+            waiting.addLast(s);
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sequences admitted or waiting. */
+    int load() {
+        lock.lock();
+        try {
+            return waiting.size() + runningCount;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int waitingCount() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        while (true) {
+            lock.lock();
+            try {
+                while (!closed && waiting.isEmpty() && running.isEmpty()) work.awaitUninterruptibly();
+                if (closed) break;
+                admit();
+                runningCount = running.size();
+            } finally {
+                lock.unlock();
+            }
+            dropCancelled();
+            runningCount = running.size();
+            if (running.isEmpty()) {
+                waitForRoom();
+                continue;
+            }
+            try {
+                step();
+            } catch (RuntimeException e) {
+                // The backend failed: every running sequence fails with it; waiting ones stay for a healthy step.
+                for (ScheduledSequence s : running) end(s, e);
+                running.clear();
+            }
+            runningCount = running.size();
+        }
+        failAll(new CancellationException("the replica was shut down"));
+    }
+
+    /** Moves waiting sequences into the running set while the batch and the KV cache have room. Holds the lock. */
+    private void admit() {
+        KvCache kv = backend.kvCache();
+        while (!waiting.isEmpty() && running.size() < maxBatch) {
+            ScheduledSequence s = waiting.peekFirst();
+            if (s.cancelled()) {
+                waiting.pollFirst();
+                s.fail(new CancellationException("cancelled while waiting"));
+                continue;
+            }
+            var sequence = kv.newSequence();
+            int cached = kv.attachCachedPrefix(sequence, s.prompt);
+            try {
+                kv.reserve(sequence, s.prompt.length - cached + s.params.maxTokens());
+            } catch (KvCacheFullException full) {
+                kv.release(sequence);
+                if (running.isEmpty()) { // even an empty replica cannot hold it: it can never run here
+                    waiting.pollFirst();
+                    s.fail(full);
+                    continue;
+                }
+                return;
+            }
+            waiting.pollFirst();
+            s.sequence = sequence;
+            s.cachedTokens = cached;
+            s.prefilled = cached;
+            s.admittedNanos = System.nanoTime();
+            running.add(s);
+        }
+    }
+
+    /** Nothing could run (all waiting ones were cancelled): sleep until new work arrives. */
+    private void waitForRoom() {
+        lock.lock();
+        try {
+            if (!closed && waiting.isEmpty()) work.awaitUninterruptibly();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dropCancelled() {
+        running.removeIf(s -> {
+            if (!s.cancelled()) return false;
+            end(s, new CancellationException("cancelled by the caller"));
+            return true;
+        });
+    }
+
+    private void step() {
+        List<BatchEntry> batch = new ArrayList<>(running.size());
+        List<ScheduledSequence> members = new ArrayList<>(running.size());
+        int prefillBudget = Generator.PREFILL_CHUNK;
+        for (ScheduledSequence s : running) {
+            if (s.prefilling()) {
+                int n = Math.min(prefillBudget, s.prompt.length - s.prefilled);
+                if (n == 0) continue;
+                batch.add(BatchEntry.lastLogits(s.sequence, Arrays.copyOfRange(s.prompt, s.prefilled, s.prefilled + n)));
+                prefillBudget -= n;
+            } else {
+                batch.add(BatchEntry.lastLogits(s.sequence, s.decoding.lastToken()));
+            }
+            members.add(s);
+        }
+        List<float[]> logits = backend.forward(batch);
+        int generated = 0;
+        for (int i = 0; i < members.size(); i++) {
+            ScheduledSequence s = members.get(i);
+            if (s.prefilling()) {
+                s.prefilled += batch.get(i).tokens().length;
+                if (s.prefilling()) continue;
+            }
+            int before = s.decoding.generated();
+            s.decoding.accept(logits.get(i), s.toCaller);
+            generated += s.decoding.generated() - before;
+            if (s.firstTokenNanos == 0) s.firstTokenNanos = System.nanoTime();
+            if (s.decoding.finished()) {
+                running.remove(s);
+                end(s, null);
+            }
+        }
+        observer.onStep(batch.size(), generated);
+    }
+
+    /** Frees the sequence's KV blocks and tells its caller how it ended. */
+    private void end(ScheduledSequence s, RuntimeException error) {
+        backend.kvCache().release(s.sequence);
+        if (error == null) s.finish();
+        else s.fail(error);
+    }
+
+    private void failAll(RuntimeException error) {
+        for (ScheduledSequence s : running) end(s, error);
+        running.clear();
+        lock.lock();
+        try {
+            for (ScheduledSequence s : waiting) s.fail(error);
+            waiting.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops after the current step; running and waiting sequences fail with a cancellation. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            loop.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

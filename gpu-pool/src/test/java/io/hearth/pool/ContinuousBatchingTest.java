@@ -1,0 +1,108 @@
+package io.hearth.pool;
+
+import io.hearth.engine.compute.WorkerPool;
+import io.hearth.engine.genmodel.ModelGenerator;
+import io.hearth.engine.genmodel.ModelShape;
+import io.hearth.engine.sample.SamplingParams;
+import io.hearth.engine.tensor.GgmlType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One replica's step loop: concurrent requests share forward steps and give exactly what they give alone. */
+class ContinuousBatchingTest {
+    @TempDir
+    Path dir;
+
+    static Path tinyModel(Path dir, String name, long seed) throws Exception {
+        Path file = dir.resolve(name);
+        try (WorkerPool workers = new WorkerPool(2)) {
+            ModelGenerator.write(ModelShape.named("tiny"), GgmlType.Q8_0, seed, file, workers);
+        }
+        return file;
+    }
+
+    private static final String[] PROMPTS = {"one", "two words", "a somewhat longer prompt of several words", "x",
+            "the fourth prompt", "and a sixth one here", "seven", "eight is enough"};
+
+    @Test
+    void concurrentRequestsAreBatchedAndMatchTheirSoloOutput() throws Exception {
+        AtomicInteger largestBatch = new AtomicInteger();
+        PoolEvents events = new PoolEvents() {
+            @Override
+            public void step(String model, int batchSize, int generatedTokens) {
+                largestBatch.accumulateAndGet(batchSize, Math::max);
+            }
+        };
+        PoolPolicy policy = new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 8, 16);
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", tinyModel(dir, "tiny.gguf", 42), 2, 2048, policy)), events)
+                .awaitPreloaded()) {
+            List<int[]> alone = new ArrayList<>();
+            for (String prompt : PROMPTS) alone.add(generate(pool, prompt));
+            assertEquals(1, largestBatch.get(), "one at a time, nothing to batch");
+
+            CountDownLatch start = new CountDownLatch(1);
+            try (ExecutorService clients = Executors.newFixedThreadPool(PROMPTS.length)) {
+                List<Future<int[]>> together = new ArrayList<>();
+                for (String prompt : PROMPTS) together.add(clients.submit(() -> {
+                    start.await();
+                    return generate(pool, prompt);
+                }));
+                start.countDown();
+                for (int i = 0; i < PROMPTS.length; i++) {
+                    assertArrayEquals(alone.get(i), together.get(i).get(60, TimeUnit.SECONDS), "greedy output of '" + PROMPTS[i] + "' in a batch");
+                }
+            }
+            assertTrue(largestBatch.get() > 1, "concurrent sequences shared forward steps (largest batch " + largestBatch.get() + ")");
+            assertEquals(pool.pool("demo").replicas().getFirst().kvBlocks(), pool.pool("demo").replicas().getFirst().kvBlocksFree()
+                    + 0, "every sequence's KV blocks went back to the pool (cached ones count as free)");
+        }
+    }
+
+    private static int[] generate(ModelPool pool, String prompt) {
+        return pool.generate("demo", ModelRequest.text(prompt, SamplingParams.greedy(24)), (t, s) -> { }).generation().tokens();
+    }
+
+    @Test
+    void aFullQueueIsRefusedAndAGoneClientFreesItsSlot() throws Exception {
+        PoolPolicy oneAtATime = new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 1, 0);
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", tinyModel(dir, "tiny.gguf", 42), 1, 2048, oneAtATime)))
+                .awaitPreloaded()) {
+            CountDownLatch streaming = new CountDownLatch(1);
+            CountDownLatch leave = new CountDownLatch(1);
+            try (ExecutorService client = Executors.newSingleThreadExecutor()) {
+                Future<?> longCall = client.submit(() -> pool.generate("demo", ModelRequest.text("talk", SamplingParams.greedy(1500)), (t, s) -> {
+                    streaming.countDown();
+                    try {
+                        if (leave.await(0, TimeUnit.SECONDS)) throw new IllegalStateException("client disconnected");
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+                assertTrue(streaming.await(30, TimeUnit.SECONDS));
+                PoolBusyException busy = assertThrows(PoolBusyException.class, () -> generate(pool, "me too"));
+                assertTrue(busy.getMessage().contains("retry"), busy.getMessage());
+                leave.countDown();
+                assertThrows(Exception.class, () -> longCall.get(30, TimeUnit.SECONDS), "the disconnected call ends");
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (pool.pool("demo").replicas().getFirst().load() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+            assertEquals(24, generate(pool, "me too").length, "the cancelled sequence left, the next one runs");
+        }
+    }
+}

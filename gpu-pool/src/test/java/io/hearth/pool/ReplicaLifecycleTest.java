@@ -1,0 +1,123 @@
+package io.hearth.pool;
+
+import io.hearth.engine.compute.WorkerPool;
+import io.hearth.engine.genmodel.ModelGenerator;
+import io.hearth.engine.genmodel.ModelShape;
+import io.hearth.engine.sample.SamplingParams;
+import io.hearth.engine.tensor.GgmlType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Scale-to-zero, cold starts with their tier and progress, the load self-check, and ops' scale and drain. */
+class ReplicaLifecycleTest {
+    @TempDir
+    Path dir;
+
+    private final List<String> transitions = new ArrayList<>();
+    private final PoolEvents events = new PoolEvents() {
+        @Override
+        public synchronized void transition(String model, ReplicaState from, ReplicaState to) {
+            transitions.add(from + ">" + to);
+        }
+    };
+
+    private static final PoolPolicy SCALE_TO_ZERO = new PoolPolicy(0, 1, Duration.ofMillis(300), false, 4, 8);
+
+    private static Completion call(ModelPool pool, List<Integer> progress) {
+        return pool.generate("demo", ModelRequest.text("hello", SamplingParams.greedy(3)), (t, s) -> { }, progress::add);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void anIdleReplicaScalesToZeroAndTheNextCallIsAColdStartFromHostMemory() throws Exception {
+        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", model, 1, 512, SCALE_TO_ZERO)), events)) {
+            assertTrue(pool.ready(), "a model that does not preload leaves readiness alone");
+            assertTrue(pool.pool("demo").replicas().isEmpty(), "nothing loaded before the first call");
+
+            List<Integer> progress = new ArrayList<>();
+            Completion first = call(pool, progress);
+            assertNotNull(first.coldStart(), "the first call waited for a load");
+            assertTrue(first.coldStart().loadNanos() > 0);
+            assertEquals(100, progress.getLast(), "the caller saw the load finish: " + progress);
+
+            Completion warm = call(pool, new ArrayList<>());
+            assertNull(warm.coldStart(), "a warm replica served the second call");
+            assertArrayEqualsText(first, warm);
+
+            await("the idle replica is unloaded", () -> pool.pool("demo").replicas().isEmpty());
+            Completion again = call(pool, new ArrayList<>());
+            assertEquals(WeightTier.HOST, again.coldStart().tier(), "the weights were still in the page cache");
+            assertArrayEqualsText(first, again);
+            assertEquals(2, pool.pool("demo").coldStarts().values().stream().mapToLong(Long::longValue).sum());
+            synchronized (events) {
+                assertTrue(transitions.containsAll(List.of("COLD>LOADING", "LOADING>WARM", "WARM>DRAINING", "DRAINING>COLD")), transitions.toString());
+            }
+        }
+    }
+
+    private static void assertArrayEqualsText(Completion a, Completion b) {
+        assertEquals(a.generation().text(), b.generation().text(), "the same greedy output after a reload");
+    }
+
+    @Test
+    void aReloadWhoseSelfCheckDiffersIsDiscardedAndReported() throws Exception {
+        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", model, 1, 512, SCALE_TO_ZERO)), events)) {
+            call(pool, new ArrayList<>());
+            await("the idle replica is unloaded", () -> pool.pool("demo").replicas().isEmpty());
+            // Same shape and header, other weights: what a corrupted or silently replaced file looks like.
+            ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 7);
+            ModelUnavailableException e = assertThrows(ModelUnavailableException.class, () -> call(pool, new ArrayList<>()));
+            assertTrue(e.configured() && e.getMessage().contains("self-check failed"), e.getMessage());
+            assertTrue(pool.failures().get("demo").contains("self-check failed"));
+            assertFalse(pool.ready());
+            assertTrue(pool.pool("demo").replicas().isEmpty(), "the failed replica was discarded");
+        }
+    }
+
+    @Test
+    void opsScaleUpDrainAndEvict() throws Exception {
+        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
+        PoolPolicy manual = new PoolPolicy(0, 2, Duration.ofMinutes(5), false, 4, 8);
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", model, 1, 512, manual)), events)) {
+            pool.scale("demo", 2);
+            await("two replicas are warm", () -> pool.pool("demo").replicas().size() == 2);
+            assertThrows(IllegalArgumentException.class, () -> pool.scale("demo", 3), "never beyond max-replicas");
+            assertNull(call(pool, new ArrayList<>()).coldStart());
+
+            pool.drain("demo");
+            await("drained replicas unload", () -> pool.pool("demo").replicas().isEmpty());
+            pool.scale("demo", 0);
+            assertNotNull(call(pool, new ArrayList<>()).coldStart(), "after a drain the next call starts a replica");
+
+            pool.evict("demo");
+            await("the evicted replica unloads", () -> pool.pool("demo").replicas().isEmpty());
+            assertNotNull(call(pool, new ArrayList<>()).coldStart());
+
+            pool.policy("demo", new PoolPolicy(1, 2, Duration.ofMillis(200), false, 4, 8));
+            Thread.sleep(1500);
+            assertEquals(1, pool.pool("demo").replicas().size(), "min-warm keeps one replica however idle");
+        }
+    }
+}

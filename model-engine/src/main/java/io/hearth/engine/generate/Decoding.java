@@ -1,0 +1,92 @@
+package io.hearth.engine.generate;
+
+import io.hearth.engine.sample.Sampler;
+import io.hearth.engine.sample.SamplingParams;
+import io.hearth.engine.sample.StopMatcher;
+import io.hearth.engine.sample.Utf8Assembler;
+import io.hearth.engine.tokenizer.Tokenizer;
+
+import java.util.Arrays;
+
+/**
+ * The sampling side of one sequence: turns each step's logits into the next token and its text, and knows when the
+ * sequence is done (end-of-generation token, stop string, max_tokens). It does no forward pass, so the same state
+ * serves the single-sequence {@link Generator} and the pool's batched step loop.
+ */
+public final class Decoding {
+    private final Tokenizer tokenizer;
+    private final Sampler sampler;
+    private final Utf8Assembler utf8 = new Utf8Assembler();
+    private final StopMatcher stops;
+    private final StringBuilder text = new StringBuilder();
+    private final int[] history;
+    private final int promptLength;
+    private final int maxTokens;
+    private int generated;
+    private FinishReason finishReason;
+
+    public Decoding(Tokenizer tokenizer, int[] prompt, SamplingParams params) {
+        this.tokenizer = tokenizer;
+        this.sampler = new Sampler(params);
+        this.stops = new StopMatcher(params.stop());
+        this.promptLength = prompt.length;
+        this.maxTokens = params.maxTokens();
+        this.history = Arrays.copyOf(prompt, prompt.length + maxTokens);
+        if (maxTokens == 0) finishReason = FinishReason.LENGTH;
+    }
+
+    /**
+     * Samples the next token from the logits of the sequence's last position and hands its text to the listener.
+     * Afterwards {@link #finished()} says whether another forward step is wanted for {@link #lastToken()}.
+     */
+    public void accept(float[] logits, TokenListener listener) {
+        if (finished()) throw new IllegalStateException("the sequence has finished");
+        int token = sampler.sample(logits, history, promptLength + generated);
+        if (tokenizer.vocabulary().isEndOfGeneration(token)) {
+            finishReason = FinishReason.STOP;
+            return;
+        }
+        history[promptLength + generated++] = token;
+        String piece = stops.accept(utf8.accept(tokenizer.pieceBytes(token, false)));
+        text.append(piece);
+        listener.onToken(token, piece);
+        if (stops.stopped()) finishReason = FinishReason.STOP;
+        else if (generated == maxTokens) finishReason = FinishReason.LENGTH;
+    }
+
+    public boolean finished() {
+        return finishReason != null;
+    }
+
+    /** The token the next forward step feeds (the one just sampled). */
+    public int lastToken() {
+        if (generated == 0) throw new IllegalStateException("no token sampled yet");
+        return history[promptLength + generated - 1];
+    }
+
+    /** Ends the sequence: text held back (a partial UTF-8 character, a possible stop-string start) goes out now. */
+    public void flush(TokenListener listener) {
+        String tail = stops.accept(utf8.flush()) + stops.flush();
+        if (!tail.isEmpty()) {
+            text.append(tail);
+            listener.onToken(-1, tail);
+        }
+        if (finishReason == null) finishReason = FinishReason.LENGTH;
+    }
+
+    public int[] tokens() {
+        return Arrays.copyOfRange(history, promptLength, promptLength + generated);
+    }
+
+    public int generated() {
+        return generated;
+    }
+
+    public String text() {
+        return text.toString();
+    }
+
+    public FinishReason finishReason() {
+        return finishReason;
+    }
+}
