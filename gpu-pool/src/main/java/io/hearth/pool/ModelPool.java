@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one way the runtime runs models: it names a model id and gets tokens back, streamed and gathered; and the
- * operations ops run on the model pools through admin.
+ * The one way the runtime runs models: it names a model id and gets tokens back, streamed and gathered. What ops do
+ * to the pools is {@link PoolAdmin}.
  */
 public interface ModelPool extends AutoCloseable {
 
@@ -35,23 +35,6 @@ public interface ModelPool extends AutoCloseable {
     default Completion generate(String modelId, ModelRequest request, TokenListener listener) {
         return generate(modelId, request, listener, LoadProgress.NONE);
     }
-
-    /** Every model's pool: policy, replicas and their states, queue, cold starts. */
-    List<PoolInfo> pools();
-
-    PoolInfo pool(String modelId);
-
-    /** Replaces a model's scaling policy; takes effect at the next maintenance pass (within a second). */
-    PoolInfo policy(String modelId, PoolPolicy policy);
-
-    /** Loads replicas until {@code replicas} are warm or loading (at most max-replicas); returns at once. */
-    PoolInfo scale(String modelId, int replicas);
-
-    /** Takes the model's replicas out of service; each unloads when its running requests finish. */
-    PoolInfo drain(String modelId);
-
-    /** Drains the model and drops its weights from host memory, so its next start reads the disk. */
-    PoolInfo evict(String modelId);
 
     @Override
     void close();

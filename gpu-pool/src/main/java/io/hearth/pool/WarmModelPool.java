@@ -19,12 +19,13 @@ import java.util.concurrent.TimeUnit;
  * cannot be read is kept as failed with its reason: its calls get {@link ModelUnavailableException}, the pool is
  * not ready, and the other models serve.
  */
-public final class WarmModelPool implements ModelPool {
+public final class WarmModelPool implements ModelPool, PoolAdmin {
     private static final System.Logger LOG = System.getLogger(WarmModelPool.class.getName());
     /** Share of physical memory the CPU device may fill with replicas. */
     public static final double CPU_MEMORY_SHARE = 0.75;
 
     private final Map<String, ReplicaPool> pools = new LinkedHashMap<>();
+    private final DeviceMemory cpu = DeviceMemory.cpu(CPU_MEMORY_SHARE);
     private final Map<String, String> failed = new LinkedHashMap<>();
     private final ExecutorService loader = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().name("hearth-model-loader").unstarted(r));
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
@@ -35,7 +36,6 @@ public final class WarmModelPool implements ModelPool {
     }
 
     public WarmModelPool(List<ModelSpec> specs, PoolEvents events) {
-        DeviceMemory cpu = DeviceMemory.cpu(CPU_MEMORY_SHARE);
         for (ModelSpec spec : specs) {
             if (pools.containsKey(spec.id()) || failed.containsKey(spec.id())) {
                 close();
@@ -138,6 +138,21 @@ public final class WarmModelPool implements ModelPool {
     @Override
     public PoolInfo pool(String modelId) {
         return find(modelId).info();
+    }
+
+    @Override
+    public List<DeviceInfo> devices() {
+        return List.of(new DeviceInfo(cpu.device(), cpu.used(), cpu.capacity()));
+    }
+
+    @Override
+    public Map<ReplicaState, Integer> replicaStates(String modelId) {
+        return find(modelId).stateCounts();
+    }
+
+    @Override
+    public int queueDepth(String modelId) {
+        return find(modelId).queueDepth();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.hearth.runtime.errors;
 
 import io.hearth.engine.kv.KvCacheFullException;
 import io.hearth.pool.ModelUnavailableException;
+import io.hearth.pool.PoolBusyException;
 import io.hearth.pool.PromptTooLongException;
 import io.hearth.runtime.deploy.ArchiveInvalidException;
 import io.hearth.runtime.deploy.FunctionNotFoundException;
@@ -53,6 +54,7 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             case ArchiveInvalidException x -> of(400, x, "invalid_archive");
             case VersionConflictException x -> of(409, x, "version_conflict");
             case FunctionBusyException x -> of(429, x, "overloaded");
+            case PoolBusyException x -> of(429, x, "overloaded");
             case KvCacheFullException x -> of(429, x, "overloaded");
             case FunctionTimeoutException x -> of(504, x, "timeout");
             case FunctionFailedException x -> of(500, x, "function_error");

@@ -33,7 +33,16 @@ public class FunctionResource {
     }
 
     /** The JSON answer of an invocation. */
-    public record Answer(String function, String version, Object output, String finish_reason, Usage usage, Timings timings) {
+    public record Answer(String function, String version, Object output, String finish_reason, Usage usage, Timings timings,
+                         ColdStartTiming cold_start) {
+    }
+
+    /** Present when the call waited for its model to load: where the weights came from (disk, host) and how long. */
+    public record ColdStartTiming(String tier, double load_ms) {
+    }
+
+    /** A streamed progress event ({@code event: loading}) while a cold start loads the model. */
+    public record Loading(String model, int percent) {
     }
 
     /** Milliseconds: waiting for a replica, to the first token (-1 when none was generated), and in all. */
@@ -73,10 +82,11 @@ public class FunctionResource {
         FunctionRegistry.Deployed deployed = counted(name, () -> functions.registry().resolve(reference));
         Map<String, Object> body = input != null ? input : Map.of();
         if (accept != null && accept.contains(MediaType.SERVER_SENT_EVENTS)) {
+            String model = deployed.manifest().model();
             return EventStream.of(events -> events.send(answer(counted(name, () -> functions.invoker().invoke(deployed, body,
                     (token, text) -> {
                         if (!text.isEmpty()) events.send(new Piece(text));
-                    })))));
+                    }, percent -> events.send("loading", new Loading(model, percent)))))));
         }
         InvocationResult result = counted(name, () -> functions.invoker().invoke(deployed, body, (token, text) -> { }));
         return Response.ok(answer(result), MediaType.APPLICATION_JSON).build();
@@ -96,6 +106,7 @@ public class FunctionResource {
 
     private static Answer answer(InvocationResult r) {
         return new Answer(r.function(), r.version(), r.output(), r.finishReason(), new Usage(r.promptTokens(), r.completionTokens()),
-                new Timings(r.queueMillis(), r.ttftMillis(), r.totalMillis()));
+                new Timings(r.queueMillis(), r.ttftMillis(), r.totalMillis()),
+                r.coldStart() == null ? null : new ColdStartTiming(r.coldStart().tier().apiName(), r.coldStart().loadNanos() / 1e6));
     }
 }

@@ -6,6 +6,7 @@ import com.hubspot.jinjava.interpret.FatalTemplateErrorsException;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.function.Function;
 import io.hearth.function.ModelClient;
+import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelPool;
 import io.hearth.runtime.deploy.ArchiveInvalidException;
 import io.hearth.runtime.deploy.FunctionManifest;
@@ -48,6 +49,12 @@ public final class FunctionInvoker implements AutoCloseable {
     }
 
     public InvocationResult invoke(FunctionRegistry.Deployed deployed, Map<String, Object> input, TokenListener listener) {
+        return invoke(deployed, input, listener, LoadProgress.NONE);
+    }
+
+    /** Runs a function; {@code progress} hears of a replica load its model call waits for (a cold start). */
+    public InvocationResult invoke(FunctionRegistry.Deployed deployed, Map<String, Object> input, TokenListener listener,
+                                   LoadProgress progress) {
         Loaded function = loaded.computeIfAbsent(deployed.sha256(), sha -> load(deployed));
         FunctionManifest m = function.manifest();
         if (!function.permits().tryAcquire()) {
@@ -61,12 +68,13 @@ public final class FunctionInvoker implements AutoCloseable {
                 listener.onToken(token, text);
             };
             Instant deadline = Instant.now().plusMillis(m.timeoutMillis());
-            PoolModelClient model = new PoolModelClient(pool, m, deadline, timed);
+            PoolModelClient model = new PoolModelClient(pool, m, deadline, timed, progress);
             InvocationContext context = new InvocationContext(m, model, deadline, UUID.randomUUID().toString());
             Outcome outcome = m.kind() == FunctionManifest.Kind.PROMPT ? runPrompt(m, input, model) : runJava(function, input, context);
             long end = System.nanoTime();
             return new InvocationResult(m.name(), m.version(), outcome.output(), outcome.finishReason(), model.promptTokens(),
-                    model.completionTokens(), model.queuedNanos() / 1e6, firstToken.get() == 0 ? -1 : (firstToken.get() - start) / 1e6, (end - start) / 1e6);
+                    model.completionTokens(), model.queuedNanos() / 1e6, firstToken.get() == 0 ? -1 : (firstToken.get() - start) / 1e6, (end - start) / 1e6,
+                    model.coldStart());
         } finally {
             function.permits().release();
         }

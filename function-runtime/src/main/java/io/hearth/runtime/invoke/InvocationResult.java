@@ -4,7 +4,9 @@ package io.hearth.runtime.invoke;
  * @param output     text for prompt functions, any JSON value for java functions
  * @param queueMillis time its model calls waited for a replica
  * @param ttftMillis  time to the first generated token (-1 when no token was generated)
+ * @param coldStart   the replica load its model call waited for, or null when a warm replica served it
  */
 public record InvocationResult(String function, String version, Object output, String finishReason, int promptTokens,
-                               int completionTokens, double queueMillis, double ttftMillis, double totalMillis) {
+                               int completionTokens, double queueMillis, double ttftMillis, double totalMillis,
+                               io.hearth.pool.ColdStart coldStart) {
 }

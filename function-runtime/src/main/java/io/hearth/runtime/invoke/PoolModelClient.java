@@ -5,7 +5,9 @@ import io.hearth.engine.generate.GenerationResult;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.sample.SamplingParams;
 import io.hearth.function.ModelClient;
+import io.hearth.pool.ColdStart;
 import io.hearth.pool.Completion;
+import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelPool;
 import io.hearth.pool.ModelRequest;
 import io.hearth.runtime.deploy.FunctionManifest;
@@ -21,16 +23,20 @@ final class PoolModelClient implements ModelClient {
     private final FunctionManifest manifest;
     private final Instant deadline;
     private final TokenListener listener;
+    private final LoadProgress progress;
+    /** The first cold start one of the invocation's model calls waited for; null when every call found a warm replica. */
+    private volatile ColdStart coldStart;
     /** Tokens over all model calls of the invocation, for its usage. */
     private final AtomicInteger promptTokens = new AtomicInteger(), completionTokens = new AtomicInteger();
     /** Time the invocation's model calls waited for a replica. */
     private final AtomicLong queuedNanos = new AtomicLong();
 
-    PoolModelClient(ModelPool pool, FunctionManifest manifest, Instant deadline, TokenListener listener) {
+    PoolModelClient(ModelPool pool, FunctionManifest manifest, Instant deadline, TokenListener listener, LoadProgress progress) {
         this.pool = pool;
         this.manifest = manifest;
         this.deadline = deadline;
         this.listener = listener;
+        this.progress = progress;
     }
 
     @Override
@@ -48,9 +54,10 @@ final class PoolModelClient implements ModelClient {
         Completion completion = pool.generate(manifest.model(), request.withMaxPromptTokens(manifest.maxInputTokens()), (token, text) -> {
             checkDeadline();
             listener.onToken(token, text);
-        });
+        }, progress);
         GenerationResult r = completion.generation();
         queuedNanos.addAndGet(completion.queuedNanos());
+        if (coldStart == null) coldStart = completion.coldStart();
         promptTokens.addAndGet(r.promptTokens());
         completionTokens.addAndGet(r.tokens().length);
         return new ModelResult(r.text(), r.finishReason().apiName(), r.promptTokens(), r.tokens().length);
@@ -66,6 +73,10 @@ final class PoolModelClient implements ModelClient {
 
     long queuedNanos() {
         return queuedNanos.get();
+    }
+
+    ColdStart coldStart() {
+        return coldStart;
     }
 
     /** Past the deadline the model call stops at its next token; the sequence's KV blocks are released. */

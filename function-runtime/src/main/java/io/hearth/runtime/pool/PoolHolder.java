@@ -6,6 +6,7 @@ import io.hearth.engine.genmodel.ModelShape;
 import io.hearth.engine.tensor.GgmlType;
 import io.hearth.pool.ModelPool;
 import io.hearth.pool.ModelSpec;
+import io.hearth.pool.PoolAdmin;
 import io.hearth.pool.WarmModelPool;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,8 +33,10 @@ public class PoolHolder {
 
     @Inject
     Config config;
+    @Inject
+    PoolMetrics metrics;
 
-    private volatile ModelPool pool;
+    private volatile WarmModelPool pool;
 
     void preload(@Observes @Initialized(ApplicationScoped.class) Object started) {
         pool();
@@ -41,21 +44,32 @@ public class PoolHolder {
 
     /** The pool; built once (at application start), then read without a lock on every request. */
     public ModelPool pool() {
-        ModelPool built = pool;
+        return built();
+    }
+
+    /** The same pools as ops operate them. */
+    public PoolAdmin admin() {
+        return built();
+    }
+
+    private WarmModelPool built() {
+        WarmModelPool built = pool;
         return built != null ? built : build();
     }
 
-    private synchronized ModelPool build() {
+    private synchronized WarmModelPool build() {
         if (pool == null) {
             PoolSettings settings = PoolSettings.from(config);
             List<ModelSpec> specs = new ArrayList<>();
             for (PoolSettings.ModelSetting m : settings.models()) {
                 Path source = m.source() != null ? m.source() : builtInModel(settings.modelStore());
-                specs.add(new ModelSpec(m.id(), source, m.threads(), m.context()));
+                specs.add(new ModelSpec(m.id(), source, m.threads(), m.context(), m.policy()));
             }
             long start = System.nanoTime();
-            pool = new WarmModelPool(specs);
-            LOG.info(() -> String.format("model pool ready: %s in %.1f s", pool.models(), (System.nanoTime() - start) / 1e9));
+            pool = new WarmModelPool(specs, metrics);
+            metrics.registerGauges(pool);
+            LOG.info(() -> String.format("model pool built in %.1f s (models set to preload are loading): %s",
+                    (System.nanoTime() - start) / 1e9, pool.models()));
         }
         return pool;
     }

@@ -1,11 +1,14 @@
 package io.hearth.runtime.pool;
 
+import io.hearth.pool.PoolPolicy;
 import org.eclipse.microprofile.config.Config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Which models the server runs, from MicroProfile Config:
@@ -14,14 +17,17 @@ import java.util.List;
  *   <li>{@code hearth.models.<id>.source}: the GGUF file of a model; the id {@code default} needs none, it is the
  *       built-in model generated into the model store;</li>
  *   <li>{@code hearth.models.<id>.threads}, {@code hearth.models.<id>.context}: compute threads and KV tokens;</li>
+ *   <li>{@code hearth.models.<id>.min-warm}, {@code max-replicas}, {@code idle-timeout} ({@code 90s}, {@code 10m},
+ *       {@code 500ms}; a bare number is seconds), {@code preload}, {@code max-batch}, {@code max-queue}: how the pool
+ *       scales it (see {@link PoolPolicy});</li>
  *   <li>{@code hearth.model-store}: where generated models are written (default {@code models} in the server directory).</li>
  * </ul>
- * Every key can also be set as an environment variable ({@code HEARTH_MODELS_DEFAULT_CONTEXT}).
+ * Every key can also be set as an environment variable ({@code HEARTH_MODELS_DEFAULT_IDLE_TIMEOUT}).
  */
 public record PoolSettings(List<ModelSetting> models, Path modelStore) {
     public static final String BUILT_IN_ID = "default";
 
-    public record ModelSetting(String id, Path source, int threads, int context) {
+    public record ModelSetting(String id, Path source, int threads, int context, PoolPolicy policy) {
     }
 
     public static PoolSettings from(Config config) {
@@ -36,8 +42,37 @@ public record PoolSettings(List<ModelSetting> models, Path modelStore) {
             }
             int threads = config.getOptionalValue(prefix + "threads", Integer.class).orElse(Runtime.getRuntime().availableProcessors());
             int context = config.getOptionalValue(prefix + "context", Integer.class).orElse(4096);
-            models.add(new ModelSetting(id, source, threads, context));
+            models.add(new ModelSetting(id, source, threads, context, policy(config, prefix)));
         }
         return new PoolSettings(List.copyOf(models), store);
+    }
+
+    private static PoolPolicy policy(Config config, String prefix) {
+        PoolPolicy d = PoolPolicy.DEFAULT;
+        try {
+            return new PoolPolicy(
+                    config.getOptionalValue(prefix + "min-warm", Integer.class).orElse(d.minWarm()),
+                    config.getOptionalValue(prefix + "max-replicas", Integer.class).orElse(d.maxReplicas()),
+                    config.getOptionalValue(prefix + "idle-timeout", String.class).map(PoolSettings::duration).orElse(d.idleTimeout()),
+                    config.getOptionalValue(prefix + "preload", Boolean.class).orElse(d.preload()),
+                    config.getOptionalValue(prefix + "max-batch", Integer.class).orElse(d.maxBatch()),
+                    config.getOptionalValue(prefix + "max-queue", Integer.class).orElse(d.maxQueue()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(prefix + "*: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code 500ms}, {@code 90s}, {@code 10m}, {@code 2h}, or a bare number of seconds. */
+    public static Duration duration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+            if (t.endsWith("s")) return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+            if (t.endsWith("m")) return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+            if (t.endsWith("h")) return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+            return Duration.ofSeconds(Long.parseLong(t));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration: write 500ms, 90s, 10m or 2h");
+        }
     }
 }

@@ -56,8 +56,17 @@ public final class EventStream {
     }
 
     public void send(Object event) {
+        write("data: " + JSON.toJson(event) + "\n\n");
+    }
+
+    /** A named event ({@code event: <name>}), which clients that only read plain data events skip. */
+    public void send(String name, Object event) {
+        write("event: " + name + "\ndata: " + JSON.toJson(event) + "\n\n");
+    }
+
+    private void write(String text) {
         try {
-            out.write(("data: " + JSON.toJson(event) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.write(text.getBytes(StandardCharsets.UTF_8));
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -5,6 +5,7 @@ import io.hearth.engine.generate.GenerationResult;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.function.Function;
 import io.hearth.pool.Completion;
+import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelInfo;
 import io.hearth.pool.ModelPool;
 import io.hearth.pool.ModelRequest;
@@ -55,9 +56,9 @@ class JavaFunctionTest {
         }
 
         @Override
-        public Completion generate(String modelId, ModelRequest request, TokenListener listener) {
+        public Completion generate(String modelId, ModelRequest request, TokenListener listener, LoadProgress progress) {
             listener.onToken(7, "pong");
-            return new Completion(new GenerationResult(new int[]{7}, "pong", FinishReason.STOP, 3, 0, 0, 0), 0);
+            return new Completion(new GenerationResult(new int[]{7}, "pong", FinishReason.STOP, 3, 0, 0, 0), 0, null);
         }
 
         @Override

@@ -1,0 +1,159 @@
+package io.hearth.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.hearth.engine.compute.MemoryBandwidth;
+import io.hearth.engine.compute.WorkerPool;
+import io.hearth.engine.sample.SamplingParams;
+import io.hearth.pool.Completion;
+import io.hearth.pool.ModelRequest;
+import io.hearth.pool.ModelSpec;
+import io.hearth.pool.PoolPolicy;
+import io.hearth.pool.WarmModelPool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The pool's two figures, each beside its physical limit measured in the same run:
+ * <ol>
+ *   <li>time to first token from a warm replica, a host-tier cold start (weights in the page cache) and a disk cold
+ *       start (page cache dropped), next to bytes ÷ memory read bandwidth and bytes ÷ disk read bandwidth;</li>
+ *   <li>generated tokens/s summed over 1, 4 and 16 concurrent clients on one replica (continuous batching).</li>
+ * </ol>
+ * Usage: {@code PoolBenchmark <model.gguf> <threads> <results.json>}; bench/run-pool.sh runs it.
+ */
+public final class PoolBenchmark {
+    private static final String ID = "bench";
+    private static final int TOKENS_PER_CLIENT = 32;
+
+    public static void main(String[] args) throws Exception {
+        Path model = Path.of(args[0]);
+        int threads = Integer.parseInt(args[1]);
+        Path out = Path.of(args[2]);
+        long bytes = Files.size(model);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("model", model.getFileName().toString());
+        results.put("file_bytes", bytes);
+        results.put("threads", threads);
+        results.put("cpu", cpuName());
+
+        PoolPolicy policy = new PoolPolicy(0, 1, Duration.ofHours(1), false, 16, 64);
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec(ID, model, threads, 16 * 96, policy)));
+             WorkerPool workers = new WorkerPool(threads)) {
+            double memoryGBps = MemoryBandwidth.measureGBps(workers);
+            pool.evict(ID);
+            double diskGBps = readGBps(model);
+            results.put("memory_read_GBps", memoryGBps);
+            results.put("disk_read_GBps", diskGBps);
+
+            pool.evict(ID);
+            Map<String, Object> disk = ttft(pool, "disk cold start");
+            Map<String, Object> warm = ttft(pool, "warm replica");
+            pool.drain(ID);
+            awaitUnloaded(pool);
+            Map<String, Object> host = ttft(pool, "host-tier cold start");
+            double hostLimit = bytes / (memoryGBps * 1e9) * 1e3, diskLimit = bytes / (diskGBps * 1e9) * 1e3;
+            host.put("limit_ms", hostLimit);
+            host.put("target_ms", 1.5 * hostLimit + 200);
+            disk.put("limit_ms", diskLimit);
+            disk.put("target_ms", 1.5 * diskLimit);
+            results.put("ttft", List.of(warm, host, disk));
+
+            List<Map<String, Object>> throughput = new ArrayList<>();
+            for (int clients : new int[]{1, 4, 16}) throughput.add(throughput(pool, clients));
+            double solo = (double) throughput.getFirst().get("tokens_per_s");
+            for (Map<String, Object> row : throughput) row.put("vs_1_client", (double) row.get("tokens_per_s") / solo);
+            results.put("throughput", throughput);
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), results);
+        print(results);
+    }
+
+    /** One request of one token: the time a client waits for its first token, cold start included. */
+    private static Map<String, Object> ttft(WarmModelPool pool, String label) {
+        long start = System.nanoTime();
+        long[] first = {0};
+        Completion c = pool.generate(ID, ModelRequest.text("Once upon a time", SamplingParams.greedy(1)),
+                (token, text) -> { if (first[0] == 0) first[0] = System.nanoTime(); });
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("case", label);
+        row.put("tier", c.coldStart() == null ? "none" : c.coldStart().tier().apiName());
+        row.put("load_ms", c.coldStart() == null ? 0.0 : c.coldStart().loadNanos() / 1e6);
+        row.put("ttft_ms", ((first[0] == 0 ? System.nanoTime() : first[0]) - start) / 1e6);
+        return row;
+    }
+
+    private static Map<String, Object> throughput(WarmModelPool pool, int clients) throws Exception {
+        long start = System.nanoTime();
+        long tokens = 0;
+        try (ExecutorService runners = Executors.newFixedThreadPool(clients)) {
+            List<Future<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                String prompt = "Client " + i + " asks for a story about the number " + i;
+                calls.add(runners.submit(() -> pool.generate(ID, ModelRequest.text(prompt, SamplingParams.greedy(TOKENS_PER_CLIENT)),
+                        (t, s) -> { }).generation().tokens().length));
+            }
+            for (Future<Integer> call : calls) tokens += call.get();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("clients", clients);
+        row.put("tokens", tokens);
+        row.put("seconds", seconds);
+        row.put("tokens_per_s", tokens / seconds);
+        return row;
+    }
+
+    /** Sequential read of the whole file (its page cache just dropped): what the disk delivers. */
+    private static double readGBps(Path file) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(16 << 20);
+        long start = System.nanoTime(), total = 0;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            int n;
+            while ((n = channel.read(buffer.clear())) > 0) total += n;
+        }
+        return total / ((System.nanoTime() - start) / 1e9) / 1e9;
+    }
+
+    private static void awaitUnloaded(WarmModelPool pool) throws InterruptedException {
+        while (!pool.pool(ID).replicas().isEmpty()) Thread.sleep(50);
+    }
+
+    private static String cpuName() throws IOException {
+        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void print(Map<String, Object> r) {
+        System.out.printf("Pool benchmark: %s (%.2f GB), %s threads, %s%n", r.get("model"), (long) r.get("file_bytes") / 1e9, r.get("threads"), r.get("cpu"));
+        System.out.printf("measured limits: memory read %.1f GB/s, disk read %.2f GB/s%n%n", r.get("memory_read_GBps"), r.get("disk_read_GBps"));
+        System.out.println("| case | tier | load ms | TTFT ms | physical limit ms | target ms |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (Map<String, Object> row : (List<Map<String, Object>>) r.get("ttft")) {
+            System.out.printf("| %s | %s | %.0f | %.0f | %s | %s |%n", row.get("case"), row.get("tier"), row.get("load_ms"), row.get("ttft_ms"),
+                    row.containsKey("limit_ms") ? String.format("%.0f", row.get("limit_ms")) : "-",
+                    row.containsKey("target_ms") ? String.format("%.0f", row.get("target_ms")) : "-");
+        }
+        System.out.println();
+        System.out.println("| clients | generated tokens | seconds | tokens/s | vs 1 client |");
+        System.out.println("|---|---|---|---|---|");
+        for (Map<String, Object> row : (List<Map<String, Object>>) r.get("throughput")) {
+            System.out.printf("| %s | %s | %.1f | %.1f | %.2fx |%n", row.get("clients"), row.get("tokens"), row.get("seconds"),
+                    row.get("tokens_per_s"), row.get("vs_1_client"));
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.hearth.runtime.pool;
+
+import io.hearth.pool.DeviceInfo;
+import io.hearth.pool.PoolAdmin;
+import io.hearth.pool.PoolEvents;
+import io.hearth.pool.ReplicaState;
+import io.hearth.pool.WeightTier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * What ops watch of the model pools, on /metrics: {@code hearth_replicas{model,state}},
+ * {@code hearth_cold_starts_total{model,tier}}, {@code hearth_model_load_seconds{model,tier}},
+ * {@code hearth_queue_depth{model}}, {@code hearth_batch_size{model}}, {@code hearth_tokens_generated_total{model}},
+ * {@code hearth_replica_transitions_total{model,to}} and device memory used / capacity.
+ */
+@ApplicationScoped
+public class PoolMetrics implements PoolEvents {
+    @Inject
+    MetricRegistry registry;
+
+    /** Gauges read the pool when scraped, so they never go stale. */
+    void registerGauges(PoolAdmin pool) {
+        for (var model : pool.pools()) {
+            Tag m = new Tag("model", model.model());
+            for (ReplicaState state : ReplicaState.values()) {
+                registry.gauge("hearth.replicas", pool, p -> p.replicaStates(model.model()).get(state), m, new Tag("state", lower(state)));
+            }
+            registry.gauge("hearth.queue.depth", pool, p -> p.queueDepth(model.model()), m);
+        }
+        for (DeviceInfo device : pool.devices()) {
+            Tag d = new Tag("device", device.name());
+            registry.gauge(Metadata.builder().withName("hearth.device.memory.used").withUnit(MetricUnits.BYTES).build(), pool,
+                    p -> usedOf(p, device.name()), d);
+            registry.gauge(Metadata.builder().withName("hearth.device.memory.capacity").withUnit(MetricUnits.BYTES).build(), pool,
+                    p -> device.capacityBytes(), d);
+        }
+    }
+
+    private static long usedOf(PoolAdmin pool, String device) {
+        return pool.devices().stream().filter(d -> d.name().equals(device)).mapToLong(DeviceInfo::usedBytes).sum();
+    }
+
+    @Override
+    public void transition(String model, ReplicaState from, ReplicaState to) {
+        registry.counter("hearth.replica.transitions", new Tag("model", model), new Tag("to", lower(to))).inc();
+    }
+
+    @Override
+    public void coldStart(String model, WeightTier tier, long loadNanos) {
+        Tag m = new Tag("model", model), t = new Tag("tier", tier.apiName());
+        registry.counter("hearth.cold.starts", m, t).inc();
+        registry.timer("hearth.model.load", m, t).update(Duration.ofNanos(loadNanos));
+    }
+
+    @Override
+    public void step(String model, int batchSize, int generatedTokens) {
+        Tag m = new Tag("model", model);
+        registry.histogram("hearth.batch.size", m).update(batchSize);
+        if (generatedTokens > 0) registry.counter("hearth.tokens.generated", m).inc(generatedTokens);
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+}

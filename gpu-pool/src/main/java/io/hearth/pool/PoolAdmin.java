@@ -1,0 +1,33 @@
+package io.hearth.pool;
+
+import java.util.List;
+import java.util.Map;
+
+/** What ops do to the model pools through admin (REST and metrics): look, change the policy, scale, drain, evict. */
+public interface PoolAdmin {
+
+    /** Every model's pool: policy, replicas and their states, queue, cold starts. */
+    List<PoolInfo> pools();
+
+    PoolInfo pool(String modelId);
+
+    /** The devices replicas are placed on, with the memory they hold. */
+    List<DeviceInfo> devices();
+
+    /** Replicas of a model by state, and requests waiting for it: what the metrics gauges read. */
+    Map<ReplicaState, Integer> replicaStates(String modelId);
+
+    int queueDepth(String modelId);
+
+    /** Replaces a model's scaling policy; takes effect at the next maintenance pass (within a second). */
+    PoolInfo policy(String modelId, PoolPolicy policy);
+
+    /** Loads replicas until {@code replicas} are warm or loading (at most max-replicas); returns at once. */
+    PoolInfo scale(String modelId, int replicas);
+
+    /** Takes the model's replicas out of service; each unloads when its running requests finish. */
+    PoolInfo drain(String modelId);
+
+    /** Drains the model and drops its weights from host memory, so its next start reads the disk. */
+    PoolInfo evict(String modelId);
+}

@@ -1,0 +1,132 @@
+package io.hearth.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The model pool on a real server: the test server runs "lazy", a model that does not preload and scales to zero
+ * after 2 s idle, beside the preloaded "default".
+ */
+class PoolIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LAZY_FN = "lazy-" + Long.toString(System.currentTimeMillis(), 36);
+
+    @BeforeAll
+    static void deployAFunctionOnTheLazyModel() throws Exception {
+        OpenAiApiIT.waitUntilReady();
+        byte[] archive = FunctionsIT.zipManifest("name: " + LAZY_FN + "\nversion: 1\nmodel: lazy\nkind: prompt\nprompt:\n  template: \"Say {{ word }}\"\n"
+                + "defaults: {max_tokens: 4, temperature: 0}\n");
+        assertEquals(201, FunctionsIT.send("PUT", "/admin/functions/" + LAZY_FN, "application/zip", archive, null).statusCode());
+    }
+
+    private static JsonNode pool(String model) throws Exception {
+        HttpResponse<String> r = OpenAiApiIT.get("/admin/pools/" + model);
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+
+    private static JsonNode awaitPool(String model, String what, Predicate<JsonNode> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            JsonNode p = pool(model);
+            if (condition.test(p)) return p;
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what + ": " + p);
+            Thread.sleep(200);
+        }
+    }
+
+    private static HttpResponse<String> admin(String method, String path, String json) throws Exception {
+        return FunctionsIT.send(method, path, "application/json", json.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    @Test
+    void anIdleModelScalesToZeroAndItsNextCallIsAColdStartWithProgress() throws Exception {
+        awaitPool("lazy", "lazy is cold", p -> p.get("replicas").isEmpty());
+        JsonNode cold = JSON.readTree(FunctionsIT.invoke(LAZY_FN, "{\"word\":\"hi\"}").body());
+        assertNotNull(cold.get("cold_start"), "the first call waited for a load: " + cold);
+        assertTrue(cold.get("cold_start").get("load_ms").asDouble() > 0);
+        assertTrue(List.of("host", "disk").contains(cold.get("cold_start").get("tier").asText()));
+
+        JsonNode warm = JSON.readTree(FunctionsIT.invoke(LAZY_FN, "{\"word\":\"hi\"}").body());
+        assertFalse(warm.has("cold_start"), "a warm replica answered: " + warm);
+        assertEquals(cold.get("output"), warm.get("output"));
+
+        awaitPool("lazy", "lazy scaled to zero after its 2 s idle timeout", p -> p.get("replicas").isEmpty());
+        HttpResponse<String> streamed = FunctionsIT.send("POST", "/fn/" + LAZY_FN, "application/json",
+                "{\"word\":\"hi\"}".getBytes(StandardCharsets.UTF_8), "text/event-stream");
+        String body = streamed.body();
+        assertTrue(body.contains("event: loading\ndata: {\"model\":\"lazy\",\"percent\":100}"), body);
+        assertTrue(body.indexOf("event: loading") < body.indexOf("\"text\""), "progress comes before the first token");
+        assertTrue(body.contains("\"cold_start\""), body);
+
+        String metrics = OpenAiApiIT.get("/metrics?scope=application").body();
+        assertTrue(metrics.matches("(?s).*hearth_cold_starts_total\\{[^}]*model=\"lazy\"[^}]*} [2-9].*"), "two cold starts of lazy counted");
+        assertTrue(metrics.contains("hearth_model_load_seconds_count{"), metrics);
+        assertTrue(metrics.matches("(?s).*hearth_replicas\\{[^}]*model=\"default\"[^}]*state=\"warm\"[^}]*} 1.*"), "default's warm replica");
+    }
+
+    @Test
+    void concurrentCallsShareBatchesAndAnswerAsTheyDoAlone() throws Exception {
+        String request = "{\"model\":\"default\",\"prompt\":\"batch %d\",\"max_tokens\":12,\"temperature\":0}";
+        List<String> alone = new ArrayList<>();
+        for (int i = 0; i < 4; i++) alone.add(JSON.readTree(OpenAiApiIT.post("/v1/completions", request.formatted(i)).body()).at("/choices/0/text").asText());
+        try (ExecutorService clients = Executors.newFixedThreadPool(4)) {
+            List<Future<String>> together = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int n = i;
+                together.add(clients.submit(() -> JSON.readTree(OpenAiApiIT.post("/v1/completions", request.formatted(n)).body())
+                        .at("/choices/0/text").asText()));
+            }
+            for (int i = 0; i < 4; i++) assertEquals(alone.get(i), together.get(i).get(), "greedy output of call " + i + " in a batch");
+        }
+        String metrics = OpenAiApiIT.get("/metrics?scope=application").body();
+        double largest = metrics.lines().filter(l -> l.startsWith("hearth_batch_size_max{") && l.contains("model=\"default\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max().orElse(0);
+        assertTrue(largest > 1, "some forward step carried more than one sequence (hearth_batch_size_max " + largest + ")");
+    }
+
+    @Test
+    void opsScaleDrainAndChangeThePolicyAndAFullQueueIs429() throws Exception {
+        assertEquals(400, admin("POST", "/admin/pools/lazy/scale", "{}").statusCode(), "scale without replicas is refused");
+        assertEquals(200, admin("POST", "/admin/pools/lazy/scale", "{\"replicas\":1}").statusCode());
+        awaitPool("lazy", "ops' replica is warm", p -> p.get("replicas").size() == 1);
+        assertEquals(400, admin("POST", "/admin/pools/lazy/scale", "{\"replicas\":5}").statusCode(), "never beyond max-replicas");
+        assertEquals(404, admin("POST", "/admin/pools/nope/drain", "").statusCode());
+
+        HttpResponse<String> changed = admin("PUT", "/admin/pools/lazy/policy", "{\"maxBatch\":1,\"maxQueue\":0}");
+        assertEquals(200, changed.statusCode(), changed.body());
+        assertEquals(1, JSON.readTree(changed.body()).at("/policy/maxBatch").asInt());
+        assertEquals(400, admin("PUT", "/admin/pools/lazy/policy", "{\"idleTimeout\":\"soon\"}").statusCode());
+
+        try (ExecutorService client = Executors.newSingleThreadExecutor()) {
+            // the prompt FunctionsIT uses for a long call: greedy decoding on the built-in weights does not stop early
+            String longCall = "{\"model\":\"lazy\",\"messages\":[{\"role\":\"user\",\"content\":\"talk\"}],\"max_tokens\":1500,\"temperature\":0}";
+            Future<HttpResponse<String>> running = client.submit(() -> OpenAiApiIT.post("/v1/chat/completions", longCall));
+            awaitPool("lazy", "the long call runs", p -> p.get("replicas").size() == 1 && p.at("/replicas/0/load").asInt() == 1);
+            HttpResponse<String> refused = OpenAiApiIT.post("/v1/completions", "{\"model\":\"lazy\",\"prompt\":\"me too\",\"max_tokens\":2}");
+            assertEquals(429, refused.statusCode(), refused.body());
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+            assertEquals(200, running.get().statusCode());
+        }
+        assertEquals(200, admin("PUT", "/admin/pools/lazy/policy", "{\"maxBatch\":8,\"maxQueue\":64}").statusCode());
+        assertEquals(200, admin("POST", "/admin/pools/lazy/scale", "{\"replicas\":0}").statusCode());
+        awaitPool("lazy", "drained to zero", p -> p.get("replicas").isEmpty());
+    }
+}
