@@ -30,4 +30,10 @@ public interface PoolAdmin {
 
     /** Drains the model and drops its weights from host memory, so its next start reads the disk. */
     PoolInfo evict(String modelId);
+
+    /**
+     * Replicas of a model that deployed functions ask to keep warm (the largest {@code scaling.min_warm} among the
+     * versions serving); honoured like min-warm, never beyond max-replicas.
+     */
+    void functionsMinWarm(String modelId, int replicas);
 }

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One model's pool as admin shows it: its policy, its replicas, requests held for a loading replica, cold starts by
+ * One model's pool as admin shows it: its policy, the replicas deployed functions ask to keep warm, its replicas, requests held for a loading replica, cold starts by
  * tier, the progress of a load under way (-1 when none) and the last load failure (null when none).
  */
-public record PoolInfo(String model, PoolPolicy policy, List<ReplicaInfo> replicas, int held, int loadingPercent,
+public record PoolInfo(String model, PoolPolicy policy, int functionsMinWarm, List<ReplicaInfo> replicas, int held, int loadingPercent,
                        Map<WeightTier, Long> coldStarts, String lastFailure) {
 }

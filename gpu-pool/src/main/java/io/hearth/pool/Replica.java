@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread; tokens come back to that thread through the sequence's event queue.
  */
 final class Replica implements AutoCloseable {
-    private static final String PROBE_TEXT = "Hearth self-check: the quick brown fox jumps over the lazy dog.";
+    private static final String PROBE_TEXT = "Hearth self-check";
 
     final int number;
     private final ModelSpec spec;

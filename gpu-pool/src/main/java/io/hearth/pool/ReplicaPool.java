@@ -44,6 +44,8 @@ final class ReplicaPool {
     private int held;
     /** Replicas ops asked for (admin scale); kept loaded like min-warm until they scale down. */
     private int scaledTo;
+    /** Replicas deployed functions ask to keep warm (their scaling.min_warm). */
+    private int functionsMinWarm;
     private int nextNumber = 1;
     private float[] firstProbe;
     private String lastFailure;
@@ -216,7 +218,7 @@ final class ReplicaPool {
         List<Replica> unload = new ArrayList<>();
         synchronized (this) {
             long idleLimit = policy.idleTimeout().toNanos();
-            int keep = Math.max(policy.minWarm(), scaledTo);
+            int keep = Math.min(policy.maxReplicas(), Math.max(policy.minWarm(), Math.max(scaledTo, functionsMinWarm)));
             int active = (int) replicas.stream().filter(r -> !r.draining()).count();
             for (Replica r : List.copyOf(replicas)) {
                 boolean idleTooLong = !r.draining() && r.idleNanos(now) > idleLimit && active > keep;
@@ -244,8 +246,12 @@ final class ReplicaPool {
                 + " MiB freed; its weights stay in the page cache while memory allows)");
     }
 
-    /** Takes every replica out of service; each unloads once its running sequences finish. */
+    /**
+     * Takes every replica out of service and cancels ops' scale; each unloads once its running sequences finish.
+     * Min-warm (the policy's or the functions') still holds: fresh replicas replace the drained ones.
+     */
     synchronized int drain() {
+        scaledTo = 0;
         int n = 0;
         for (Replica r : replicas) {
             if (!r.draining()) {
@@ -263,6 +269,10 @@ final class ReplicaPool {
         maintain(System.nanoTime());
         boolean dropped = PageCache.drop(spec.source());
         LOG.log(System.Logger.Level.INFO, "model " + spec.id() + " evicted" + (dropped ? "; host tier dropped" : ""));
+    }
+
+    synchronized void functionsMinWarm(int replicas) {
+        functionsMinWarm = replicas;
     }
 
     synchronized void policy(PoolPolicy newPolicy) {
@@ -288,7 +298,7 @@ final class ReplicaPool {
             list.add(new ReplicaInfo(r.number, r.state(), r.backend().device(), r.deviceBytes(), r.load(), r.waiting(), r.tier(),
                     r.loadNanos() / 1e9, blocks.capacity(), blocks.freeBlocks(), blocks.cachedBlocks(), r.tokensGenerated()));
         }
-        return new PoolInfo(spec.id(), policy, list, held, loadingPercent, new EnumMap<>(coldStarts), lastFailure);
+        return new PoolInfo(spec.id(), policy, functionsMinWarm, list, held, loadingPercent, new EnumMap<>(coldStarts), lastFailure);
     }
 
     synchronized ModelInfo modelInfo() {

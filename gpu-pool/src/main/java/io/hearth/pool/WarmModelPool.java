@@ -173,6 +173,11 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
     }
 
     @Override
+    public void functionsMinWarm(String modelId, int replicas) {
+        find(modelId).functionsMinWarm(replicas);
+    }
+
+    @Override
     public PoolInfo drain(String modelId) {
         ReplicaPool pool = find(modelId);
         pool.drain();

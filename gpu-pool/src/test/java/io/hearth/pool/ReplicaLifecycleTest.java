@@ -97,6 +97,19 @@ class ReplicaLifecycleTest {
     }
 
     @Test
+    void deployedFunctionsKeepTheirModelWarmWhileTheyAskForIt() throws Exception {
+        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", model, 1, 512, SCALE_TO_ZERO)), events)) {
+            pool.functionsMinWarm("demo", 1);
+            await("a replica loads for the functions", () -> pool.pool("demo").replicas().size() == 1);
+            Thread.sleep(1000);
+            assertEquals(1, pool.pool("demo").replicas().size(), "kept past the 300 ms idle timeout");
+            pool.functionsMinWarm("demo", 0);
+            await("the model scales to zero again", () -> pool.pool("demo").replicas().isEmpty());
+        }
+    }
+
+    @Test
     void opsScaleUpDrainAndEvict() throws Exception {
         Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
         PoolPolicy manual = new PoolPolicy(0, 2, Duration.ofMinutes(5), false, 4, 8);

@@ -21,12 +21,13 @@ import java.util.regex.Pattern;
  *   template: "Summarize: {{ text }}"
  * defaults: {max_tokens: 128, temperature: 0.2}
  * limits: {max_input_tokens: 2048, timeout_ms: 30000, concurrency: 4}
+ * scaling: {min_warm: 1}     # replicas of its model kept warm while this version serves (within max-replicas)
  * config: {any: value}       # given to java functions through FunctionContext.config
  * </pre>
  */
 public record FunctionManifest(String name, String version, String model, Kind kind, String handler, String system,
                                String template, int maxTokens, float temperature, int maxInputTokens, long timeoutMillis,
-                               int concurrency, Map<String, String> config) {
+                               int concurrency, int minWarm, Map<String, String> config) {
     public enum Kind { PROMPT, JAVA }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -71,7 +72,7 @@ public record FunctionManifest(String name, String version, String model, Kind k
         root.path("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
         return new FunctionManifest(name, version, model, kind, handler, system, template, maxTokens, temperature,
                 positive(limits, "max_input_tokens", 2048, 1 << 20), positive(limits, "timeout_ms", 60_000, 600_000),
-                positive(limits, "concurrency", 8, 1024), Map.copyOf(config));
+                positive(limits, "concurrency", 8, 1024), count(root.path("scaling"), "min_warm", 16), Map.copyOf(config));
     }
 
     private static String required(JsonNode root, String key) {
@@ -82,6 +83,15 @@ public record FunctionManifest(String name, String version, String model, Kind k
 
     private static String text(JsonNode node) {
         return node.isValueNode() ? node.asText() : null;
+    }
+
+    private static int count(JsonNode section, String key, int max) {
+        JsonNode node = section.path(key);
+        if (node.isMissingNode()) return 0;
+        if (!node.canConvertToInt() || node.asInt() < 0 || node.asInt() > max) {
+            throw new ArchiveInvalidException("scaling." + key + " must be a whole number from 0 to " + max);
+        }
+        return node.asInt();
     }
 
     private static int positive(JsonNode section, String key, int fallback, int max) {

@@ -1,5 +1,6 @@
 package io.hearth.runtime.functions;
 
+import io.hearth.pool.ModelInfo;
 import io.hearth.runtime.deploy.FunctionRegistry;
 import io.hearth.runtime.invoke.FunctionInvoker;
 import io.hearth.runtime.pool.PoolHolder;
@@ -13,6 +14,7 @@ import org.eclipse.microprofile.config.Config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -47,8 +49,12 @@ public class FunctionsHolder {
         Path dropins = Path.of(config.getOptionalValue("hearth.function-dropins", String.class).orElse("function-dropins"));
         long interval = config.getOptionalValue("hearth.function-dropins.interval-seconds", Long.class).orElse(2L);
         scanDropins(dropins);
+        applyScalingHints();
         watcher = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("hearth-function-dropins").unstarted(r));
-        watcher.scheduleWithFixedDelay(() -> scanDropins(dropins), interval, interval, TimeUnit.SECONDS);
+        watcher.scheduleWithFixedDelay(() -> {
+            scanDropins(dropins);
+            applyScalingHints();
+        }, interval, interval, TimeUnit.SECONDS);
     }
 
     public FunctionRegistry registry() {
@@ -91,6 +97,29 @@ public class FunctionsHolder {
             }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot read the function drop-in folder " + dropins, e);
+        }
+    }
+
+    /**
+     * Functions' {@code scaling.min_warm}, per model, over the versions that take traffic (active and canary): the
+     * pool keeps that many replicas of the model warm (within its max-replicas), checked with the drop-ins.
+     */
+    private void applyScalingHints() {
+        try {
+            Map<String, Integer> wanted = new HashMap<>();
+            FunctionRegistry functions = registry();
+            for (String name : functions.names()) {
+                FunctionRegistry.Routing routing = functions.routingOf(name);
+                for (FunctionRegistry.Deployed d : functions.versionsOf(name)) {
+                    String version = d.manifest().version();
+                    if (version.equals(routing.active()) || version.equals(routing.canary())) {
+                        wanted.merge(d.manifest().model(), d.manifest().minWarm(), Math::max);
+                    }
+                }
+            }
+            for (ModelInfo model : pool.pool().models()) pool.admin().functionsMinWarm(model.id(), wanted.getOrDefault(model.id(), 0));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot apply the functions' scaling hints", e);
         }
     }
 

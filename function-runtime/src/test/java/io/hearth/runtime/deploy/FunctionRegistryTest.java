@@ -84,6 +84,7 @@ class FunctionRegistryTest {
                 "name: x\nversion: 1\nmodel: m\nkind: java\n", "needs 'handler'",
                 "name: x\nversion: 1\nmodel: m\nkind: prompt\n", "prompt.template",
                 "name: x\nversion: 1\nmodel: m\nkind: prompt\nprompt: {template: t}\nlimits: {concurrency: 0}\n", "concurrency",
+                "name: x\nversion: 1\nmodel: m\nkind: prompt\nprompt: {template: t}\nscaling: {min_warm: -1}\n", "scaling.min_warm",
                 "name: [x\n", "not valid YAML");
         for (var c : cases.entrySet()) {
             ArchiveInvalidException e = assertThrows(ArchiveInvalidException.class,
