@@ -16,7 +16,7 @@ public interface ModelPool extends AutoCloseable {
     /** Whether {@code modelId} is a model this pool serves, loaded or not (cheap: no per-replica figures). */
     boolean serves(String modelId);
 
-    /** Whether every model set to preload has a warm replica, and none failed. */
+    /** Whether every model set to preload has been warm since start (scaling to zero later keeps it ready), and none failed. */
     boolean ready();
 
     /** Configured models that cannot serve, each with the reason (a broken file, a failed load). */

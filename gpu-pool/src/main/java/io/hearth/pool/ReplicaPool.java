@@ -49,6 +49,8 @@ final class ReplicaPool {
     private int nextNumber = 1;
     private float[] firstProbe;
     private String lastFailure;
+    /** A replica has been warm since start: readiness needs the preload done once, not a replica kept forever. */
+    private boolean everWarm;
 
     ReplicaPool(ModelSpec spec, ModelCard card, DeviceMemory memory, Executor loader, PoolEvents events) {
         this.spec = spec;
@@ -186,6 +188,7 @@ final class ReplicaPool {
             return;
         }
         lastFailure = null;
+        everWarm = true;
         replicas.add(replica);
         coldStarts.merge(replica.tier(), 1L, Long::sum);
         events.transition(spec.id(), ReplicaState.LOADING, ReplicaState.WARM);
@@ -283,8 +286,8 @@ final class ReplicaPool {
         return policy;
     }
 
-    synchronized boolean warm() {
-        return replicas.stream().anyMatch(r -> !r.draining());
+    synchronized boolean everWarm() {
+        return everWarm;
     }
 
     synchronized String lastFailure() {

@@ -110,7 +110,8 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
     @Override
     public boolean ready() {
         if (pools.isEmpty() || !failures().isEmpty()) return false;
-        return pools.values().stream().allMatch(p -> !p.policy().preload() || p.warm());
+        // a preloaded model that later scaled to zero stays ready: its next call is a cold start, not an outage
+        return pools.values().stream().allMatch(p -> !p.policy().preload() || p.everWarm());
     }
 
     @Override

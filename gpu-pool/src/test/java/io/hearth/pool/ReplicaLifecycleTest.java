@@ -76,6 +76,19 @@ class ReplicaLifecycleTest {
         }
     }
 
+    @Test
+    void aPreloadedModelThatScaledToZeroIsStillReady() throws Exception {
+        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
+        PoolPolicy preloadThenIdle = new PoolPolicy(0, 1, Duration.ofMillis(300), true, 4, 8);
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", model, 1, 512, preloadThenIdle)), events)) {
+            assertFalse(pool.ready() && pool.pool("demo").replicas().isEmpty(), "not ready before the preload is warm");
+            pool.awaitPreloaded();
+            assertTrue(pool.ready());
+            await("the idle replica is unloaded", () -> pool.pool("demo").replicas().isEmpty());
+            assertTrue(pool.ready(), "scaled to zero is not an outage: the next call is a cold start");
+        }
+    }
+
     private static void assertArrayEqualsText(Completion a, Completion b) {
         assertEquals(a.generation().text(), b.generation().text(), "the same greedy output after a reload");
     }
