@@ -189,6 +189,8 @@ class FunctionsIT {
             if (credentials != null) b.header("Authorization", credentials);
             HttpResponse<String> refused = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(401, refused.statusCode(), "PUT /admin without the right login");
+            assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), "the client is told to log in");
+            assertTrue(JSON.readTree(refused.body()).at("/error/message").asText().contains("admin login"), refused.body());
         }
         assertEquals(200, invoke("summarize", "{\"text\":\"no login needed\"}").statusCode(), "invocation needs no admin login");
     }
