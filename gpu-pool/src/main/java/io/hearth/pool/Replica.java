@@ -4,6 +4,7 @@ import io.hearth.engine.backend.BatchEntry;
 import io.hearth.engine.backend.CpuBackend;
 import io.hearth.engine.backend.EngineOptions;
 import io.hearth.engine.chat.ChatTemplate;
+import io.hearth.engine.generate.Decoding;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.kv.KvType;
 import io.hearth.engine.model.Model;
@@ -140,12 +141,7 @@ final class Replica implements AutoCloseable {
         if (request.maxPromptTokens() > 0 && prompt.length > request.maxPromptTokens()) {
             throw new PromptTooLongException(prompt.length, request.maxPromptTokens());
         }
-        int context = model.config().contextLength();
-        if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
-        if (prompt.length + request.sampling().maxTokens() > context) {
-            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens plus max_tokens " + request.sampling().maxTokens()
-                    + " exceeds the model's context of " + context + " tokens");
-        }
+        Decoding.checkFits(prompt, request.sampling(), model.config().contextLength());
         return prompt;
     }
 

@@ -304,18 +304,12 @@ final class ReplicaPool {
         return new PoolInfo(spec.id(), policy, functionsMinWarm, list, held, loadingPercent, new EnumMap<>(coldStarts), lastFailure);
     }
 
-    synchronized ModelInfo modelInfo() {
-        int kv = 0, free = 0, cached = 0;
-        long tokens = 0;
-        for (Replica r : replicas) {
-            var blocks = r.backend().kvCache().pool();
-            kv += blocks.capacity();
-            free += blocks.freeBlocks();
-            cached += blocks.cachedBlocks();
-            tokens += r.tokensGenerated();
-        }
+    /** The model as listings show it: its card, with the KV and token figures summed over its loaded replicas. */
+    ModelInfo modelInfo() {
+        List<ReplicaInfo> loaded = info().replicas();
         return new ModelInfo(spec.id(), card.name(), card.architecture(), card.fileBytes(), card.contextLength(), card.randomWeights(),
-                memory.device(), kv, free, cached, tokens);
+                memory.device(), loaded.stream().mapToInt(ReplicaInfo::kvBlocks).sum(), loaded.stream().mapToInt(ReplicaInfo::kvBlocksFree).sum(),
+                loaded.stream().mapToInt(ReplicaInfo::kvBlocksCached).sum(), loaded.stream().mapToLong(ReplicaInfo::tokensGenerated).sum());
     }
 
     /** Counts by state, COLD included as the replicas not loaded up to max-replicas. */

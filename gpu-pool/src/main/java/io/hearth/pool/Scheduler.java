@@ -94,10 +94,7 @@ final class Scheduler implements AutoCloseable {
             }
             dropCancelled();
             runningCount = running.size();
-            if (running.isEmpty()) {
-                waitForRoom();
-                continue;
-            }
+            if (running.isEmpty()) continue; // all were cancelled: the top of the loop waits for new work
             try {
                 step();
             } catch (RuntimeException e) {
@@ -139,16 +136,6 @@ final class Scheduler implements AutoCloseable {
             s.prefilled = cached;
             s.admittedNanos = System.nanoTime();
             running.add(s);
-        }
-    }
-
-    /** Nothing could run (all waiting ones were cancelled): sleep until new work arrives. */
-    private void waitForRoom() {
-        lock.lock();
-        try {
-            if (!closed && waiting.isEmpty()) work.awaitUninterruptibly();
-        } finally {
-            lock.unlock();
         }
     }
 

@@ -35,6 +35,15 @@ public final class Decoding {
         if (maxTokens == 0) finishReason = FinishReason.LENGTH;
     }
 
+    /** Refuses a request that cannot run on a model with {@code context} positions: an empty prompt, or too long. */
+    public static void checkFits(int[] prompt, SamplingParams params, int context) {
+        if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
+        if (prompt.length + params.maxTokens() > context) {
+            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens plus max_tokens " + params.maxTokens()
+                    + " exceeds the model's context of " + context + " tokens");
+        }
+    }
+
     /**
      * Samples the next token from the logits of the sequence's last position and hands its text to the listener.
      * Afterwards {@link #finished()} says whether another forward step is wanted for {@link #lastToken()}.

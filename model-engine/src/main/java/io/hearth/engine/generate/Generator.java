@@ -28,12 +28,7 @@ public final class Generator {
     }
 
     public GenerationResult generate(int[] prompt, SamplingParams params, TokenListener listener) {
-        if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
-        int context = backend.model().config().contextLength();
-        if (prompt.length + params.maxTokens() > context) {
-            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens plus max_tokens " + params.maxTokens()
-                    + " exceeds the model's context of " + context + " tokens");
-        }
+        Decoding.checkFits(prompt, params, backend.model().config().contextLength());
         KvCache kv = backend.kvCache();
         Sequence sequence = kv.newSequence();
         try {
