@@ -16,7 +16,11 @@ public interface ModelPool extends AutoCloseable {
     /** Whether {@code modelId} is a model this pool serves, loaded or not (cheap: no per-replica figures). */
     boolean serves(String modelId);
 
-    /** Whether every model set to preload has been warm since start (scaling to zero later keeps it ready), and none failed. */
+    /**
+     * Whether every model set to preload has been warm since start (scaling to zero later keeps it ready) and has not
+     * failed since, and every configured model could be read. A model loaded on demand that fails is in
+     * {@link #failures()} but leaves the server ready: its calls fail (or fall back), the others serve.
+     */
     boolean ready();
 
     /** Configured models that cannot serve, each with the reason (a broken file, a failed load). */

@@ -3,14 +3,20 @@ package io.hearth.pool;
 import io.hearth.engine.chat.ChatMessage;
 import io.hearth.engine.sample.SamplingParams;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * One model call: either raw prompt text or chat messages (rendered with the model's template), and sampling.
  *
  * @param maxPromptTokens refuse prompts longer than this (0: only the model's context limits them)
+ * @param deadline        when the call is cancelled if it has not finished, waiting included (null: never)
+ * @param keepAlive       how long the caller would like the replica kept warm after this call (null: the model's
+ *                        idle-timeout); honoured only within the bounds ops set for the model
  */
-public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingParams sampling, int maxPromptTokens) {
+public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingParams sampling, int maxPromptTokens,
+                           Instant deadline, Duration keepAlive) {
     public ModelRequest {
         if ((prompt == null) == (messages == null)) {
             throw new IllegalArgumentException("give either a prompt or messages");
@@ -20,14 +26,22 @@ public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingPa
     }
 
     public ModelRequest withMaxPromptTokens(int limit) {
-        return new ModelRequest(prompt, messages, sampling, limit);
+        return new ModelRequest(prompt, messages, sampling, limit, deadline, keepAlive);
+    }
+
+    public ModelRequest withDeadline(Instant when) {
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, when, keepAlive);
+    }
+
+    public ModelRequest withKeepAlive(Duration hint) {
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, hint);
     }
 
     public static ModelRequest chat(List<ChatMessage> messages, SamplingParams sampling) {
-        return new ModelRequest(null, messages, sampling, 0);
+        return new ModelRequest(null, messages, sampling, 0, null, null);
     }
 
     public static ModelRequest text(String prompt, SamplingParams sampling) {
-        return new ModelRequest(prompt, null, sampling, 0);
+        return new ModelRequest(prompt, null, sampling, 0, null, null);
     }
 }

@@ -25,11 +25,21 @@ public interface PoolAdmin {
     /** Loads replicas until {@code replicas} are warm or loading (at most max-replicas); returns at once. */
     PoolInfo scale(String modelId, int replicas);
 
+    /** Loads one replica if none is warm or loading (a manual pre-warm); returns at once. */
+    PoolInfo preload(String modelId);
+
     /** Takes the model's replicas out of service; each unloads when its running requests finish. */
     PoolInfo drain(String modelId);
 
     /** Drains the model and drops its weights from host memory, so its next start reads the disk. */
     PoolInfo evict(String modelId);
+
+    /**
+     * Fails one replica at once, as a crash would: its running and waiting requests fail with
+     * {@link ReplicaFailedException} (which callers retry on another replica) and the pool replaces it. For a replica
+     * that misbehaves; also how fault tests simulate a crash.
+     */
+    PoolInfo kill(String modelId, int replica);
 
     /**
      * Replicas of a model that deployed functions ask to keep warm (the largest {@code scaling.min_warm} among the

@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One model's pool as admin shows it: its policy, the replicas deployed functions ask to keep warm, its replicas, requests held for a loading replica, cold starts by
- * tier, the progress of a load under way (-1 when none) and the last load failure (null when none).
+ * One model's pool as admin shows it: its policy, the replicas deployed functions ask to keep warm, its replicas,
+ * requests held for a loading replica, cold starts by tier, the progress of a load under way (-1 when none), the last
+ * load failure (null when none) and how many replicas failed while serving (each was replaced).
  */
 public record PoolInfo(String model, PoolPolicy policy, int functionsMinWarm, List<ReplicaInfo> replicas, int held, int loadingPercent,
-                       Map<WeightTier, Long> coldStarts, String lastFailure) {
+                       Map<WeightTier, Long> coldStarts, String lastFailure, long replicaFailures) {
 }

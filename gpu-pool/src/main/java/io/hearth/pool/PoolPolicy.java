@@ -5,14 +5,19 @@ import java.time.Duration;
 /**
  * How the pool scales one model; ops change it at run time through admin.
  *
- * @param minWarm     replicas kept loaded however idle (0: the model scales to zero)
- * @param maxReplicas replicas at most; another is started when every one is running {@code maxBatch} sequences
- * @param idleTimeout a replica idle this long is unloaded (while {@code minWarm} allows)
- * @param preload     load a replica at server start; readiness waits for it
- * @param maxBatch    sequences one replica runs together in its step loop
- * @param maxQueue    requests that may wait (for a batch slot or a loading replica) before new ones get 429
+ * @param minWarm      replicas kept loaded however idle (0: the model scales to zero)
+ * @param maxReplicas  replicas at most; another is started when every one is running {@code maxBatch} sequences
+ * @param idleTimeout  a replica idle this long is unloaded (while {@code minWarm} allows)
+ * @param preload      load a replica at server start; readiness waits for it
+ * @param maxBatch     sequences one replica runs together in its step loop
+ * @param maxQueue     requests that may wait (for a batch slot or a loading replica) before new ones get 429
+ * @param keepAliveMin the shortest idle time a caller's keep-alive hint (a request's, or a function's) may ask for
+ * @param keepAliveMax the longest: callers can never keep a replica loaded beyond what ops allow
  */
-public record PoolPolicy(int minWarm, int maxReplicas, Duration idleTimeout, boolean preload, int maxBatch, int maxQueue) {
+public record PoolPolicy(int minWarm, int maxReplicas, Duration idleTimeout, boolean preload, int maxBatch, int maxQueue,
+                         Duration keepAliveMin, Duration keepAliveMax) {
+    public static final Duration DEFAULT_KEEP_ALIVE_MIN = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_KEEP_ALIVE_MAX = Duration.ofHours(1);
     public static final PoolPolicy DEFAULT = new PoolPolicy(0, 1, Duration.ofMinutes(10), true, 8, 64);
 
     public PoolPolicy {
@@ -23,5 +28,19 @@ public record PoolPolicy(int minWarm, int maxReplicas, Duration idleTimeout, boo
         if (idleTimeout.isNegative() || idleTimeout.isZero()) throw new IllegalArgumentException("idle-timeout must be positive");
         if (maxBatch < 1 || maxBatch > 256) throw new IllegalArgumentException("max-batch must be 1..256, got " + maxBatch);
         if (maxQueue < 0) throw new IllegalArgumentException("max-queue must be >= 0, got " + maxQueue);
+        if (keepAliveMin.isNegative() || keepAliveMax.compareTo(keepAliveMin) < 0) {
+            throw new IllegalArgumentException("need 0 <= keep-alive-min <= keep-alive-max (got " + keepAliveMin + ", " + keepAliveMax + ")");
+        }
+    }
+
+    /** A policy with the default keep-alive bounds. */
+    public PoolPolicy(int minWarm, int maxReplicas, Duration idleTimeout, boolean preload, int maxBatch, int maxQueue) {
+        this(minWarm, maxReplicas, idleTimeout, preload, maxBatch, maxQueue, DEFAULT_KEEP_ALIVE_MIN, DEFAULT_KEEP_ALIVE_MAX);
+    }
+
+    /** A caller's keep-alive hint, held within ops' bounds. */
+    public Duration boundKeepAlive(Duration hint) {
+        if (hint.compareTo(keepAliveMin) < 0) return keepAliveMin;
+        return hint.compareTo(keepAliveMax) > 0 ? keepAliveMax : hint;
     }
 }

@@ -9,8 +9,11 @@ import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.kv.KvType;
 import io.hearth.engine.model.Model;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,6 +35,8 @@ final class Replica implements AutoCloseable {
     private Scheduler scheduler;
     private volatile boolean draining;
     private volatile long lastActiveNanos = System.nanoTime();
+    /** The idle time the last caller's keep-alive hint asked for (already bounded by ops); null: the model's idle-timeout. */
+    private volatile Duration keepAlive;
 
     private Replica(int number, ModelSpec spec, Model model, WeightTier tier, long loadNanos) {
         this.number = number;
@@ -75,16 +80,21 @@ final class Replica implements AutoCloseable {
         }
     }
 
-    /** Starts the step loop: from here on the replica takes traffic. */
-    void start(int maxBatch, Scheduler.StepObserver observer) {
+    /** Starts the step loop: from here on the replica takes traffic. {@code onFailure} hears if the replica fails. */
+    void start(int maxBatch, Scheduler.StepObserver observer, Scheduler.FailureObserver onFailure) {
         scheduler = new Scheduler(backend, maxBatch, spec.id() + "-" + number, (batch, generated) -> {
             tokensGenerated.addAndGet(generated);
             observer.onStep(batch, generated);
-        });
+        }, onFailure);
+    }
+
+    /** Fails the replica at its next step (see {@link Scheduler#kill}). */
+    void kill(String reason) {
+        scheduler.kill(reason);
     }
 
     ReplicaState state() {
-        if (draining) return ReplicaState.DRAINING;
+        if (draining || scheduler.failed()) return ReplicaState.DRAINING;
         return scheduler.load() > 0 ? ReplicaState.BUSY : ReplicaState.WARM;
     }
 
@@ -99,6 +109,17 @@ final class Replica implements AutoCloseable {
 
     long idleNanos(long now) {
         return load() > 0 ? 0 : now - lastActiveNanos;
+    }
+
+    /** Keeps this replica loaded for {@code bounded} after its last call, in place of the model's idle-timeout. */
+    void keepAlive(Duration bounded) {
+        keepAlive = bounded;
+    }
+
+    /** How long this replica may stay idle before it unloads: the last keep-alive hint, else the policy's timeout. */
+    Duration idleLimit(Duration idleTimeout) {
+        Duration hint = keepAlive;
+        return hint != null ? hint : idleTimeout;
     }
 
     void drain() {
@@ -147,18 +168,19 @@ final class Replica implements AutoCloseable {
 
     /**
      * Runs a request in the step loop and relays its tokens to {@code listener} on this (the caller's) thread. If
-     * the listener throws (the client went away), the sequence is cancelled and its KV blocks freed.
+     * the listener throws (the client went away) or the request's deadline passes, the sequence is cancelled and its
+     * KV blocks freed.
      */
     Completion generate(int[] prompt, ModelRequest request, TokenListener listener) {
         ScheduledSequence s = new ScheduledSequence(model.tokenizer(), prompt, request.sampling());
         scheduler.submit(s);
         try {
             while (true) {
-                ScheduledSequence.Event event = s.events.take();
+                ScheduledSequence.Event event = nextEvent(s, request.deadline());
                 switch (event) {
                     case ScheduledSequence.Token t -> listener.onToken(t.token(), t.text());
                     case ScheduledSequence.Done d -> {
-                        return new Completion(d.result(), s.admittedNanos - s.arrivedNanos, null);
+                        return new Completion(spec.id(), d.result(), s.admittedNanos - s.arrivedNanos, null);
                     }
                     case ScheduledSequence.Failed f -> throw f.error();
                 }
@@ -173,6 +195,13 @@ final class Replica implements AutoCloseable {
         } finally {
             lastActiveNanos = System.nanoTime();
         }
+    }
+
+    private static ScheduledSequence.Event nextEvent(ScheduledSequence s, Instant deadline) throws InterruptedException {
+        if (deadline == null) return s.events.take();
+        ScheduledSequence.Event event = s.events.poll(Math.max(0, Duration.between(Instant.now(), deadline).toNanos()), TimeUnit.NANOSECONDS);
+        if (event == null) throw new DeadlineExceededException("the model call ran past its deadline");
+        return event;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.hearth.pool;
 
 import io.hearth.engine.generate.TokenListener;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -25,6 +26,11 @@ import java.util.concurrent.TimeoutException;
  *       when drained; its weights' pages stay in the page cache (the host tier) unless the model is evicted.</li>
  *   <li>Every load ends with the self-check: the probe's logits must match the first load's, else the replica is
  *       discarded and the failure reported.</li>
+ *   <li>A replica that fails (a failed step, or killed by ops) leaves {@code replicas} at once, so no new request
+ *       joins it; its requests fail with {@link ReplicaFailedException} (their callers retry), it is closed off its
+ *       own step loop, and a replacement is started if the pool would otherwise have no replica.</li>
+ *   <li>An idle replica's time limit is the model's {@code idleTimeout}, or the keep-alive hint of its last caller
+ *       held within {@code keepAliveMin..keepAliveMax}.</li>
  * </ul>
  */
 final class ReplicaPool {
@@ -49,6 +55,7 @@ final class ReplicaPool {
     private int nextNumber = 1;
     private float[] firstProbe;
     private String lastFailure;
+    private long replicaFailures;
     /** A replica has been warm since start: readiness needs the preload done once, not a replica kept forever. */
     private boolean everWarm;
 
@@ -62,6 +69,7 @@ final class ReplicaPool {
     }
 
     Completion generate(ModelRequest request, TokenListener listener, LoadProgress progress) {
+        long arrived = System.nanoTime();
         Replica replica;
         ColdStart coldStart = null;
         CompletableFuture<Replica> wait;
@@ -79,7 +87,7 @@ final class ReplicaPool {
         }
         if (wait != null) {
             try {
-                replica = awaitLoad(wait, progress);
+                replica = awaitLoad(wait, progress, request.deadline());
                 coldStart = new ColdStart(replica.tier(), replica.loadNanos());
             } finally {
                 synchronized (this) {
@@ -87,18 +95,24 @@ final class ReplicaPool {
                 }
             }
         }
+        long heldNanos = System.nanoTime() - arrived;
         int[] prompt = replica.tokenize(request);
         Completion c = replica.generate(prompt, request, listener);
-        return coldStart == null ? c : new Completion(c.generation(), c.queuedNanos(), coldStart);
+        events.admitted(spec.id(), heldNanos + c.queuedNanos());
+        if (request.keepAlive() != null) replica.keepAlive(policy.boundKeepAlive(request.keepAlive()));
+        return coldStart == null ? c : new Completion(c.model(), c.generation(), c.queuedNanos(), coldStart);
     }
 
     private PoolBusyException busy() {
         return new PoolBusyException("model '" + spec.id() + "' has " + policy.maxQueue() + " requests waiting already; retry shortly");
     }
 
-    private Replica awaitLoad(CompletableFuture<Replica> load, LoadProgress progress) {
+    private Replica awaitLoad(CompletableFuture<Replica> load, LoadProgress progress, Instant deadline) {
         int reported = -1;
         while (true) {
+            if (deadline != null && Instant.now().isAfter(deadline)) {
+                throw new DeadlineExceededException("the model call ran past its deadline while model '" + spec.id() + "' was loading");
+            }
             int percent = loadingPercent;
             if (percent > reported) {
                 progress.loading(percent);
@@ -155,7 +169,7 @@ final class ReplicaPool {
         Replica r = Replica.load(number, spec, percent -> loadingPercent = percent);
         try {
             selfCheck(r.probe());
-            r.start(policy.maxBatch(), (batch, generated) -> events.step(spec.id(), batch, generated));
+            r.start(policy.maxBatch(), (batch, generated) -> events.step(spec.id(), batch, generated), failure -> failed(r, failure));
             return r;
         } catch (RuntimeException e) {
             r.close();
@@ -197,6 +211,31 @@ final class ReplicaPool {
                 replica.number, spec.id(), replica.tier().apiName(), replica.loadNanos() / 1e9));
     }
 
+    /**
+     * A replica failed (on its step loop's thread): it leaves the pool now, is closed on a loader thread, and a
+     * replacement starts if no other replica serves. Its requests were failed with the cause; their callers retry.
+     */
+    private void failed(Replica r, ReplicaFailedException failure) {
+        synchronized (this) {
+            if (!replicas.remove(r)) return;
+            replicaFailures++;
+            events.transition(spec.id(), ReplicaState.BUSY, ReplicaState.COLD);
+            LOG.log(System.Logger.Level.ERROR, failure.getMessage() + "; replacing it", failure.getCause());
+            // Its budget is freed now, not after the close below, so the replacement fits; the weights' pages are
+            // shared through the page cache, so only its KV cache is briefly held twice.
+            memory.release(card.replicaBytes(spec.kvTokens()));
+            if (leastLoaded() == null && loading == null && lastFailure == null) startLoad();
+        }
+        loader.execute(r::close);
+    }
+
+    /** Fails replica {@code number} at its next step, as a crash would (see {@link Scheduler#kill}). */
+    synchronized void kill(int number, String reason) {
+        Replica r = replicas.stream().filter(x -> x.number == number).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "model '" + spec.id() + "' has no replica " + number + " (replicas: " + replicas.stream().map(x -> x.number).toList() + ")"));
+        r.kill(reason);
+    }
+
     /** Starts a load unless a replica is warm or loading; the future completes when one is warm. */
     synchronized CompletableFuture<Replica> warmUp() {
         if (loading != null) return loading;
@@ -220,11 +259,10 @@ final class ReplicaPool {
     void maintain(long now) {
         List<Replica> unload = new ArrayList<>();
         synchronized (this) {
-            long idleLimit = policy.idleTimeout().toNanos();
             int keep = Math.min(policy.maxReplicas(), Math.max(policy.minWarm(), Math.max(scaledTo, functionsMinWarm)));
             int active = (int) replicas.stream().filter(r -> !r.draining()).count();
             for (Replica r : List.copyOf(replicas)) {
-                boolean idleTooLong = !r.draining() && r.idleNanos(now) > idleLimit && active > keep;
+                boolean idleTooLong = !r.draining() && r.idleNanos(now) > r.idleLimit(policy.idleTimeout()).toNanos() && active > keep;
                 if (idleTooLong) {
                     r.drain();
                     active--;
@@ -299,9 +337,11 @@ final class ReplicaPool {
         for (Replica r : replicas) {
             var blocks = r.backend().kvCache().pool();
             list.add(new ReplicaInfo(r.number, r.state(), r.backend().device(), r.deviceBytes(), r.load(), r.waiting(), r.tier(),
-                    r.loadNanos() / 1e9, blocks.capacity(), blocks.freeBlocks(), blocks.cachedBlocks(), r.tokensGenerated()));
+                    r.loadNanos() / 1e9, r.idleLimit(policy.idleTimeout()).toMillis() / 1e3, blocks.capacity(), blocks.freeBlocks(),
+                    blocks.cachedBlocks(), r.tokensGenerated()));
         }
-        return new PoolInfo(spec.id(), policy, functionsMinWarm, list, held, loadingPercent, new EnumMap<>(coldStarts), lastFailure);
+        return new PoolInfo(spec.id(), policy, functionsMinWarm, list, held, loadingPercent, new EnumMap<>(coldStarts), lastFailure,
+                replicaFailures);
     }
 
     /** The model as listings show it: its card, with the KV and token figures summed over its loaded replicas. */

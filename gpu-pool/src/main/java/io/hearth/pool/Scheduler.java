@@ -25,6 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       within a budget of {@link Generator#PREFILL_CHUNK} tokens, so a long prompt never stalls the decoders.</li>
  *   <li>A sequence leaves the running set when it finishes, fails or is cancelled, and its KV blocks go back to the
  *       pool (full blocks stay cached for later prompts) before the next step.</li>
+ *   <li>A failed step, or a {@link #kill}, fails the replica: the loop ends, every running and waiting sequence gets
+ *       a {@link ReplicaFailedException} (nothing is lost: the caller may retry elsewhere), later submissions are
+ *       refused with the same exception, and the owner hears of it once.</li>
  * </ul>
  */
 final class Scheduler implements AutoCloseable {
@@ -33,28 +36,40 @@ final class Scheduler implements AutoCloseable {
         void onStep(int sequences, int generatedTokens);
     }
 
+    /** Told once, on the step loop's thread, when the replica failed; the owner replaces it. */
+    interface FailureObserver {
+        void onFailure(ReplicaFailedException failure);
+    }
+
     private final Backend backend;
     private final int maxBatch;
+    private final String name;
     private final StepObserver observer;
+    private final FailureObserver failureObserver;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final Deque<ScheduledSequence> waiting = new ArrayDeque<>();
     private final List<ScheduledSequence> running = new ArrayList<>();
     private final Thread loop;
     private volatile boolean closed;
+    private volatile ReplicaFailedException failure;
     private volatile int runningCount;
 
-    Scheduler(Backend backend, int maxBatch, String name, StepObserver observer) {
+    Scheduler(Backend backend, int maxBatch, String name, StepObserver observer, FailureObserver failureObserver) {
         this.backend = backend;
         this.maxBatch = maxBatch;
+        this.name = name;
         this.observer = observer;
+        this.failureObserver = failureObserver;
         this.loop = Thread.ofPlatform().daemon().name("hearth-scheduler-" + name).start(this::run);
     }
 
     void submit(ScheduledSequence s) {
         lock.lock();
         try {
-            if (closed) throw new IllegalStateException("the replica is shutting down");
+            if (failure != null) throw failure;
+            // lost a race with an unload: the request did nothing yet, so it may go to another replica
+            if (closed) throw new ReplicaFailedException("replica " + name + " was unloading");
             waiting.addLast(s);
             work.signal();
         } finally {
@@ -85,8 +100,8 @@ final class Scheduler implements AutoCloseable {
         while (true) {
             lock.lock();
             try {
-                while (!closed && waiting.isEmpty() && running.isEmpty()) work.awaitUninterruptibly();
-                if (closed) break;
+                while (!closed && failure == null && waiting.isEmpty() && running.isEmpty()) work.awaitUninterruptibly();
+                if (closed || failure != null) break;
                 admit();
                 runningCount = running.size();
             } finally {
@@ -98,13 +113,34 @@ final class Scheduler implements AutoCloseable {
             try {
                 step();
             } catch (RuntimeException e) {
-                // The backend failed: every running sequence fails with it; waiting ones stay for a healthy step.
-                for (ScheduledSequence s : running) end(s, e);
-                running.clear();
+                // The backend failed: the replica's state can no longer be trusted, so the whole replica fails.
+                failure = new ReplicaFailedException("replica " + name + " failed in a step: " + e, e);
+                break;
             }
             runningCount = running.size();
         }
-        failAll(new CancellationException("the replica was shut down"));
+        ReplicaFailedException failed = failure;
+        failAll(failed != null ? failed : new CancellationException("the replica was shut down"));
+        runningCount = 0;
+        if (failed != null) failureObserver.onFailure(failed);
+    }
+
+    /**
+     * Fails the replica at the next step boundary, as if its device had failed: its sequences get a
+     * {@link ReplicaFailedException} and the owner replaces it. For a replica that misbehaves, and for fault tests.
+     */
+    void kill(String reason) {
+        lock.lock();
+        try {
+            if (failure == null && !closed) failure = new ReplicaFailedException("replica " + name + " was killed: " + reason);
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean failed() {
+        return failure != null;
     }
 
     /** Moves waiting sequences into the running set while the batch and the KV cache have room. Holds the lock. */
@@ -204,6 +240,7 @@ final class Scheduler implements AutoCloseable {
     /** Stops after the current step; running and waiting sequences fail with a cancellation. */
     @Override
     public void close() {
+        if (Thread.currentThread() == loop) throw new IllegalStateException("the step loop cannot close itself");
         lock.lock();
         try {
             closed = true;

@@ -109,9 +109,10 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
 
     @Override
     public boolean ready() {
-        if (pools.isEmpty() || !failures().isEmpty()) return false;
-        // a preloaded model that later scaled to zero stays ready: its next call is a cold start, not an outage
-        return pools.values().stream().allMatch(p -> !p.policy().preload() || p.everWarm());
+        if (pools.isEmpty() || !failed.isEmpty()) return false;
+        // A preloaded model that later scaled to zero stays ready: its next call is a cold start, not an outage. A
+        // model loaded on demand that fails is reported (failures()) but does not take the server out of service.
+        return pools.values().stream().filter(p -> p.policy().preload()).allMatch(p -> p.everWarm() && p.lastFailure() == null);
     }
 
     @Override
@@ -179,6 +180,13 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
     }
 
     @Override
+    public PoolInfo preload(String modelId) {
+        ReplicaPool pool = find(modelId);
+        pool.warmUp();
+        return pool.info();
+    }
+
+    @Override
     public PoolInfo drain(String modelId) {
         ReplicaPool pool = find(modelId);
         pool.drain();
@@ -189,6 +197,13 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
     public PoolInfo evict(String modelId) {
         ReplicaPool pool = find(modelId);
         pool.evict();
+        return pool.info();
+    }
+
+    @Override
+    public PoolInfo kill(String modelId, int replica) {
+        ReplicaPool pool = find(modelId);
+        pool.kill(replica, "by ops");
         return pool.info();
     }
 

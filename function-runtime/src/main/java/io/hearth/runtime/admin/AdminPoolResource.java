@@ -3,9 +3,7 @@ package io.hearth.runtime.admin;
 import io.hearth.pool.DeviceInfo;
 import io.hearth.pool.PoolAdmin;
 import io.hearth.pool.PoolInfo;
-import io.hearth.pool.PoolPolicy;
 import io.hearth.runtime.pool.PoolHolder;
-import io.hearth.runtime.pool.PoolSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -22,18 +20,14 @@ import java.util.List;
 /**
  * The model pools for ops: {@code GET /admin/pools} lists every model's replicas (state, device, memory, queue, load
  * tier and time), cold starts and devices; {@code PUT .../policy} changes how a model scales; {@code POST .../scale},
- * {@code .../drain} and {@code .../evict} load replicas, take them out of service, or also drop the host tier.
+ * {@code .../drain} and {@code .../evict} load replicas, take them out of service, or also drop the host tier;
+ * {@code POST .../replicas/{n}/kill} fails one replica at once (it is replaced, its requests retried).
  */
 @Path("/admin/pools")
 @ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminPoolResource {
     public record Pools(List<DeviceInfo> devices, List<PoolInfo> pools) {
-    }
-
-    /** A policy change: fields left out keep their value; {@code idleTimeout} as {@code 90s}, {@code 10m}, {@code 500ms}. */
-    public record PolicyChange(Integer minWarm, Integer maxReplicas, String idleTimeout, Boolean preload, Integer maxBatch,
-                               Integer maxQueue) {
     }
 
     public record Scale(Integer replicas) {
@@ -59,14 +53,7 @@ public class AdminPoolResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public PoolInfo policy(@PathParam("model") String model, PolicyChange change) {
         if (change == null) throw new IllegalArgumentException("send a JSON object with the policy fields to change");
-        PoolPolicy p = holder.admin().pool(model).policy();
-        return holder.admin().policy(model, new PoolPolicy(
-                change.minWarm() != null ? change.minWarm() : p.minWarm(),
-                change.maxReplicas() != null ? change.maxReplicas() : p.maxReplicas(),
-                change.idleTimeout() != null ? PoolSettings.duration(change.idleTimeout()) : p.idleTimeout(),
-                change.preload() != null ? change.preload() : p.preload(),
-                change.maxBatch() != null ? change.maxBatch() : p.maxBatch(),
-                change.maxQueue() != null ? change.maxQueue() : p.maxQueue()));
+        return holder.admin().policy(model, change.applyTo(holder.admin().pool(model).policy()));
     }
 
     @POST
@@ -75,6 +62,13 @@ public class AdminPoolResource {
     public PoolInfo scale(@PathParam("model") String model, Scale scale) {
         if (scale == null || scale.replicas() == null) throw new IllegalArgumentException("send {\"replicas\": N}");
         return holder.admin().scale(model, scale.replicas());
+    }
+
+    /** Loads one replica if none is warm or loading (a manual pre-warm); returns at once. */
+    @POST
+    @Path("/{model}/preload")
+    public PoolInfo preload(@PathParam("model") String model) {
+        return holder.admin().preload(model);
     }
 
     @POST
@@ -87,5 +81,12 @@ public class AdminPoolResource {
     @Path("/{model}/evict")
     public PoolInfo evict(@PathParam("model") String model) {
         return holder.admin().evict(model);
+    }
+
+    /** Fails one replica now, as a crash would: its requests are retried on another replica and it is replaced. */
+    @POST
+    @Path("/{model}/replicas/{replica}/kill")
+    public PoolInfo kill(@PathParam("model") String model, @PathParam("replica") int replica) {
+        return holder.admin().kill(model, replica);
     }
 }

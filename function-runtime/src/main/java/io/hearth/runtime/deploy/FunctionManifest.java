@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.hearth.runtime.pool.PoolSettings;
+
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -21,13 +24,14 @@ import java.util.regex.Pattern;
  *   template: "Summarize: {{ text }}"
  * defaults: {max_tokens: 128, temperature: 0.2}
  * limits: {max_input_tokens: 2048, timeout_ms: 30000, concurrency: 4}
- * scaling: {min_warm: 1}     # replicas of its model kept warm while this version serves (within max-replicas)
+ * scaling: {min_warm: 1, keep_alive: 30m}  # replicas of its model kept warm while this version serves (within
+ *                            # max-replicas); how long a replica stays loaded after its calls (within keep-alive bounds)
  * config: {any: value}       # given to java functions through FunctionContext.config
  * </pre>
  */
 public record FunctionManifest(String name, String version, String model, Kind kind, String handler, String system,
                                String template, int maxTokens, float temperature, int maxInputTokens, long timeoutMillis,
-                               int concurrency, int minWarm, Map<String, String> config) {
+                               int concurrency, int minWarm, Duration keepAlive, Map<String, String> config) {
     public enum Kind { PROMPT, JAVA }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -72,7 +76,8 @@ public record FunctionManifest(String name, String version, String model, Kind k
         root.path("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
         return new FunctionManifest(name, version, model, kind, handler, system, template, maxTokens, temperature,
                 positive(limits, "max_input_tokens", 2048, 1 << 20), positive(limits, "timeout_ms", 60_000, 600_000),
-                positive(limits, "concurrency", 8, 1024), count(root.path("scaling"), "min_warm", 16), Map.copyOf(config));
+                positive(limits, "concurrency", 8, 1024), count(root.path("scaling"), "min_warm", 16),
+                keepAlive(root.path("scaling").path("keep_alive")), Map.copyOf(config));
     }
 
     private static String required(JsonNode root, String key) {
@@ -92,6 +97,15 @@ public record FunctionManifest(String name, String version, String model, Kind k
             throw new ArchiveInvalidException("scaling." + key + " must be a whole number from 0 to " + max);
         }
         return node.asInt();
+    }
+
+    private static Duration keepAlive(JsonNode node) {
+        if (node.isMissingNode()) return null;
+        try {
+            return PoolSettings.duration(node.asText());
+        } catch (IllegalArgumentException e) {
+            throw new ArchiveInvalidException("scaling.keep_alive: " + e.getMessage());
+        }
     }
 
     private static int positive(JsonNode section, String key, int fallback, int max) {

@@ -1,14 +1,17 @@
 package io.hearth.runtime.errors;
 
 import io.hearth.engine.kv.KvCacheFullException;
+import io.hearth.pool.DeadlineExceededException;
 import io.hearth.pool.ModelUnavailableException;
 import io.hearth.pool.PoolBusyException;
 import io.hearth.pool.PromptTooLongException;
+import io.hearth.pool.ReplicaFailedException;
 import io.hearth.runtime.deploy.ArchiveInvalidException;
 import io.hearth.runtime.deploy.FunctionNotFoundException;
 import io.hearth.runtime.deploy.VersionConflictException;
 import io.hearth.runtime.invoke.FunctionBusyException;
 import io.hearth.runtime.invoke.FunctionFailedException;
+import io.hearth.runtime.guard.ModelCircuitOpenException;
 import io.hearth.runtime.invoke.FunctionTimeoutException;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.WebApplicationException;
@@ -16,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,7 +40,8 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable e) {
         Described d = classify(e);
         Response.ResponseBuilder response = Response.status(d.status()).type(MediaType.APPLICATION_JSON).entity(d.body());
-        if (d.status() == 429 || d.status() == 503) response.header("Retry-After", d.status() == 429 ? "1" : "30");
+        if (e instanceof ModelCircuitOpenException open) response.header("Retry-After", Long.toString(open.retryAfterSeconds()));
+        else if (d.status() == 429 || d.status() == 503) response.header("Retry-After", d.status() == 429 ? "1" : "30");
         return response.build();
     }
 
@@ -57,6 +62,10 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             case PoolBusyException x -> of(429, x, "overloaded");
             case KvCacheFullException x -> of(429, x, "overloaded");
             case FunctionTimeoutException x -> of(504, x, "timeout");
+            case DeadlineExceededException x -> of(504, x, "timeout");
+            case TimeoutException x -> new Described(504, ApiError.of("the model call ran past the server's limit for one call", "timeout"));
+            case ReplicaFailedException x -> of(503, x, "model_unavailable");
+            case ModelCircuitOpenException x -> of(503, x, "model_unavailable");
             case FunctionFailedException x -> of(500, x, "function_error");
             case IllegalArgumentException x -> of(400, x, "invalid_request_error");
             // RequestBodyReader wraps bodies that do not parse; a bare JsonbException is a response failing to serialise.

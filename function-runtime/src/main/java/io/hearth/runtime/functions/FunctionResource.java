@@ -1,8 +1,10 @@
 package io.hearth.runtime.functions;
 
+import io.hearth.pool.LoadProgress;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionRegistry;
 import io.hearth.runtime.invoke.InvocationResult;
+import io.hearth.runtime.pool.PoolSettings;
 import io.hearth.runtime.sse.EventStream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,6 +19,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +35,8 @@ public class FunctionResource {
     public record Listed(String name, String version, String kind, String model) {
     }
 
-    /** The JSON answer of an invocation. */
-    public record Answer(String function, String version, Object output, String finish_reason, Usage usage, Timings timings,
+    /** The JSON answer of an invocation; {@code model} is the model that served it (a fallback, maybe). */
+    public record Answer(String function, String version, String model, Object output, String finish_reason, Usage usage, Timings timings,
                          ColdStartTiming cold_start) {
     }
 
@@ -56,6 +59,9 @@ public class FunctionResource {
     public record Piece(String text) {
     }
 
+    /** A caller's keep-alive hint for the function's model ({@code 90s}, {@code 10m}), held within ops' bounds. */
+    public static final String KEEP_ALIVE_HEADER = "Hearth-Keep-Alive";
+
     @Inject
     FunctionsHolder functions;
     @Inject
@@ -77,8 +83,9 @@ public class FunctionResource {
     @Path("/{reference}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response invoke(@PathParam("reference") String reference, @HeaderParam(HttpHeaders.ACCEPT) String accept,
-                           Map<String, Object> input) {
+                           @HeaderParam(KEEP_ALIVE_HEADER) String keepAliveHeader, Map<String, Object> input) {
         String name = reference.contains("@") ? reference.substring(0, reference.indexOf('@')) : reference;
+        Duration keepAlive = keepAliveHeader == null ? null : PoolSettings.duration(keepAliveHeader);
         FunctionRegistry.Deployed deployed = counted(name, () -> functions.registry().resolve(reference));
         Map<String, Object> body = input != null ? input : Map.of();
         if (accept != null && accept.contains(MediaType.SERVER_SENT_EVENTS)) {
@@ -86,9 +93,9 @@ public class FunctionResource {
             return EventStream.of(events -> events.send(answer(counted(name, () -> functions.invoker().invoke(deployed, body,
                     (token, text) -> {
                         if (!text.isEmpty()) events.send(new Piece(text));
-                    }, percent -> events.send("loading", new Loading(model, percent)))))));
+                    }, percent -> events.send("loading", new Loading(model, percent)), keepAlive)))));
         }
-        InvocationResult result = counted(name, () -> functions.invoker().invoke(deployed, body, (token, text) -> { }));
+        InvocationResult result = counted(name, () -> functions.invoker().invoke(deployed, body, (token, text) -> { }, LoadProgress.NONE, keepAlive));
         return Response.ok(answer(result), MediaType.APPLICATION_JSON).build();
     }
 
@@ -105,7 +112,7 @@ public class FunctionResource {
     }
 
     private static Answer answer(InvocationResult r) {
-        return new Answer(r.function(), r.version(), r.output(), r.finishReason(), new Usage(r.promptTokens(), r.completionTokens()),
+        return new Answer(r.function(), r.version(), r.model(), r.output(), r.finishReason(), new Usage(r.promptTokens(), r.completionTokens()),
                 new Timings(r.queueMillis(), r.ttftMillis(), r.totalMillis()),
                 r.coldStart() == null ? null : new ColdStartTiming(r.coldStart().tier().apiName(), r.coldStart().loadNanos() / 1e6));
     }

@@ -3,6 +3,7 @@ package io.hearth.runtime.functions;
 import io.hearth.pool.ModelInfo;
 import io.hearth.runtime.deploy.FunctionRegistry;
 import io.hearth.runtime.invoke.FunctionInvoker;
+import io.hearth.runtime.guard.GuardedModelCalls;
 import io.hearth.runtime.pool.PoolHolder;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,6 +39,8 @@ public class FunctionsHolder {
     Config config;
     @Inject
     PoolHolder pool;
+    @Inject
+    GuardedModelCalls calls;
 
     private volatile FunctionRegistry registry;
     private volatile FunctionInvoker invoker;
@@ -76,7 +79,7 @@ public class FunctionsHolder {
     }
 
     private synchronized FunctionInvoker buildInvoker() {
-        if (invoker == null) invoker = new FunctionInvoker(pool.pool());
+        if (invoker == null) invoker = new FunctionInvoker(pool.pool(), calls);
         return invoker;
     }
 

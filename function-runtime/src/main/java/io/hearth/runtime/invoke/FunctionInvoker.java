@@ -11,9 +11,11 @@ import io.hearth.pool.ModelPool;
 import io.hearth.runtime.deploy.ArchiveInvalidException;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionRegistry;
+import io.hearth.runtime.guard.ModelCalls;
 
 import java.io.IOException;
 import java.net.MalformedURLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,21 +42,27 @@ public final class FunctionInvoker implements AutoCloseable {
     }
 
     private final ModelPool pool;
+    private final ModelCalls calls;
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
     private final ExecutorService javaThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final Jinjava templates = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false).build());
 
-    public FunctionInvoker(ModelPool pool) {
+    /** {@code pool} answers which models exist; model calls go through {@code calls} (the guarded path). */
+    public FunctionInvoker(ModelPool pool, ModelCalls calls) {
         this.pool = pool;
+        this.calls = calls;
     }
 
     public InvocationResult invoke(FunctionRegistry.Deployed deployed, Map<String, Object> input, TokenListener listener) {
-        return invoke(deployed, input, listener, LoadProgress.NONE);
+        return invoke(deployed, input, listener, LoadProgress.NONE, null);
     }
 
-    /** Runs a function; {@code progress} hears of a replica load its model call waits for (a cold start). */
+    /**
+     * Runs a function; {@code progress} hears of a replica load its model call waits for (a cold start);
+     * {@code keepAlive} is the caller's keep-alive hint (null: the function's {@code scaling.keep_alive}, if any).
+     */
     public InvocationResult invoke(FunctionRegistry.Deployed deployed, Map<String, Object> input, TokenListener listener,
-                                   LoadProgress progress) {
+                                   LoadProgress progress, Duration keepAlive) {
         Loaded function = loaded.computeIfAbsent(deployed.sha256(), sha -> load(deployed));
         FunctionManifest m = function.manifest();
         if (!function.permits().tryAcquire()) {
@@ -68,11 +76,11 @@ public final class FunctionInvoker implements AutoCloseable {
                 listener.onToken(token, text);
             };
             Instant deadline = Instant.now().plusMillis(m.timeoutMillis());
-            PoolModelClient model = new PoolModelClient(pool, m, deadline, timed, progress);
+            PoolModelClient model = new PoolModelClient(calls, m, deadline, keepAlive, timed, progress);
             InvocationContext context = new InvocationContext(m, model, deadline, UUID.randomUUID().toString());
             Outcome outcome = m.kind() == FunctionManifest.Kind.PROMPT ? runPrompt(m, input, model) : runJava(function, input, context);
             long end = System.nanoTime();
-            return new InvocationResult(m.name(), m.version(), outcome.output(), outcome.finishReason(), model.promptTokens(),
+            return new InvocationResult(m.name(), m.version(), model.servedBy(), outcome.output(), outcome.finishReason(), model.promptTokens(),
                     model.completionTokens(), model.queuedNanos() / 1e6, firstToken.get() == 0 ? -1 : (firstToken.get() - start) / 1e6, (end - start) / 1e6,
                     model.coldStart());
         } finally {
@@ -122,12 +130,13 @@ public final class FunctionInvoker implements AutoCloseable {
     }
 
     /**
-     * Errors that keep their own meaning: limits and timeouts the platform raised inside a model call, and
+     * Errors that keep their own meaning: limits, failures and timeouts the platform raised inside a model call, and
      * IllegalArgumentException, which the function API defines as rejecting the caller's input.
      */
     private static boolean isPlatformError(RuntimeException e) {
-        return e instanceof FunctionTimeoutException || e instanceof IllegalArgumentException
-                || e.getClass().getPackageName().equals("io.hearth.pool");
+        String from = e.getClass().getPackageName();
+        return e instanceof FunctionTimeoutException || e instanceof IllegalArgumentException || from.equals("io.hearth.pool")
+                || from.equals("io.hearth.runtime.guard") || from.equals("org.eclipse.microprofile.faulttolerance.exceptions");
     }
 
     /**

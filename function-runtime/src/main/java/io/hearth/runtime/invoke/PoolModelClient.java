@@ -8,18 +8,23 @@ import io.hearth.function.ModelClient;
 import io.hearth.pool.ColdStart;
 import io.hearth.pool.Completion;
 import io.hearth.pool.LoadProgress;
-import io.hearth.pool.ModelPool;
+import io.hearth.pool.DeadlineExceededException;
 import io.hearth.pool.ModelRequest;
 import io.hearth.runtime.deploy.FunctionManifest;
+import io.hearth.runtime.guard.ModelCalls;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The model client a function gets: its manifest's model and defaults, its input limit and its deadline. */
+/**
+ * The model client a function gets: its manifest's model and defaults, its input limit, its keep-alive hint and its
+ * deadline, all through the guarded call path.
+ */
 final class PoolModelClient implements ModelClient {
-    private final ModelPool pool;
+    private final ModelCalls calls;
     private final FunctionManifest manifest;
     private final Instant deadline;
     private final TokenListener listener;
@@ -28,11 +33,17 @@ final class PoolModelClient implements ModelClient {
     private volatile ColdStart coldStart;
     /** Tokens over all model calls of the invocation, for its usage. */
     private final AtomicInteger promptTokens = new AtomicInteger(), completionTokens = new AtomicInteger();
+    /** The model that served the last call; the manifest's until one did. */
+    private volatile String servedBy;
     /** Time the invocation's model calls waited for a replica. */
     private final AtomicLong queuedNanos = new AtomicLong();
 
-    PoolModelClient(ModelPool pool, FunctionManifest manifest, Instant deadline, TokenListener listener, LoadProgress progress) {
-        this.pool = pool;
+    private final Duration keepAlive;
+
+    PoolModelClient(ModelCalls calls, FunctionManifest manifest, Instant deadline, Duration keepAlive, TokenListener listener,
+                    LoadProgress progress) {
+        this.calls = calls;
+        this.keepAlive = keepAlive != null ? keepAlive : manifest.keepAlive();
         this.manifest = manifest;
         this.deadline = deadline;
         this.listener = listener;
@@ -50,17 +61,25 @@ final class PoolModelClient implements ModelClient {
     }
 
     private ModelResult run(ModelRequest request) {
-        checkDeadline();
-        Completion completion = pool.generate(manifest.model(), request.withMaxPromptTokens(manifest.maxInputTokens()), (token, text) -> {
-            checkDeadline();
-            listener.onToken(token, text);
-        }, progress);
+        if (Instant.now().isAfter(deadline)) throw timedOut();
+        Completion completion;
+        try {
+            completion = calls.generate(manifest.model(), request.withMaxPromptTokens(manifest.maxInputTokens()).withDeadline(deadline)
+                    .withKeepAlive(keepAlive), listener, progress);
+        } catch (DeadlineExceededException e) {
+            throw timedOut();
+        }
         GenerationResult r = completion.generation();
+        servedBy = completion.model();
         queuedNanos.addAndGet(completion.queuedNanos());
         if (coldStart == null) coldStart = completion.coldStart();
         promptTokens.addAndGet(r.promptTokens());
         completionTokens.addAndGet(r.tokens().length);
         return new ModelResult(r.text(), r.finishReason().apiName(), r.promptTokens(), r.tokens().length);
+    }
+
+    String servedBy() {
+        return servedBy != null ? servedBy : manifest.model();
     }
 
     int promptTokens() {
@@ -79,11 +98,9 @@ final class PoolModelClient implements ModelClient {
         return coldStart;
     }
 
-    /** Past the deadline the model call stops at its next token; the sequence's KV blocks are released. */
-    private void checkDeadline() {
-        if (Instant.now().isAfter(deadline)) {
-            throw new FunctionTimeoutException(manifest.id() + " ran past its timeout of " + manifest.timeoutMillis() + " ms");
-        }
+    /** Past the deadline the model call is cancelled (the pool frees its KV blocks) and the invocation times out. */
+    private FunctionTimeoutException timedOut() {
+        return new FunctionTimeoutException(manifest.id() + " ran past its timeout of " + manifest.timeoutMillis() + " ms");
     }
 
     private SamplingParams sampling(ModelOptions options) {

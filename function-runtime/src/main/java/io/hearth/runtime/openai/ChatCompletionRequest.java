@@ -23,6 +23,11 @@ public class ChatCompletionRequest {
     /** A string or an array of strings. */
     public Object stop;
     public Boolean stream;
+    /**
+     * Hearth's extension (as Ollama names it): how long the model's replica should stay loaded after this call, as
+     * {@code "10m"} or a number of seconds; held within the model's keep-alive bounds.
+     */
+    public Object keep_alive;
 
     public static class Message {
         public String role;

@@ -2,6 +2,7 @@ package io.hearth.runtime.openai;
 
 import io.hearth.engine.chat.ChatMessage;
 import io.hearth.engine.generate.GenerationResult;
+import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelInfo;
 import io.hearth.pool.ModelRequest;
 import io.hearth.pool.ModelUnavailableException;
@@ -9,7 +10,9 @@ import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionNotFoundException;
 import io.hearth.runtime.deploy.FunctionRegistry;
 import io.hearth.runtime.functions.FunctionsHolder;
+import io.hearth.runtime.guard.GuardedModelCalls;
 import io.hearth.runtime.pool.PoolHolder;
+import io.hearth.runtime.pool.PoolSettings;
 import io.hearth.runtime.sse.EventStream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,6 +24,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -37,6 +42,8 @@ public class OpenAiResource {
     PoolHolder holder;
     @Inject
     FunctionsHolder functions;
+    @Inject
+    GuardedModelCalls calls;
 
     /**
      * What a request's {@code model} names: a served model, or a deployed prompt function ({@code name} or
@@ -51,8 +58,10 @@ public class OpenAiResource {
             return all;
         }
 
-        ModelRequest limited(ModelRequest request) {
-            return function == null ? request : request.withMaxPromptTokens(function.maxInputTokens());
+        /** The function's input limit, and the caller's keep-alive hint (else the function's). */
+        ModelRequest shaped(ModelRequest request, Duration keepAlive) {
+            ModelRequest limited = function == null ? request : request.withMaxPromptTokens(function.maxInputTokens());
+            return limited.withKeepAlive(keepAlive != null ? keepAlive : function != null ? function.keepAlive() : null);
         }
     }
 
@@ -102,19 +111,20 @@ public class OpenAiResource {
             if (m == null) throw new IllegalArgumentException("messages must not contain null");
             messages.add(new ChatMessage(m.role, m.content));
         }
-        ModelRequest request = target.limited(ModelRequest.chat(target.withSystemPrompt(messages), SamplingMapper.from(body, target.function())));
+        ModelRequest request = target.shaped(ModelRequest.chat(target.withSystemPrompt(messages), SamplingMapper.from(body, target.function())),
+                keepAlive(body.keep_alive));
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (Boolean.TRUE.equals(body.stream)) {
             return EventStream.of(events -> {
                 events.send(chunk(id, created, model, new Responses.Delta("assistant", ""), null));
-                GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> {
+                GenerationResult result = calls.generate(target.model(), request, (token, text) -> {
                     if (!text.isEmpty()) events.send(chunk(id, created, model, new Responses.Delta(null, text), null));
-                }).generation();
+                }, LoadProgress.NONE).generation();
                 events.send(chunk(id, created, model, new Responses.Delta(null, null), result.finishReason().apiName()));
             });
         }
-        GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> { }).generation();
+        GenerationResult result = calls.generate(target.model(), request, (token, text) -> { }, LoadProgress.NONE).generation();
         return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model,
                 List.of(new Responses.ChatChoice(0, new Responses.Message("assistant", result.text()), result.finishReason().apiName())),
                 usage(result)), MediaType.APPLICATION_JSON).build();
@@ -127,23 +137,34 @@ public class OpenAiResource {
         Target target = target(body);
         String model = body.model;
         if (body.prompt == null) throw new IllegalArgumentException("prompt must be a string");
-        ModelRequest request = target.limited(ModelRequest.text(body.prompt, SamplingMapper.from(body, target.function())));
+        ModelRequest request = target.shaped(ModelRequest.text(body.prompt, SamplingMapper.from(body, target.function())), keepAlive(body.keep_alive));
         String id = "cmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (Boolean.TRUE.equals(body.stream)) {
             return EventStream.of(events -> {
-                GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> {
+                GenerationResult result = calls.generate(target.model(), request, (token, text) -> {
                     if (!text.isEmpty()) events.send(new Responses.TextCompletion(id, "text_completion", created, model,
                             List.of(new Responses.TextChoice(0, text, null)), null));
-                }).generation();
+                }, LoadProgress.NONE).generation();
                 events.send(new Responses.TextCompletion(id, "text_completion", created, model,
                         List.of(new Responses.TextChoice(0, "", result.finishReason().apiName())), usage(result)));
             });
         }
-        GenerationResult result = holder.pool().generate(target.model(), request, (token, text) -> { }).generation();
+        GenerationResult result = calls.generate(target.model(), request, (token, text) -> { }, LoadProgress.NONE).generation();
         return Response.ok(new Responses.TextCompletion(id, "text_completion", created, model,
                 List.of(new Responses.TextChoice(0, result.text(), result.finishReason().apiName())), usage(result)),
                 MediaType.APPLICATION_JSON).build();
+    }
+
+    /** {@code keep_alive}: {@code "10m"}, or seconds; a negative number asks for as long as ops allow. */
+    private static Duration keepAlive(Object value) {
+        return switch (value) {
+            case null -> null;
+            case Number n when n.doubleValue() < 0 -> ChronoUnit.FOREVER.getDuration();
+            case Number n -> Duration.ofMillis((long) (n.doubleValue() * 1000));
+            case String text -> PoolSettings.duration(text);
+            default -> throw new IllegalArgumentException("keep_alive must be a duration such as \"10m\" or a number of seconds");
+        };
     }
 
     private static String requireModel(ChatCompletionRequest body) {

@@ -20,7 +20,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -37,6 +39,7 @@ public class PoolHolder {
     PoolMetrics metrics;
 
     private volatile WarmModelPool pool;
+    private volatile Map<String, String> fallbacks = Map.of();
 
     void preload(@Observes @Initialized(ApplicationScoped.class) Object started) {
         pool();
@@ -61,10 +64,13 @@ public class PoolHolder {
         if (pool == null) {
             PoolSettings settings = PoolSettings.from(config);
             List<ModelSpec> specs = new ArrayList<>();
+            Map<String, String> fallbackOf = new HashMap<>();
             for (PoolSettings.ModelSetting m : settings.models()) {
                 Path source = m.source() != null ? m.source() : builtInModel(settings.modelStore());
                 specs.add(new ModelSpec(m.id(), source, m.threads(), m.context(), m.policy()));
+                if (m.fallback() != null) fallbackOf.put(m.id(), m.fallback());
             }
+            fallbacks = Map.copyOf(fallbackOf);
             long start = System.nanoTime();
             pool = new WarmModelPool(specs, metrics);
             metrics.registerGauges(pool);
@@ -72,6 +78,12 @@ public class PoolHolder {
                     (System.nanoTime() - start) / 1e9, pool.models()));
         }
         return pool;
+    }
+
+    /** The model that serves {@code model}'s calls when it cannot ({@code hearth.models.<id>.fallback}); null if none. */
+    public String fallbackFor(String model) {
+        built();
+        return fallbacks.get(model);
     }
 
     /** The built-in default model: random weights, written once, the same bytes on every machine (no download). */

@@ -18,8 +18,9 @@ import java.util.Locale;
  *       built-in model generated into the model store;</li>
  *   <li>{@code hearth.models.<id>.threads}, {@code hearth.models.<id>.context}: compute threads and KV tokens;</li>
  *   <li>{@code hearth.models.<id>.min-warm}, {@code max-replicas}, {@code idle-timeout} ({@code 90s}, {@code 10m},
- *       {@code 500ms}; a bare number is seconds), {@code preload}, {@code max-batch}, {@code max-queue}: how the pool
- *       scales it (see {@link PoolPolicy});</li>
+ *       {@code 500ms}; a bare number is seconds), {@code preload}, {@code max-batch}, {@code max-queue},
+ *       {@code keep-alive-min}, {@code keep-alive-max}: how the pool scales it (see {@link PoolPolicy});</li>
+ *   <li>{@code hearth.models.<id>.fallback}: another configured model that serves the calls this one cannot;</li>
  *   <li>{@code hearth.model-store}: where generated models are written (default {@code models} in the server directory).</li>
  * </ul>
  * Every key can also be set as an environment variable ({@code HEARTH_MODELS_DEFAULT_IDLE_TIMEOUT}).
@@ -27,14 +28,15 @@ import java.util.Locale;
 public record PoolSettings(List<ModelSetting> models, Path modelStore) {
     public static final String BUILT_IN_ID = "default";
 
-    public record ModelSetting(String id, Path source, int threads, int context, PoolPolicy policy) {
+    public record ModelSetting(String id, Path source, int threads, int context, PoolPolicy policy, String fallback) {
     }
 
     public static PoolSettings from(Config config) {
         String ids = config.getOptionalValue("hearth.models", String.class).orElse(BUILT_IN_ID);
         Path store = Path.of(config.getOptionalValue("hearth.model-store", String.class).orElse("models"));
         List<ModelSetting> models = new ArrayList<>();
-        for (String id : Arrays.stream(ids.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
+        List<String> idList = Arrays.stream(ids.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String id : idList) {
             String prefix = "hearth.models." + id + ".";
             Path source = config.getOptionalValue(prefix + "source", String.class).map(Path::of).orElse(null);
             if (source == null && !id.equals(BUILT_IN_ID)) {
@@ -42,7 +44,11 @@ public record PoolSettings(List<ModelSetting> models, Path modelStore) {
             }
             int threads = config.getOptionalValue(prefix + "threads", Integer.class).orElse(Runtime.getRuntime().availableProcessors());
             int context = config.getOptionalValue(prefix + "context", Integer.class).orElse(4096);
-            models.add(new ModelSetting(id, source, threads, context, policy(config, prefix)));
+            String fallback = config.getOptionalValue(prefix + "fallback", String.class).map(String::trim).orElse(null);
+            if (fallback != null && (fallback.equals(id) || !idList.contains(fallback))) {
+                throw new IllegalStateException(prefix + "fallback is '" + fallback + "': name another model of hearth.models " + idList);
+            }
+            models.add(new ModelSetting(id, source, threads, context, policy(config, prefix), fallback));
         }
         return new PoolSettings(List.copyOf(models), store);
     }
@@ -56,7 +62,9 @@ public record PoolSettings(List<ModelSetting> models, Path modelStore) {
                     config.getOptionalValue(prefix + "idle-timeout", String.class).map(PoolSettings::duration).orElse(d.idleTimeout()),
                     config.getOptionalValue(prefix + "preload", Boolean.class).orElse(d.preload()),
                     config.getOptionalValue(prefix + "max-batch", Integer.class).orElse(d.maxBatch()),
-                    config.getOptionalValue(prefix + "max-queue", Integer.class).orElse(d.maxQueue()));
+                    config.getOptionalValue(prefix + "max-queue", Integer.class).orElse(d.maxQueue()),
+                    config.getOptionalValue(prefix + "keep-alive-min", String.class).map(PoolSettings::duration).orElse(d.keepAliveMin()),
+                    config.getOptionalValue(prefix + "keep-alive-max", String.class).map(PoolSettings::duration).orElse(d.keepAliveMax()));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(prefix + "*: " + e.getMessage(), e);
         }

@@ -58,7 +58,7 @@ class JavaFunctionTest {
         @Override
         public Completion generate(String modelId, ModelRequest request, TokenListener listener, LoadProgress progress) {
             listener.onToken(7, "pong");
-            return new Completion(new GenerationResult(new int[]{7}, "pong", FinishReason.STOP, 3, 0, 0, 0), 0, null);
+            return new Completion(modelId, new GenerationResult(new int[]{7}, "pong", FinishReason.STOP, 3, 0, 0, 0), 0, null);
         }
 
         @Override
@@ -66,7 +66,7 @@ class JavaFunctionTest {
         }
     };
 
-    private final FunctionInvoker invoker = new FunctionInvoker(ECHO_POOL);
+    private final FunctionInvoker invoker = new FunctionInvoker(ECHO_POOL, ECHO_POOL::generate);
 
     @AfterEach
     void close() {

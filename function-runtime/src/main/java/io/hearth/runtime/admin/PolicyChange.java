@@ -1,0 +1,24 @@
+package io.hearth.runtime.admin;
+
+import io.hearth.pool.PoolPolicy;
+import io.hearth.runtime.pool.PoolSettings;
+
+/**
+ * A change to a model's scaling policy, from REST ({@code PUT /admin/pools/<model>/policy}) or JMX: fields left
+ * null keep their value; durations as {@code 90s}, {@code 10m}, {@code 500ms}.
+ */
+public record PolicyChange(Integer minWarm, Integer maxReplicas, String idleTimeout, Boolean preload, Integer maxBatch,
+                           Integer maxQueue, String keepAliveMin, String keepAliveMax) {
+
+    PoolPolicy applyTo(PoolPolicy p) {
+        return new PoolPolicy(
+                minWarm != null ? minWarm : p.minWarm(),
+                maxReplicas != null ? maxReplicas : p.maxReplicas(),
+                idleTimeout != null ? PoolSettings.duration(idleTimeout) : p.idleTimeout(),
+                preload != null ? preload : p.preload(),
+                maxBatch != null ? maxBatch : p.maxBatch(),
+                maxQueue != null ? maxQueue : p.maxQueue(),
+                keepAliveMin != null ? PoolSettings.duration(keepAliveMin) : p.keepAliveMin(),
+                keepAliveMax != null ? PoolSettings.duration(keepAliveMax) : p.keepAliveMax());
+    }
+}

@@ -1,0 +1,13 @@
+package io.hearth.runtime.guard;
+
+import io.hearth.engine.generate.TokenListener;
+import io.hearth.pool.Completion;
+import io.hearth.pool.LoadProgress;
+import io.hearth.pool.ModelRequest;
+
+/** How the runtime calls a model: one entry, which the server guards with fault tolerance ({@link GuardedModelCalls}). */
+@FunctionalInterface
+public interface ModelCalls {
+    /** As {@link io.hearth.pool.ModelPool#generate}; the completion names the model that served (a fallback, maybe). */
+    Completion generate(String model, ModelRequest request, TokenListener listener, LoadProgress progress);
+}

@@ -1,0 +1,15 @@
+package io.hearth.runtime.guard;
+
+/** A model's circuit breaker is open after repeated failures: its calls are refused (or fall back) until it probes again. */
+public final class ModelCircuitOpenException extends RuntimeException {
+    private final long retryAfterSeconds;
+
+    ModelCircuitOpenException(String message, long retryAfterSeconds) {
+        super(message);
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}
