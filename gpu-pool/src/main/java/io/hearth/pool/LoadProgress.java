@@ -5,6 +5,10 @@ package io.hearth.pool;
 public interface LoadProgress {
     void loading(int percent);
 
+    /** How much of the model's file has been downloaded, before its load starts (models fetched from a URL). */
+    default void downloading(int percent) {
+    }
+
     LoadProgress NONE = percent -> {
     };
 }

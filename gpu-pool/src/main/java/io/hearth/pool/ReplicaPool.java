@@ -38,7 +38,9 @@ final class ReplicaPool {
     private static final float PROBE_TOLERANCE = 1e-3f;
 
     final ModelSpec spec;
-    final ModelCard card;
+    /** Read from the file's header; null until a model fetched from a URL has been downloaded. */
+    private volatile ModelCard card;
+    private final ModelDownloader downloader;
     private final DeviceMemory memory;
     private final Executor loader;
     private final PoolEvents events;
@@ -47,6 +49,9 @@ final class ReplicaPool {
     private volatile PoolPolicy policy;
     private CompletableFuture<Replica> loading;
     private volatile int loadingPercent = -1;
+    private volatile int downloadPercent = -1;
+    /** Device memory reserved for the load under way (0 until reserved). */
+    private long loadReservation;
     private int held;
     /** Replicas ops asked for (admin scale); kept loaded like min-warm until they scale down. */
     private int scaledTo;
@@ -62,6 +67,7 @@ final class ReplicaPool {
     ReplicaPool(ModelSpec spec, ModelCard card, DeviceMemory memory, Executor loader, PoolEvents events) {
         this.spec = spec;
         this.card = card;
+        this.downloader = spec.download() == null ? null : new ModelDownloader(spec.id(), spec.download(), spec.source());
         this.memory = memory;
         this.loader = loader;
         this.events = events;
@@ -108,10 +114,15 @@ final class ReplicaPool {
     }
 
     private Replica awaitLoad(CompletableFuture<Replica> load, LoadProgress progress, Instant deadline) {
-        int reported = -1;
+        int reported = -1, downloaded = -1;
         while (true) {
             if (deadline != null && Instant.now().isAfter(deadline)) {
                 throw new DeadlineExceededException("the model call ran past its deadline while model '" + spec.id() + "' was loading");
+            }
+            int fetched = downloadPercent;
+            if (fetched > downloaded) {
+                progress.downloading(fetched);
+                downloaded = fetched;
             }
             int percent = loadingPercent;
             if (percent > reported) {
@@ -146,8 +157,30 @@ final class ReplicaPool {
         return loading == null && replicas.size() < policy.maxReplicas();
     }
 
-    /** Starts loading a replica on the loader threads; the future completes once it takes traffic. Holds the lock. */
+    /**
+     * Starts loading a replica on the loader threads; the future completes once it takes traffic. Holds the lock.
+     * A model not downloaded yet is fetched first, and its memory reserved once its header says how much it needs.
+     */
     private CompletableFuture<Replica> startLoad() {
+        boolean fetchFirst = card == null;
+        if (!fetchFirst) reserve();
+        int number = nextNumber++;
+        events.transition(spec.id(), ReplicaState.COLD, ReplicaState.LOADING);
+        LOG.log(System.Logger.Level.INFO, "loading replica " + number + " of model " + spec.id() + " from "
+                + (fetchFirst ? spec.download().url() : spec.source()));
+        loadingPercent = 0;
+        downloadPercent = -1;
+        CompletableFuture<Replica> future = CompletableFuture.supplyAsync(() -> {
+            if (fetchFirst) fetch();
+            return load(number);
+        }, loader);
+        loading = future;
+        future.whenComplete((replica, error) -> loaded(future, replica, error));
+        return future;
+    }
+
+    /** Reserves device memory for the load about to run, or records why it does not fit. */
+    private synchronized void reserve() {
         long bytes = card.replicaBytes(spec.kvTokens());
         try {
             memory.reserve(bytes, "a replica of model '" + spec.id() + "'");
@@ -155,14 +188,21 @@ final class ReplicaPool {
             lastFailure = doesNotFit.getMessage();
             throw doesNotFit;
         }
-        int number = nextNumber++;
-        events.transition(spec.id(), ReplicaState.COLD, ReplicaState.LOADING);
-        LOG.log(System.Logger.Level.INFO, "loading replica " + number + " of model " + spec.id() + " from " + spec.source());
-        loadingPercent = 0;
-        CompletableFuture<Replica> future = CompletableFuture.supplyAsync(() -> load(number), loader);
-        loading = future;
-        future.whenComplete((replica, error) -> loaded(future, replica, error, bytes));
-        return future;
+        loadReservation = bytes;
+    }
+
+    /** Downloads the model's file (on a loader thread), reads its header, and reserves memory for it. */
+    private void fetch() {
+        downloadPercent = 0;
+        try {
+            downloader.fetch(percent -> downloadPercent = percent);
+            downloadPercent = 100; // stays for callers polling after the last chunk, until the next load
+        } catch (RuntimeException e) {
+            downloadPercent = -1;
+            throw e;
+        }
+        card = ModelCard.read(spec);
+        reserve();
     }
 
     private Replica load(int number) {
@@ -190,11 +230,13 @@ final class ReplicaPool {
         }
     }
 
-    private synchronized void loaded(CompletableFuture<Replica> future, Replica replica, Throwable error, long bytes) {
+    private synchronized void loaded(CompletableFuture<Replica> future, Replica replica, Throwable error) {
         if (loading == future) loading = null;
         loadingPercent = -1;
+        long reserved = loadReservation;
+        loadReservation = 0;
         if (error != null) {
-            memory.release(bytes);
+            memory.release(reserved);
             Throwable cause = error.getCause() != null ? error.getCause() : error;
             lastFailure = cause.getMessage();
             events.transition(spec.id(), ReplicaState.LOADING, ReplicaState.COLD);
@@ -341,12 +383,14 @@ final class ReplicaPool {
                     blocks.cachedBlocks(), r.tokensGenerated()));
         }
         return new PoolInfo(spec.id(), policy, functionsMinWarm, list, held, loadingPercent, new EnumMap<>(coldStarts), lastFailure,
-                replicaFailures);
+                replicaFailures, downloader == null ? null : downloader.info());
     }
 
     /** The model as listings show it: its card, with the KV and token figures summed over its loaded replicas. */
     ModelInfo modelInfo() {
         List<ReplicaInfo> loaded = info().replicas();
+        ModelCard card = this.card;
+        if (card == null) return new ModelInfo(spec.id(), spec.id(), "unknown until downloaded", 0, 0, false, memory.device(), 0, 0, 0, 0);
         return new ModelInfo(spec.id(), card.name(), card.architecture(), card.fileBytes(), card.contextLength(), card.randomWeights(),
                 memory.device(), loaded.stream().mapToInt(ReplicaInfo::kvBlocks).sum(), loaded.stream().mapToInt(ReplicaInfo::kvBlocksFree).sum(),
                 loaded.stream().mapToInt(ReplicaInfo::kvBlocksCached).sum(), loaded.stream().mapToLong(ReplicaInfo::tokensGenerated).sum());

@@ -2,6 +2,7 @@ package io.hearth.pool;
 
 import io.hearth.engine.generate.TokenListener;
 
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,8 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
                 throw new IllegalArgumentException("model id " + spec.id() + " is configured twice");
             }
             try {
-                pools.put(spec.id(), new ReplicaPool(spec, ModelCard.read(spec), cpu, loader, events));
+                boolean notFetchedYet = spec.download() != null && !Files.isRegularFile(spec.source());
+                pools.put(spec.id(), new ReplicaPool(spec, notFetchedYet ? null : ModelCard.read(spec), cpu, loader, events));
             } catch (RuntimeException e) {
                 failed.put(spec.id(), e.getMessage());
                 LOG.log(System.Logger.Level.ERROR, "model " + spec.id() + " cannot be served: " + e.getMessage());

@@ -72,7 +72,7 @@ class PoolIT {
         HttpResponse<String> streamed = FunctionsIT.send("POST", "/fn/" + LAZY_FN, "application/json",
                 "{\"word\":\"hi\"}".getBytes(StandardCharsets.UTF_8), "text/event-stream");
         String body = streamed.body();
-        assertTrue(body.contains("event: loading\ndata: {\"model\":\"lazy\",\"percent\":100}"), body);
+        assertTrue(body.contains("event: loading\ndata: {\"model\":\"lazy\",\"phase\":\"load\",\"percent\":100}"), body);
         assertTrue(body.indexOf("event: loading") < body.indexOf("\"text\""), "progress comes before the first token");
         assertTrue(body.contains("\"cold_start\""), body);
 

@@ -44,8 +44,11 @@ public class FunctionResource {
     public record ColdStartTiming(String tier, double load_ms) {
     }
 
-    /** A streamed progress event ({@code event: loading}) while a cold start loads the model. */
-    public record Loading(String model, int percent) {
+    /**
+     * A streamed progress event ({@code event: loading}) while a cold start brings the model up: {@code phase} is
+     * {@code download} while a model fetched by URL arrives, then {@code load}.
+     */
+    public record Loading(String model, String phase, int percent) {
     }
 
     /** Milliseconds: waiting for a replica, to the first token (-1 when none was generated), and in all. */
@@ -93,10 +96,24 @@ public class FunctionResource {
             return EventStream.of(events -> events.send(answer(counted(name, () -> functions.invoker().invoke(deployed, body,
                     (token, text) -> {
                         if (!text.isEmpty()) events.send(new Piece(text));
-                    }, percent -> events.send("loading", new Loading(model, percent)), keepAlive)))));
+                    }, progressTo(events, model), keepAlive)))));
         }
         InvocationResult result = counted(name, () -> functions.invoker().invoke(deployed, body, (token, text) -> { }, LoadProgress.NONE, keepAlive));
         return Response.ok(answer(result), MediaType.APPLICATION_JSON).build();
+    }
+
+    private static LoadProgress progressTo(EventStream events, String model) {
+        return new LoadProgress() {
+            @Override
+            public void loading(int percent) {
+                events.send("loading", new Loading(model, "load", percent));
+            }
+
+            @Override
+            public void downloading(int percent) {
+                events.send("loading", new Loading(model, "download", percent));
+            }
+        };
     }
 
     /** Runs a step of an invocation, counting a failure under the status it will be answered with. */

@@ -1,8 +1,10 @@
 package io.hearth.runtime.pool;
 
+import io.hearth.pool.ModelDownload;
 import io.hearth.pool.PoolPolicy;
 import org.eclipse.microprofile.config.Config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,21 +16,24 @@ import java.util.Locale;
  * Which models the server runs, from MicroProfile Config:
  * <ul>
  *   <li>{@code hearth.models}: comma-separated model ids (default {@code default});</li>
- *   <li>{@code hearth.models.<id>.source}: the GGUF file of a model; the id {@code default} needs none, it is the
- *       built-in model generated into the model store;</li>
+ *   <li>{@code hearth.models.<id>.source}: the GGUF file of a model, or an http(s) URL it is downloaded from once
+ *       into the model store (then {@code hearth.models.<id>.sha256} is required); the id {@code default} needs
+ *       none, it is the built-in model generated into the model store;</li>
  *   <li>{@code hearth.models.<id>.threads}, {@code hearth.models.<id>.context}: compute threads and KV tokens;</li>
  *   <li>{@code hearth.models.<id>.min-warm}, {@code max-replicas}, {@code idle-timeout} ({@code 90s}, {@code 10m},
  *       {@code 500ms}; a bare number is seconds), {@code preload}, {@code max-batch}, {@code max-queue},
  *       {@code keep-alive-min}, {@code keep-alive-max}: how the pool scales it (see {@link PoolPolicy});</li>
  *   <li>{@code hearth.models.<id>.fallback}: another configured model that serves the calls this one cannot;</li>
- *   <li>{@code hearth.model-store}: where generated models are written (default {@code models} in the server directory).</li>
+ *   <li>{@code hearth.model-store}: where generated and downloaded models are written (default {@code models} in the
+ *       server directory).</li>
  * </ul>
  * Every key can also be set as an environment variable ({@code HEARTH_MODELS_DEFAULT_IDLE_TIMEOUT}).
  */
 public record PoolSettings(List<ModelSetting> models, Path modelStore) {
     public static final String BUILT_IN_ID = "default";
 
-    public record ModelSetting(String id, Path source, int threads, int context, PoolPolicy policy, String fallback) {
+    /** One model; {@code download} is set (and {@code source} is its place in the store) for a model fetched by URL. */
+    public record ModelSetting(String id, Path source, ModelDownload download, int threads, int context, PoolPolicy policy, String fallback) {
     }
 
     public static PoolSettings from(Config config) {
@@ -38,9 +43,21 @@ public record PoolSettings(List<ModelSetting> models, Path modelStore) {
         List<String> idList = Arrays.stream(ids.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         for (String id : idList) {
             String prefix = "hearth.models." + id + ".";
-            Path source = config.getOptionalValue(prefix + "source", String.class).map(Path::of).orElse(null);
-            if (source == null && !id.equals(BUILT_IN_ID)) {
-                throw new IllegalStateException("model '" + id + "' has no source: set " + prefix + "source to a GGUF file");
+            String sourceText = config.getOptionalValue(prefix + "source", String.class).map(String::trim).orElse(null);
+            if (sourceText == null && !id.equals(BUILT_IN_ID)) {
+                throw new IllegalStateException("model '" + id + "' has no source: set " + prefix + "source to a GGUF file or an http(s) URL");
+            }
+            ModelDownload download = null;
+            Path source = null;
+            if (sourceText != null && sourceText.matches("(?i)https?://.*")) {
+                try {
+                    download = new ModelDownload(URI.create(sourceText), config.getOptionalValue(prefix + "sha256", String.class).orElse(null));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException(prefix + "source/sha256: " + e.getMessage(), e);
+                }
+                source = store.resolve(download.sha256() + ".gguf");
+            } else if (sourceText != null) {
+                source = Path.of(sourceText);
             }
             int threads = config.getOptionalValue(prefix + "threads", Integer.class).orElse(Runtime.getRuntime().availableProcessors());
             int context = config.getOptionalValue(prefix + "context", Integer.class).orElse(4096);
@@ -48,7 +65,7 @@ public record PoolSettings(List<ModelSetting> models, Path modelStore) {
             if (fallback != null && (fallback.equals(id) || !idList.contains(fallback))) {
                 throw new IllegalStateException(prefix + "fallback is '" + fallback + "': name another model of hearth.models " + idList);
             }
-            models.add(new ModelSetting(id, source, threads, context, policy(config, prefix), fallback));
+            models.add(new ModelSetting(id, source, download, threads, context, policy(config, prefix), fallback));
         }
         return new PoolSettings(List.copyOf(models), store);
     }
