@@ -32,7 +32,7 @@ final class ModelDownloader {
     private final String model;
     private final ModelDownload download;
     private final Path target;
-    private volatile String state = "downloading";
+    private volatile String state;
     private volatile long bytes, total = -1;
     private volatile String error;
     private volatile long startNanos, endNanos;
@@ -41,6 +41,9 @@ final class ModelDownloader {
         this.model = model;
         this.download = download;
         this.target = target;
+        boolean present = Files.isRegularFile(target);
+        this.state = present ? "done" : "pending";
+        if (present) bytes = total = target.toFile().length();
     }
 
     /** Downloads (or finishes downloading) and verifies the file; {@code progress} hears the percent received. */

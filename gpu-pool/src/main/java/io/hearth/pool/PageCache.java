@@ -1,5 +1,6 @@
 package io.hearth.pool;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -7,7 +8,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * The host tier of a model's weights on Linux: the kernel's page cache. A replica unloaded from its device leaves the
@@ -35,8 +38,21 @@ final class PageCache {
         return LIBC.find(name).map(symbol -> LINKER.downcallHandle(symbol, descriptor)).orElse(null);
     }
 
-    /** Share of the mapped region's pages that are in memory, 0..1; -1 when the platform cannot tell. */
-    static double residentFraction(MemorySegment mapped) {
+    /**
+     * Share of the file's pages that are in memory, 0..1; -1 when the platform cannot tell. Measured on a fresh
+     * mapping that touches nothing, so it must run before anything reads the file (opening a model samples its
+     * weights for the digest, and the kernel's read-around would make a small file look resident).
+     */
+    static double residentFraction(Path file) {
+        try (Arena arena = Arena.ofConfined(); FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            return size == 0 ? -1 : residentFraction(channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static double residentFraction(MemorySegment mapped) {
         if (MINCORE == null || mapped.byteSize() == 0) return -1;
         long start = mapped.address() & -PAGE;
         long length = mapped.address() + mapped.byteSize() - start;

@@ -11,6 +11,10 @@ public interface PoolEvents {
     default void step(String model, int batchSize, int generatedTokens) {
     }
 
+    /** A replica started loading before demand: {@code reason} is {@code schedule} or {@code predicted}. */
+    default void prewarm(String model, String reason) {
+    }
+
     /** A request was admitted to a replica's batch after waiting this long (for a batch slot, or a load). */
     default void admitted(String model, long waitedNanos) {
     }

@@ -13,9 +13,12 @@ import java.time.Duration;
  * @param maxQueue     requests that may wait (for a batch slot or a loading replica) before new ones get 429
  * @param keepAliveMin the shortest idle time a caller's keep-alive hint (a request's, or a function's) may ask for
  * @param keepAliveMax the longest: callers can never keep a replica loaded beyond what ops allow
+ * @param prewarmSchedule daily windows in which at least one replica is kept warm
+ * @param predictivePrewarm load a replica shortly before a model with regular traffic is next called, and keep it
+ *                          for that call (see {@link ArrivalForecast})
  */
 public record PoolPolicy(int minWarm, int maxReplicas, Duration idleTimeout, boolean preload, int maxBatch, int maxQueue,
-                         Duration keepAliveMin, Duration keepAliveMax) {
+                         Duration keepAliveMin, Duration keepAliveMax, PrewarmSchedule prewarmSchedule, boolean predictivePrewarm) {
     public static final Duration DEFAULT_KEEP_ALIVE_MIN = Duration.ofSeconds(30);
     public static final Duration DEFAULT_KEEP_ALIVE_MAX = Duration.ofHours(1);
     public static final PoolPolicy DEFAULT = new PoolPolicy(0, 1, Duration.ofMinutes(10), true, 8, 64);
@@ -33,9 +36,15 @@ public record PoolPolicy(int minWarm, int maxReplicas, Duration idleTimeout, boo
         }
     }
 
-    /** A policy with the default keep-alive bounds. */
+    /** A policy with the default keep-alive bounds and pre-warming (predicted, no schedule). */
     public PoolPolicy(int minWarm, int maxReplicas, Duration idleTimeout, boolean preload, int maxBatch, int maxQueue) {
         this(minWarm, maxReplicas, idleTimeout, preload, maxBatch, maxQueue, DEFAULT_KEEP_ALIVE_MIN, DEFAULT_KEEP_ALIVE_MAX);
+    }
+
+    /** A policy with the default pre-warming (predicted, no schedule). */
+    public PoolPolicy(int minWarm, int maxReplicas, Duration idleTimeout, boolean preload, int maxBatch, int maxQueue,
+                      Duration keepAliveMin, Duration keepAliveMax) {
+        this(minWarm, maxReplicas, idleTimeout, preload, maxBatch, maxQueue, keepAliveMin, keepAliveMax, PrewarmSchedule.NONE, true);
     }
 
     /** A caller's keep-alive hint, held within ops' bounds. */

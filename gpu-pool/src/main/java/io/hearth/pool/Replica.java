@@ -55,10 +55,9 @@ final class Replica implements AutoCloseable {
      */
     static Replica load(int number, ModelSpec spec, LoadProgress progress) {
         long start = System.nanoTime();
+        WeightTier tier = PageCache.residentFraction(spec.source()) >= 0.9 ? WeightTier.HOST : WeightTier.DISK;
         Model model = Model.load(spec.source());
         try {
-            double resident = PageCache.residentFraction(model.file().data());
-            WeightTier tier = resident >= 0.9 ? WeightTier.HOST : WeightTier.DISK;
             WeightLoader.read(model.file().data(), spec.threads(), progress);
             return new Replica(number, spec, model, tier, System.nanoTime() - start);
         } catch (RuntimeException e) {

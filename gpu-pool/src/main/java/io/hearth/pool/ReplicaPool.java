@@ -3,6 +3,7 @@ package io.hearth.pool;
 import io.hearth.engine.generate.TokenListener;
 
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -31,11 +32,15 @@ import java.util.concurrent.TimeoutException;
  *       own step loop, and a replacement is started if the pool would otherwise have no replica.</li>
  *   <li>An idle replica's time limit is the model's {@code idleTimeout}, or the keep-alive hint of its last caller
  *       held within {@code keepAliveMin..keepAliveMax}.</li>
+ *   <li>Pre-warming only raises the replicas kept to one: during a scheduled window, or from shortly before a
+ *       predicted call until half a gap after it; it never exceeds max-replicas and never bypasses memory limits.</li>
  * </ul>
  */
 final class ReplicaPool {
     private static final System.Logger LOG = System.getLogger(ReplicaPool.class.getName());
     private static final float PROBE_TOLERANCE = 1e-3f;
+    /** How often {@link WarmModelPool} runs {@link #maintain}. */
+    static final long MAINTENANCE_PERIOD_NANOS = 1_000_000_000L;
 
     final ModelSpec spec;
     /** Read from the file's header; null until a model fetched from a URL has been downloaded. */
@@ -58,11 +63,16 @@ final class ReplicaPool {
     /** Replicas deployed functions ask to keep warm (their scaling.min_warm). */
     private int functionsMinWarm;
     private int nextNumber = 1;
+    /** Ops evicted the model: drop its pages from the page cache once its last replica has unloaded. */
+    private boolean dropHostTier;
     private float[] firstProbe;
     private String lastFailure;
     private long replicaFailures;
     /** A replica has been warm since start: readiness needs the preload done once, not a replica kept forever. */
     private boolean everWarm;
+    private final ArrivalForecast arrivals = new ArrivalForecast();
+    /** The last load's time, to start a predicted pre-warm early enough (2 s until a load has been seen). */
+    private volatile long lastLoadNanos = 2_000_000_000L;
 
     ReplicaPool(ModelSpec spec, ModelCard card, DeviceMemory memory, Executor loader, PoolEvents events) {
         this.spec = spec;
@@ -76,6 +86,7 @@ final class ReplicaPool {
 
     Completion generate(ModelRequest request, TokenListener listener, LoadProgress progress) {
         long arrived = System.nanoTime();
+        arrivals.arrived(arrived);
         Replica replica;
         ColdStart coldStart = null;
         CompletableFuture<Replica> wait;
@@ -131,12 +142,17 @@ final class ReplicaPool {
             }
             try {
                 Replica r = load.get(100, TimeUnit.MILLISECONDS);
+                if (downloaded >= 0 && downloaded < 100) progress.downloading(100);
                 if (reported < 100) progress.loading(100);
                 return r;
             } catch (TimeoutException stillLoading) {
                 // report progress and wait on
             } catch (ExecutionException e) {
-                throw new ModelUnavailableException("model '" + spec.id() + "' failed to load: " + e.getCause().getMessage(), true);
+                // the load's own exception as cause: every request held for the same load shares it
+                ModelUnavailableException failure = new ModelUnavailableException("model '" + spec.id() + "' failed to load: "
+                        + e.getCause().getMessage(), true);
+                failure.initCause(e.getCause());
+                throw failure;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ModelUnavailableException("interrupted while model '" + spec.id() + "' was loading", true);
@@ -168,7 +184,7 @@ final class ReplicaPool {
         events.transition(spec.id(), ReplicaState.COLD, ReplicaState.LOADING);
         LOG.log(System.Logger.Level.INFO, "loading replica " + number + " of model " + spec.id() + " from "
                 + (fetchFirst ? spec.download().url() : spec.source()));
-        loadingPercent = 0;
+        loadingPercent = fetchFirst ? -1 : 0; // a download reports its own progress first
         downloadPercent = -1;
         CompletableFuture<Replica> future = CompletableFuture.supplyAsync(() -> {
             if (fetchFirst) fetch();
@@ -203,6 +219,7 @@ final class ReplicaPool {
         }
         card = ModelCard.read(spec);
         reserve();
+        loadingPercent = 0;
     }
 
     private Replica load(int number) {
@@ -245,6 +262,7 @@ final class ReplicaPool {
         }
         lastFailure = null;
         everWarm = true;
+        lastLoadNanos = replica.loadNanos();
         replicas.add(replica);
         coldStarts.merge(replica.tier(), 1L, Long::sum);
         events.transition(spec.id(), ReplicaState.LOADING, ReplicaState.WARM);
@@ -300,8 +318,11 @@ final class ReplicaPool {
      */
     void maintain(long now) {
         List<Replica> unload = new ArrayList<>();
+        boolean dropNow;
         synchronized (this) {
-            int keep = Math.min(policy.maxReplicas(), Math.max(policy.minWarm(), Math.max(scaledTo, functionsMinWarm)));
+            int asked = Math.max(policy.minWarm(), Math.max(scaledTo, functionsMinWarm));
+            String prewarm = prewarmReason(now);
+            int keep = Math.min(policy.maxReplicas(), Math.max(asked, prewarm != null ? 1 : 0));
             int active = (int) replicas.stream().filter(r -> !r.draining()).count();
             for (Replica r : List.copyOf(replicas)) {
                 boolean idleTooLong = !r.draining() && r.idleNanos(now) > r.idleLimit(policy.idleTimeout()).toNanos() && active > keep;
@@ -315,9 +336,29 @@ final class ReplicaPool {
                     unload.add(r);
                 }
             }
-            if (active < keep && loading == null && lastFailure == null) startLoad();
+            dropNow = dropHostTier && replicas.isEmpty() && loading == null;
+            if (dropNow) dropHostTier = false;
+            if (!dropNow && active < keep && loading == null && lastFailure == null) {
+                startLoad();
+                if (active >= asked && prewarm != null) {
+                    events.prewarm(spec.id(), prewarm);
+                    LOG.log(System.Logger.Level.INFO, "pre-warming model " + spec.id() + " (" + prewarm + ")");
+                }
+            }
         }
         for (Replica r : unload) unload(r);
+        if (dropNow) { // after the unloads: pages a live mapping holds cannot be dropped
+            boolean dropped = PageCache.drop(spec.source());
+            LOG.log(System.Logger.Level.INFO, "model " + spec.id() + " evicted" + (dropped ? "; host tier dropped" : ""));
+        }
+    }
+
+    /** Why a replica should be warm now though nobody asked: {@code schedule}, {@code predicted}, or null. */
+    private String prewarmReason(long now) {
+        if (policy.prewarmSchedule().active(LocalTime.now())) return "schedule";
+        // the maintenance pass runs every second, so start that much earlier than the load takes
+        long lead = MAINTENANCE_PERIOD_NANOS + lastLoadNanos * 3 / 2 + 200_000_000L;
+        return policy.predictivePrewarm() && arrivals.dueWithin(now, lead) ? "predicted" : null;
     }
 
     private void unload(Replica r) {
@@ -346,12 +387,16 @@ final class ReplicaPool {
         return n;
     }
 
-    /** Drains, and drops the weights from the page cache once unloaded, so the next start reads the disk. */
+    /**
+     * Drains, and drops the weights from the page cache once the last replica has unloaded (pages a live mapping
+     * holds cannot be dropped), so the next start reads the disk.
+     */
     void evict() {
-        drain();
+        synchronized (this) {
+            drain();
+            dropHostTier = true;
+        }
         maintain(System.nanoTime());
-        boolean dropped = PageCache.drop(spec.source());
-        LOG.log(System.Logger.Level.INFO, "model " + spec.id() + " evicted" + (dropped ? "; host tier dropped" : ""));
     }
 
     synchronized void functionsMinWarm(int replicas) {

@@ -59,7 +59,7 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
                 }
             }
         }
-        maintenance.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
+        maintenance.scheduleWithFixedDelay(this::maintain, ReplicaPool.MAINTENANCE_PERIOD_NANOS, ReplicaPool.MAINTENANCE_PERIOD_NANOS, TimeUnit.NANOSECONDS);
     }
 
     private void maintain() {

@@ -95,7 +95,8 @@ class ContinuousBatchingTest {
                     }
                 }));
                 assertTrue(streaming.await(30, TimeUnit.SECONDS));
-                PoolBusyException busy = assertThrows(PoolBusyException.class, () -> generate(pool, "me too"));
+                PoolBusyException busy = assertThrows(PoolBusyException.class, () -> generate(pool, "me too"),
+                        () -> "long call: " + (longCall.isDone() ? "done " + longCall.state() : "running") + " " + pool.pool("demo"));
                 assertTrue(busy.getMessage().contains("retry"), busy.getMessage());
                 leave.countDown();
                 assertThrows(Exception.class, () -> longCall.get(30, TimeUnit.SECONDS), "the disconnected call ends");

@@ -106,7 +106,9 @@ class ModelDownloadTest {
             assertEquals(sha, sha256(stored), "the stored file is the original");
             assertFalse(Files.exists(stored.resolveSibling(sha + ".gguf.part")));
             assertEquals(2, ranges.size(), "one broken transfer, one resumed: " + ranges);
-            assertEquals("bytes=" + Files.size(original) / 2 + "-", ranges.get(1), "the second request resumed at the break");
+            long resumedAt = Long.parseLong(ranges.get(1).replaceAll("bytes=(\\d+)-", "$1"));
+            assertTrue(resumedAt > 0 && resumedAt <= Files.size(original) / 2,
+                    "the second request resumed after what the first delivered (a closing socket may lose its last bytes): " + ranges);
             assertEquals(100, downloaded.getLast(), "the caller saw the download progress: " + downloaded);
             DownloadInfo info = pool.pool("remote").download();
             assertEquals("done", info.state());

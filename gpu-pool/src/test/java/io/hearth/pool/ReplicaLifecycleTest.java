@@ -8,7 +8,9 @@ import io.hearth.engine.tensor.GgmlType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,6 +127,9 @@ class ReplicaLifecycleTest {
     @Test
     void opsScaleUpDrainAndEvict() throws Exception {
         Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
+        try (FileChannel file = FileChannel.open(model, StandardOpenOption.WRITE)) {
+            file.force(true); // written pages must reach the disk before the kernel may drop them
+        }
         PoolPolicy manual = new PoolPolicy(0, 2, Duration.ofMinutes(5), false, 4, 8);
         try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", model, 1, 512, manual)), events)) {
             pool.scale("demo", 2);
@@ -139,7 +144,7 @@ class ReplicaLifecycleTest {
 
             pool.evict("demo");
             await("the evicted replica unloads", () -> pool.pool("demo").replicas().isEmpty());
-            assertNotNull(call(pool, new ArrayList<>()).coldStart());
+            assertEquals(WeightTier.DISK, call(pool, new ArrayList<>()).coldStart().tier(), "an evicted model reads the disk again");
 
             pool.policy("demo", new PoolPolicy(1, 2, Duration.ofMillis(200), false, 4, 8));
             Thread.sleep(1500);

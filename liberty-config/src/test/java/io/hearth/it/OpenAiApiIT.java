@@ -67,7 +67,7 @@ class OpenAiApiIT {
         JsonNode replica = admin.get("models").get(0);
         assertEquals("cpu", replica.get("device").asText());
         assertTrue(replica.get("kvBlocksFree").asInt() <= replica.get("kvBlocks").asInt());
-        assertEquals(0, admin.get("failed").size());
+        assertTrue(!admin.get("failed").has("default"), "the built-in model is not among failed models: " + admin.get("failed"));
     }
 
     @Test

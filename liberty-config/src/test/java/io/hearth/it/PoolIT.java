@@ -36,13 +36,13 @@ class PoolIT {
         assertEquals(201, FunctionsIT.send("PUT", "/admin/functions/" + LAZY_FN, "application/zip", archive, null).statusCode());
     }
 
-    private static JsonNode pool(String model) throws Exception {
+    static JsonNode pool(String model) throws Exception {
         HttpResponse<String> r = OpenAiApiIT.get("/admin/pools/" + model);
         assertEquals(200, r.statusCode(), r.body());
         return JSON.readTree(r.body());
     }
 
-    private static JsonNode awaitPool(String model, String what, Predicate<JsonNode> condition) throws Exception {
+    static JsonNode awaitPool(String model, String what, Predicate<JsonNode> condition) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             JsonNode p = pool(model);
@@ -52,7 +52,7 @@ class PoolIT {
         }
     }
 
-    private static HttpResponse<String> admin(String method, String path, String json) throws Exception {
+    static HttpResponse<String> admin(String method, String path, String json) throws Exception {
         return FunctionsIT.send(method, path, "application/json", json.getBytes(StandardCharsets.UTF_8), null);
     }
 
@@ -72,7 +72,7 @@ class PoolIT {
         HttpResponse<String> streamed = FunctionsIT.send("POST", "/fn/" + LAZY_FN, "application/json",
                 "{\"word\":\"hi\"}".getBytes(StandardCharsets.UTF_8), "text/event-stream");
         String body = streamed.body();
-        assertTrue(body.contains("event: loading\ndata: {\"model\":\"lazy\",\"phase\":\"load\",\"percent\":100}"), body);
+        assertTrue(body.contains("event: loading\ndata: {\"model\":\"lazy\",\"percent\":100,\"phase\":\"load\"}"), body);
         assertTrue(body.indexOf("event: loading") < body.indexOf("\"text\""), "progress comes before the first token");
         assertTrue(body.contains("\"cold_start\""), body);
 

@@ -50,6 +50,11 @@ public interface ModelPoolMXBean {
 
     void setMaxQueue(int requests);
 
+    /** Daily windows with a replica kept warm, {@code 08:30-18:00,20:00-22:00}; empty for none. */
+    String getPrewarmSchedule();
+
+    void setPrewarmSchedule(String windows);
+
     /** Loads replicas until this many are warm or loading (at most max-replicas). */
     void scale(int replicas);
 

@@ -1,14 +1,17 @@
 package io.hearth.runtime.admin;
 
 import io.hearth.pool.PoolPolicy;
+import io.hearth.pool.PrewarmSchedule;
 import io.hearth.runtime.pool.PoolSettings;
 
 /**
  * A change to a model's scaling policy, from REST ({@code PUT /admin/pools/<model>/policy}) or JMX: fields left
- * null keep their value; durations as {@code 90s}, {@code 10m}, {@code 500ms}.
+ * null keep their value; durations as {@code 90s}, {@code 10m}, {@code 500ms}; {@code prewarmSchedule} as daily
+ * windows {@code 08:30-18:00,20:00-22:00} (an empty string clears it).
  */
 public record PolicyChange(Integer minWarm, Integer maxReplicas, String idleTimeout, Boolean preload, Integer maxBatch,
-                           Integer maxQueue, String keepAliveMin, String keepAliveMax) {
+                           Integer maxQueue, String keepAliveMin, String keepAliveMax, String prewarmSchedule,
+                           Boolean predictivePrewarm) {
 
     PoolPolicy applyTo(PoolPolicy p) {
         return new PoolPolicy(
@@ -19,6 +22,8 @@ public record PolicyChange(Integer minWarm, Integer maxReplicas, String idleTime
                 maxBatch != null ? maxBatch : p.maxBatch(),
                 maxQueue != null ? maxQueue : p.maxQueue(),
                 keepAliveMin != null ? PoolSettings.duration(keepAliveMin) : p.keepAliveMin(),
-                keepAliveMax != null ? PoolSettings.duration(keepAliveMax) : p.keepAliveMax());
+                keepAliveMax != null ? PoolSettings.duration(keepAliveMax) : p.keepAliveMax(),
+                prewarmSchedule != null ? PrewarmSchedule.parse(prewarmSchedule) : p.prewarmSchedule(),
+                predictivePrewarm != null ? predictivePrewarm : p.predictivePrewarm());
     }
 }

@@ -19,6 +19,8 @@ final class CircuitBreaker {
     private long openedAt;
     private boolean trialRunning;
     private long timesOpened;
+    /** The failure last counted, so one incident shared by many calls counts once. */
+    private Throwable lastIncident;
 
     CircuitBreaker(int window, double failureRatio, long delayNanos) {
         this.window = window;
@@ -58,6 +60,13 @@ final class CircuitBreaker {
         }
         record(true);
         if (recorded >= window && failures >= failureRatio * recorded) open(now);
+    }
+
+    /** Whether {@code incident} has not been counted yet (and is now the last one seen). */
+    synchronized boolean newIncident(Throwable incident) {
+        if (incident == lastIncident) return false;
+        lastIncident = incident;
+        return true;
     }
 
     /** A call that says nothing about the model's health ended: a half-open breaker may try another. */

@@ -58,10 +58,10 @@ public class ModelCircuitBreakers {
             breaker.succeeded();
             return c;
         } catch (ReplicaFailedException e) {
-            failed(model, breaker);
+            failed(model, breaker, e);
             throw e;
         } catch (ModelUnavailableException e) {
-            if (e.configured()) failed(model, breaker);
+            if (e.configured()) failed(model, breaker, e.getCause() != null ? e.getCause() : e);
             else breaker.released();
             throw e;
         } catch (RuntimeException | Error e) {
@@ -70,7 +70,16 @@ public class ModelCircuitBreakers {
         }
     }
 
-    private void failed(String model, CircuitBreaker breaker) {
+    /**
+     * Counts one failure per incident: a replica that fails takes every request it carried with it (they share one
+     * exception), and a failed load fails every request held for it (they share its cause); one crash is one failure,
+     * not as many as the requests it happened to hold.
+     */
+    private void failed(String model, CircuitBreaker breaker, Throwable incident) {
+        if (!breaker.newIncident(incident)) {
+            breaker.released();
+            return;
+        }
         long opened = breaker.timesOpened();
         breaker.failed(System.nanoTime());
         if (breaker.timesOpened() > opened) {

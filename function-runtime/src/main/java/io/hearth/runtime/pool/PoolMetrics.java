@@ -19,7 +19,8 @@ import java.util.Locale;
  * What ops watch of the model pools, on /metrics: {@code hearth_replicas{model,state}},
  * {@code hearth_cold_starts_total{model,tier}}, {@code hearth_model_load_seconds{model,tier}},
  * {@code hearth_queue_depth{model}}, {@code hearth_queue_seconds{model}}, {@code hearth_batch_size{model}}, {@code hearth_tokens_generated_total{model}},
- * {@code hearth_replica_transitions_total{model,to}} and device memory used / capacity.
+ * {@code hearth_replica_transitions_total{model,to}}, {@code hearth_prewarms_total{model,reason}} and device memory
+ * used / capacity.
  */
 @ApplicationScoped
 public class PoolMetrics implements PoolEvents {
@@ -65,6 +66,11 @@ public class PoolMetrics implements PoolEvents {
         Tag m = new Tag("model", model);
         registry.histogram("hearth.batch.size", m).update(batchSize);
         if (generatedTokens > 0) registry.counter("hearth.tokens.generated", m).inc(generatedTokens);
+    }
+
+    @Override
+    public void prewarm(String model, String reason) {
+        registry.counter("hearth.prewarms", new Tag("model", model), new Tag("reason", reason)).inc();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.hearth.runtime.pool;
 
 import io.hearth.pool.ModelDownload;
 import io.hearth.pool.PoolPolicy;
+import io.hearth.pool.PrewarmSchedule;
 import org.eclipse.microprofile.config.Config;
 
 import java.net.URI;
@@ -22,7 +23,8 @@ import java.util.Locale;
  *   <li>{@code hearth.models.<id>.threads}, {@code hearth.models.<id>.context}: compute threads and KV tokens;</li>
  *   <li>{@code hearth.models.<id>.min-warm}, {@code max-replicas}, {@code idle-timeout} ({@code 90s}, {@code 10m},
  *       {@code 500ms}; a bare number is seconds), {@code preload}, {@code max-batch}, {@code max-queue},
- *       {@code keep-alive-min}, {@code keep-alive-max}: how the pool scales it (see {@link PoolPolicy});</li>
+ *       {@code keep-alive-min}, {@code keep-alive-max}, {@code prewarm-schedule} ({@code 08:30-18:00,...}),
+ *       {@code prewarm-predictive}: how the pool scales it (see {@link PoolPolicy});</li>
  *   <li>{@code hearth.models.<id>.fallback}: another configured model that serves the calls this one cannot;</li>
  *   <li>{@code hearth.model-store}: where generated and downloaded models are written (default {@code models} in the
  *       server directory).</li>
@@ -81,7 +83,9 @@ public record PoolSettings(List<ModelSetting> models, Path modelStore) {
                     config.getOptionalValue(prefix + "max-batch", Integer.class).orElse(d.maxBatch()),
                     config.getOptionalValue(prefix + "max-queue", Integer.class).orElse(d.maxQueue()),
                     config.getOptionalValue(prefix + "keep-alive-min", String.class).map(PoolSettings::duration).orElse(d.keepAliveMin()),
-                    config.getOptionalValue(prefix + "keep-alive-max", String.class).map(PoolSettings::duration).orElse(d.keepAliveMax()));
+                    config.getOptionalValue(prefix + "keep-alive-max", String.class).map(PoolSettings::duration).orElse(d.keepAliveMax()),
+                    config.getOptionalValue(prefix + "prewarm-schedule", String.class).map(PrewarmSchedule::parse).orElse(d.prewarmSchedule()),
+                    config.getOptionalValue(prefix + "prewarm-predictive", Boolean.class).orElse(d.predictivePrewarm()));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(prefix + "*: " + e.getMessage(), e);
         }

@@ -45,4 +45,13 @@ class CircuitBreakerTest {
         assertEquals(2, b.timesOpened());
         assertEquals(SECOND, b.tryAcquire(SECOND));
     }
+
+    @Test
+    void oneIncidentSharedByManyCallsIsNewOnlyOnce() {
+        CircuitBreaker b = new CircuitBreaker(2, 0.5, SECOND);
+        RuntimeException crash = new RuntimeException("replica 1 failed");
+        assertTrue(b.newIncident(crash));
+        assertTrue(!b.newIncident(crash), "the other requests of the same crash do not count again");
+        assertTrue(b.newIncident(new RuntimeException("replica 2 failed")));
+    }
 }
