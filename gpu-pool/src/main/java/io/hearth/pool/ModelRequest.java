@@ -14,34 +14,42 @@ import java.util.List;
  * @param deadline        when the call is cancelled if it has not finished, waiting included (null: never)
  * @param keepAlive       how long the caller would like the replica kept warm after this call (null: the model's
  *                        idle-timeout); honoured only within the bounds ops set for the model
+ * @param caller          who asks (a function's name; the API): callers sharing a model are admitted in turn
  */
 public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingParams sampling, int maxPromptTokens,
-                           Instant deadline, Duration keepAlive) {
+                           Instant deadline, Duration keepAlive, String caller) {
+    public static final String ANONYMOUS = "anonymous";
+
     public ModelRequest {
         if ((prompt == null) == (messages == null)) {
             throw new IllegalArgumentException("give either a prompt or messages");
         }
         if (messages != null && messages.isEmpty()) throw new IllegalArgumentException("messages must not be empty");
         messages = messages == null ? null : List.copyOf(messages);
+        if (caller == null) caller = ANONYMOUS;
     }
 
     public ModelRequest withMaxPromptTokens(int limit) {
-        return new ModelRequest(prompt, messages, sampling, limit, deadline, keepAlive);
+        return new ModelRequest(prompt, messages, sampling, limit, deadline, keepAlive, caller);
     }
 
     public ModelRequest withDeadline(Instant when) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, when, keepAlive);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, when, keepAlive, caller);
     }
 
     public ModelRequest withKeepAlive(Duration hint) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, hint);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, hint, caller);
+    }
+
+    public ModelRequest withCaller(String who) {
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, who);
     }
 
     public static ModelRequest chat(List<ChatMessage> messages, SamplingParams sampling) {
-        return new ModelRequest(null, messages, sampling, 0, null, null);
+        return new ModelRequest(null, messages, sampling, 0, null, null, null);
     }
 
     public static ModelRequest text(String prompt, SamplingParams sampling) {
-        return new ModelRequest(prompt, null, sampling, 0, null, null);
+        return new ModelRequest(prompt, null, sampling, 0, null, null, null);
     }
 }

@@ -171,7 +171,7 @@ final class Replica implements AutoCloseable {
      * KV blocks freed.
      */
     Completion generate(int[] prompt, ModelRequest request, TokenListener listener) {
-        ScheduledSequence s = new ScheduledSequence(model.tokenizer(), prompt, request.sampling());
+        ScheduledSequence s = new ScheduledSequence(model.tokenizer(), prompt, request.sampling(), request.caller());
         scheduler.submit(s);
         try {
             while (true) {

@@ -31,6 +31,8 @@ final class ScheduledSequence {
 
     final int[] prompt;
     final SamplingParams params;
+    /** Who asked (a function, or the OpenAI API): waiting sequences are admitted callers in turn. */
+    final String caller;
     final Decoding decoding;
     final long arrivedNanos = System.nanoTime();
     final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -44,8 +46,9 @@ final class ScheduledSequence {
     long admittedNanos;
     long firstTokenNanos;
 
-    ScheduledSequence(Tokenizer tokenizer, int[] prompt, SamplingParams params) {
+    ScheduledSequence(Tokenizer tokenizer, int[] prompt, SamplingParams params, String caller) {
         this.prompt = prompt;
+        this.caller = caller;
         this.params = params;
         this.decoding = new Decoding(tokenizer, prompt, params);
     }

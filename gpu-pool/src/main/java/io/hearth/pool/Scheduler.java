@@ -6,10 +6,8 @@ import io.hearth.engine.generate.Generator;
 import io.hearth.engine.kv.KvCache;
 import io.hearth.engine.kv.KvCacheFullException;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.Condition;
@@ -19,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * A replica's continuous-batching step loop. Invariants:
  * <ul>
  *   <li>One thread runs the loop and is the only one that touches the backend, the KV cache and the running set.</li>
- *   <li>A sequence is admitted (between steps, FIFO) only when its whole KV need — uncached prompt plus max_tokens —
+ *   <li>A sequence is admitted (between steps, callers in turn and FIFO for each: {@link FairQueue}) only when its whole KV need — uncached prompt plus max_tokens —
  *       is reserved, so a running sequence never fails for lack of KV blocks; one that cannot be reserved yet waits.</li>
  *   <li>Each step carries every running sequence: one decode token each, plus prompt chunks of prefilling sequences
  *       within a budget of {@link Generator#PREFILL_CHUNK} tokens, so a long prompt never stalls the decoders.</li>
@@ -48,7 +46,7 @@ final class Scheduler implements AutoCloseable {
     private final FailureObserver failureObserver;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
-    private final Deque<ScheduledSequence> waiting = new ArrayDeque<>();
+    private final FairQueue waiting = new FairQueue();
     private final List<ScheduledSequence> running = new ArrayList<>();
     private final Thread loop;
     private volatile boolean closed;
@@ -70,7 +68,7 @@ final class Scheduler implements AutoCloseable {
             if (failure != null) throw failure;
             // lost a race with an unload: the request did nothing yet, so it may go to another replica
             if (closed) throw new ReplicaFailedException("replica " + name + " was unloading");
-            waiting.addLast(s);
+            waiting.add(s);
             work.signal();
         } finally {
             lock.unlock();
@@ -147,9 +145,9 @@ final class Scheduler implements AutoCloseable {
     private void admit() {
         KvCache kv = backend.kvCache();
         while (!waiting.isEmpty() && running.size() < maxBatch) {
-            ScheduledSequence s = waiting.peekFirst();
+            ScheduledSequence s = waiting.peek();
             if (s.cancelled()) {
-                waiting.pollFirst();
+                waiting.poll();
                 s.fail(new CancellationException("cancelled while waiting"));
                 continue;
             }
@@ -160,13 +158,13 @@ final class Scheduler implements AutoCloseable {
             } catch (KvCacheFullException full) {
                 kv.release(sequence);
                 if (running.isEmpty()) { // even an empty replica cannot hold it: it can never run here
-                    waiting.pollFirst();
+                    waiting.poll();
                     s.fail(full);
                     continue;
                 }
                 return;
             }
-            waiting.pollFirst();
+            waiting.poll();
             s.sequence = sequence;
             s.cachedTokens = cached;
             s.prefilled = cached;
@@ -230,8 +228,7 @@ final class Scheduler implements AutoCloseable {
         running.clear();
         lock.lock();
         try {
-            for (ScheduledSequence s : waiting) s.fail(error);
-            waiting.clear();
+            for (ScheduledSequence s : waiting.drain()) s.fail(error);
         } finally {
             lock.unlock();
         }

@@ -65,7 +65,7 @@ final class PoolModelClient implements ModelClient {
         Completion completion;
         try {
             completion = calls.generate(manifest.model(), request.withMaxPromptTokens(manifest.maxInputTokens()).withDeadline(deadline)
-                    .withKeepAlive(keepAlive), listener, progress);
+                    .withKeepAlive(keepAlive).withCaller(manifest.name()), listener, progress);
         } catch (DeadlineExceededException e) {
             throw timedOut();
         }

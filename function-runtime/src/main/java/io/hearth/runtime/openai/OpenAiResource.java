@@ -58,10 +58,14 @@ public class OpenAiResource {
             return all;
         }
 
-        /** The function's input limit, and the caller's keep-alive hint (else the function's). */
+        /**
+         * The function's input limit, the caller's keep-alive hint (else the function's), and who asks: the function,
+         * or the API as one caller, for the pool's turn-taking among callers of a model.
+         */
         ModelRequest shaped(ModelRequest request, Duration keepAlive) {
             ModelRequest limited = function == null ? request : request.withMaxPromptTokens(function.maxInputTokens());
-            return limited.withKeepAlive(keepAlive != null ? keepAlive : function != null ? function.keepAlive() : null);
+            return limited.withKeepAlive(keepAlive != null ? keepAlive : function != null ? function.keepAlive() : null)
+                    .withCaller(function != null ? function.name() : "openai-api");
         }
     }
 
