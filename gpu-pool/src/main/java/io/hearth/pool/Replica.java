@@ -11,6 +11,7 @@ import io.hearth.engine.model.Model;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
@@ -66,10 +67,14 @@ final class Replica implements AutoCloseable {
         }
     }
 
-    /** The logits of a fixed prompt: the same file must give the same numbers on every load (checked by the pool). */
+    /**
+     * The logits of one fixed token (the first of a fixed text: BOS where the model adds one). The same file must give
+     * the same numbers on every load (checked by the pool). One position passes every weight matrix of every layer, so
+     * a changed or corrupt file shows, for the cost of a single decode step before the replica takes traffic.
+     */
     float[] probe() {
         if (scheduler != null) throw new IllegalStateException("probe before the replica takes traffic");
-        int[] tokens = model.tokenizer().encode(PROBE_TEXT, true, true);
+        int[] tokens = Arrays.copyOf(model.tokenizer().encode(PROBE_TEXT, true, true), 1);
         var kv = backend.kvCache();
         var sequence = kv.newSequence();
         try {
