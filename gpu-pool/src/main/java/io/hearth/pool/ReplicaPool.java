@@ -225,7 +225,10 @@ final class ReplicaPool {
     private Replica load(int number) {
         Replica r = Replica.load(number, spec, percent -> loadingPercent = percent);
         try {
+            long probeStart = System.nanoTime();
             selfCheck(r.probe());
+            LOG.log(System.Logger.Level.DEBUG, () -> String.format("replica %d of model %s: self-check took %.3f s", number, spec.id(),
+                    (System.nanoTime() - probeStart) / 1e9));
             r.start(policy.maxBatch(), (batch, generated) -> events.step(spec.id(), batch, generated), failure -> failed(r, failure));
             return r;
         } catch (RuntimeException e) {

@@ -60,6 +60,15 @@ public final class Q4_0Tensor extends FloatTensor {
         for (int b = 0; b < columns / BLOCK; b++, at += BYTES) {
             float d = f16(data, at);
             int o = offset + b * BLOCK;
+            if (Vectors.ENABLED) { // on the prefill kernels' critical path, as for Q8_0
+                FloatVector dv = FloatVector.broadcast(F, d);
+                for (int j = 0; j < 16; j += L) {
+                    IntVector q = Vectors.loadUnsignedBytes(data, at + 2 + j);
+                    Vectors.toFloats(q.and(0x0F).sub(8)).mul(dv).intoArray(out, o + j);
+                    Vectors.toFloats(q.lanewise(VectorOperators.LSHR, 4).sub(8)).mul(dv).intoArray(out, o + 16 + j);
+                }
+                continue;
+            }
             for (int j = 0; j < 16; j++) {
                 int packed = Byte.toUnsignedInt(data.get(Layouts.BYTE, at + 2 + j));
                 out[o + j] = d * ((packed & 0xF) - 8);
