@@ -28,6 +28,10 @@ final class PageCache {
     private static final MethodHandle FADVISE = find("posix_fadvise",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
     private static final MethodHandle CLOSE = find("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle MADVISE = find("madvise",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    /** Linux 5.14+: fault a range's pages into the page tables in the kernel, in one call. */
+    private static final int MADV_POPULATE_READ = 22;
     private static final long PAGE = 4096;
     private static final int POSIX_FADV_DONTNEED = 4;
 
@@ -67,6 +71,24 @@ final class PageCache {
         } catch (Throwable e) {
             return -1;
         }
+    }
+
+    /**
+     * Maps a mapped range's pages into this process (reading them from disk where they are not cached) in one
+     * system call, instead of one page fault per 4 KiB page as touching them from Java does (286k faults for a
+     * 1.17 GB model). Falls back to touching the pages where the kernel lacks the call.
+     */
+    static void populate(MemorySegment mapped) {
+        if (MADVISE != null && mapped.byteSize() > 0) {
+            long start = mapped.address() & -PAGE;
+            long length = mapped.address() + mapped.byteSize() - start;
+            try {
+                if ((int) MADVISE.invokeExact(MemorySegment.ofAddress(start), length, MADV_POPULATE_READ) == 0) return;
+            } catch (Throwable unavailable) {
+                // touch the pages below
+            }
+        }
+        mapped.load();
     }
 
     /** Asks the kernel to drop the file's cached pages (those not mapped by a live replica). False if it could not. */

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Brings a mapped model's weights into memory before the replica takes traffic, so the first request does not pay
- * page faults one 4 KiB page at a time. Several threads read separate chunks at once: a disk delivers more with
- * several requests in flight, and from the page cache the copy runs at memory speed on every thread.
+ * page faults one 4 KiB page at a time. Several threads populate separate chunks at once ({@link PageCache#populate}):
+ * a disk delivers more with several requests in flight, and from the page cache mapping runs on every thread.
  */
 final class WeightLoader {
     /** Big enough for sequential reads, small enough that progress moves often. */
@@ -31,7 +31,7 @@ final class WeightLoader {
             for (long offset = 0; offset < total; offset += CHUNK) {
                 MemorySegment chunk = weights.asSlice(offset, Math.min(CHUNK, total - offset));
                 chunks.add(readers.submit(() -> {
-                    chunk.load();
+                    PageCache.populate(chunk);
                     int percent = (int) (100 * done.addAndGet(chunk.byteSize()) / total);
                     synchronized (lastPercent) {
                         if (percent > lastPercent[0]) {
