@@ -13,5 +13,7 @@ mvn -q -B -ntp package -DskipTests -pl bench -am
 mkdir -p models bench/results
 model="models/tinyllama-1.1b-q8_0.gguf"
 [[ -f "$model" ]] || bin/hearth-engine gen-model --shape tinyllama-1.1b --type q8_0 --output "$model"
-java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp bench/target/hearth-benchmarks.jar \
+# the JVM flags the server runs with (liberty-config jvm.options)
+java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 \
+  -cp bench/target/hearth-benchmarks.jar \
   io.hearth.bench.PoolBenchmark "$model" "$threads" bench/results/pool-cpu.json 2>/dev/null | tee bench/results/pool-cpu.md
