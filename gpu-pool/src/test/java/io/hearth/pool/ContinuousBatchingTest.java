@@ -83,24 +83,37 @@ class ContinuousBatchingTest {
         PoolPolicy oneAtATime = new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 1, 0);
         try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", tinyModel(dir, "tiny.gguf", 42), 1, 2048, oneAtATime)))
                 .awaitPreloaded()) {
-            CountDownLatch streaming = new CountDownLatch(1);
-            CountDownLatch leave = new CountDownLatch(1);
-            try (ExecutorService client = Executors.newSingleThreadExecutor()) {
-                Future<?> longCall = client.submit(() -> pool.generate("demo", ModelRequest.text("talk", SamplingParams.greedy(1500)), (t, s) -> {
-                    streaming.countDown();
+            // The tiny model can run all 1,500 tokens in ~150 ms once the JIT is hot; if the long call ended before
+            // "me too" arrived, the attempt proves nothing and runs again (a pool that never refuses fails all five).
+            PoolBusyException busy = null;
+            for (int attempt = 1; busy == null; attempt++) {
+                assertTrue(attempt <= 5, "a call beyond max-batch + max-queue was never refused while the long call ran");
+                CountDownLatch streaming = new CountDownLatch(1);
+                CountDownLatch leave = new CountDownLatch(1);
+                try (ExecutorService client = Executors.newSingleThreadExecutor()) {
+                    Future<?> longCall = client.submit(() -> pool.generate("demo", ModelRequest.text("talk", SamplingParams.greedy(1500)), (t, s) -> {
+                        streaming.countDown();
+                        try {
+                            if (leave.await(0, TimeUnit.SECONDS)) throw new IllegalStateException("client disconnected");
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }));
+                    assertTrue(streaming.await(30, TimeUnit.SECONDS));
                     try {
-                        if (leave.await(0, TimeUnit.SECONDS)) throw new IllegalStateException("client disconnected");
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
+                        generate(pool, "me too");
+                    } catch (PoolBusyException e) {
+                        busy = e;
                     }
-                }));
-                assertTrue(streaming.await(30, TimeUnit.SECONDS));
-                PoolBusyException busy = assertThrows(PoolBusyException.class, () -> generate(pool, "me too"),
-                        () -> "long call: " + (longCall.isDone() ? "done " + longCall.state() : "running") + " " + pool.pool("demo"));
-                assertTrue(busy.getMessage().contains("retry"), busy.getMessage());
-                leave.countDown();
-                assertThrows(Exception.class, () -> longCall.get(30, TimeUnit.SECONDS), "the disconnected call ends");
+                    leave.countDown();
+                    try {
+                        longCall.get(30, TimeUnit.SECONDS); // it may have finished before the client left
+                    } catch (java.util.concurrent.ExecutionException disconnected) {
+                        // the client left: its generation was cancelled
+                    }
+                }
             }
+            assertTrue(busy.getMessage().contains("retry"), busy.getMessage());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (pool.pool("demo").replicas().getFirst().load() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
             assertEquals(24, generate(pool, "me too").length, "the cancelled sequence left, the next one runs");
