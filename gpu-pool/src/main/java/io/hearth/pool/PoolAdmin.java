@@ -22,6 +22,9 @@ public interface PoolAdmin {
     /** Replaces a model's scaling policy; takes effect at the next maintenance pass (within a second). */
     PoolInfo policy(String modelId, PoolPolicy policy);
 
+    /** Sets the KV tokens of the model's replicas loaded from now on; running replicas keep theirs until they unload. */
+    PoolInfo context(String modelId, int tokens);
+
     /** Loads replicas until {@code replicas} are warm or loading (at most max-replicas); returns at once. */
     PoolInfo scale(String modelId, int replicas);
 

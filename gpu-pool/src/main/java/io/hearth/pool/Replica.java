@@ -36,6 +36,8 @@ final class Replica implements AutoCloseable {
     private Scheduler scheduler;
     private volatile boolean draining;
     private volatile long lastActiveNanos = System.nanoTime();
+    /** Device memory the pool reserved for this replica; given back when it unloads. */
+    private volatile long reservedBytes;
     /** The idle time the last caller's keep-alive hint asked for (already bounded by ops); null: the model's idle-timeout. */
     private volatile Duration keepAlive;
 
@@ -113,6 +115,14 @@ final class Replica implements AutoCloseable {
 
     long idleNanos(long now) {
         return load() > 0 ? 0 : now - lastActiveNanos;
+    }
+
+    void reservedBytes(long bytes) {
+        reservedBytes = bytes;
+    }
+
+    long reservedBytes() {
+        return reservedBytes;
     }
 
     /** Keeps this replica loaded for {@code bounded} after its last call, in place of the model's idle-timeout. */

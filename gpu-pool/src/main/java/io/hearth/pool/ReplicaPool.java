@@ -42,7 +42,8 @@ final class ReplicaPool {
     /** How often {@link WarmModelPool} runs {@link #maintain}. */
     static final long MAINTENANCE_PERIOD_NANOS = 1_000_000_000L;
 
-    final ModelSpec spec;
+    /** Replaced when ops change the context; a load uses the spec it started with. */
+    volatile ModelSpec spec;
     /** Read from the file's header; null until a model fetched from a URL has been downloaded. */
     private volatile ModelCard card;
     private final ModelDownloader downloader;
@@ -179,7 +180,8 @@ final class ReplicaPool {
      */
     private CompletableFuture<Replica> startLoad() {
         boolean fetchFirst = card == null;
-        if (!fetchFirst) reserve();
+        ModelSpec loadSpec = spec;
+        if (!fetchFirst) reserve(loadSpec);
         int number = nextNumber++;
         events.transition(spec.id(), ReplicaState.COLD, ReplicaState.LOADING);
         LOG.log(System.Logger.Level.INFO, "loading replica " + number + " of model " + spec.id() + " from "
@@ -187,8 +189,8 @@ final class ReplicaPool {
         loadingPercent = fetchFirst ? -1 : 0; // a download reports its own progress first
         downloadPercent = -1;
         CompletableFuture<Replica> future = CompletableFuture.supplyAsync(() -> {
-            if (fetchFirst) fetch();
-            return load(number);
+            if (fetchFirst) fetch(loadSpec);
+            return load(number, loadSpec);
         }, loader);
         loading = future;
         future.whenComplete((replica, error) -> loaded(future, replica, error));
@@ -196,8 +198,8 @@ final class ReplicaPool {
     }
 
     /** Reserves device memory for the load about to run, or records why it does not fit. */
-    private synchronized void reserve() {
-        long bytes = card.replicaBytes(spec.kvTokens());
+    private synchronized void reserve(ModelSpec loadSpec) {
+        long bytes = card.replicaBytes(loadSpec.kvTokens());
         try {
             memory.reserve(bytes, "a replica of model '" + spec.id() + "'");
         } catch (ModelUnavailableException doesNotFit) {
@@ -208,7 +210,7 @@ final class ReplicaPool {
     }
 
     /** Downloads the model's file (on a loader thread), reads its header, and reserves memory for it. */
-    private void fetch() {
+    private void fetch(ModelSpec loadSpec) {
         downloadPercent = 0;
         try {
             downloader.fetch(percent -> downloadPercent = percent);
@@ -217,13 +219,13 @@ final class ReplicaPool {
             downloadPercent = -1;
             throw e;
         }
-        card = ModelCard.read(spec);
-        reserve();
+        card = ModelCard.read(loadSpec);
+        reserve(loadSpec);
         loadingPercent = 0;
     }
 
-    private Replica load(int number) {
-        Replica r = Replica.load(number, spec, percent -> loadingPercent = percent);
+    private Replica load(int number, ModelSpec loadSpec) {
+        Replica r = Replica.load(number, loadSpec, percent -> loadingPercent = percent);
         try {
             long probeStart = System.nanoTime();
             selfCheck(r.probe());
@@ -263,6 +265,7 @@ final class ReplicaPool {
             LOG.log(System.Logger.Level.ERROR, "replica of model " + spec.id() + " failed to load: " + lastFailure);
             return;
         }
+        replica.reservedBytes(reserved);
         lastFailure = null;
         everWarm = true;
         lastLoadNanos = replica.loadNanos();
@@ -286,7 +289,7 @@ final class ReplicaPool {
             LOG.log(System.Logger.Level.ERROR, failure.getMessage() + "; replacing it", failure.getCause());
             // Its budget is freed now, not after the close below, so the replacement fits; the weights' pages are
             // shared through the page cache, so only its KV cache is briefly held twice.
-            memory.release(card.replicaBytes(spec.kvTokens()));
+            memory.release(r.reservedBytes());
             if (leastLoaded() == null && loading == null && lastFailure == null) startLoad();
         }
         loader.execute(r::close);
@@ -367,7 +370,7 @@ final class ReplicaPool {
     private void unload(Replica r) {
         long bytes = r.deviceBytes();
         r.close();
-        memory.release(card.replicaBytes(spec.kvTokens()));
+        memory.release(r.reservedBytes());
         events.transition(spec.id(), ReplicaState.DRAINING, ReplicaState.COLD);
         LOG.log(System.Logger.Level.INFO, "replica " + r.number + " of model " + spec.id() + " unloaded (" + (bytes >> 20)
                 + " MiB freed; its weights stay in the page cache while memory allows)");
@@ -406,6 +409,12 @@ final class ReplicaPool {
         functionsMinWarm = replicas;
     }
 
+    /** KV tokens of replicas loaded from now on (running ones keep theirs until they unload). */
+    synchronized void context(int tokens) {
+        if (tokens < 16 || tokens > (1 << 20)) throw new IllegalArgumentException("context must be 16..1048576 tokens, got " + tokens);
+        spec = new ModelSpec(spec.id(), spec.source(), spec.threads(), tokens, spec.policy(), spec.download());
+    }
+
     synchronized void policy(PoolPolicy newPolicy) {
         policy = newPolicy;
     }
@@ -430,7 +439,7 @@ final class ReplicaPool {
                     r.loadNanos() / 1e9, r.idleLimit(policy.idleTimeout()).toMillis() / 1e3, blocks.capacity(), blocks.freeBlocks(),
                     blocks.cachedBlocks(), r.tokensGenerated()));
         }
-        return new PoolInfo(spec.id(), policy, functionsMinWarm, list, held, loadingPercent, new EnumMap<>(coldStarts), lastFailure,
+        return new PoolInfo(spec.id(), policy, spec.kvTokens(), functionsMinWarm, list, held, loadingPercent, new EnumMap<>(coldStarts), lastFailure,
                 replicaFailures, downloader == null ? null : downloader.info());
     }
 

@@ -167,6 +167,13 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
     }
 
     @Override
+    public PoolInfo context(String modelId, int tokens) {
+        ReplicaPool pool = find(modelId);
+        pool.context(tokens);
+        return pool.info();
+    }
+
+    @Override
     public PoolInfo scale(String modelId, int replicas) {
         ReplicaPool pool = find(modelId);
         if (replicas < 0 || replicas > pool.policy().maxReplicas()) {

@@ -146,6 +146,19 @@ class ReplicaLifecycleTest {
             await("the evicted replica unloads", () -> pool.pool("demo").replicas().isEmpty());
             assertEquals(WeightTier.DISK, call(pool, new ArrayList<>()).coldStart().tier(), "an evicted model reads the disk again");
 
+            pool.scale("demo", 0);
+            await("the evict check's replica unloads", () -> pool.pool("demo").replicas().isEmpty());
+            long before = pool.devices().getFirst().usedBytes();
+            pool.context("demo", 256);
+            assertEquals(256, pool.pool("demo").context());
+            pool.scale("demo", 1);
+            await("a replica with the new context is warm", () -> pool.pool("demo").replicas().size() == 1);
+            assertEquals(256 / 16, pool.pool("demo").replicas().getFirst().kvBlocks(), "loaded with the new context");
+            pool.scale("demo", 0);
+            await("it unloads", () -> pool.pool("demo").replicas().isEmpty());
+            assertEquals(before, pool.devices().getFirst().usedBytes(), "its own reservation was given back");
+            assertThrows(IllegalArgumentException.class, () -> pool.context("demo", 4));
+
             pool.policy("demo", new PoolPolicy(1, 2, Duration.ofMillis(200), false, 4, 8));
             Thread.sleep(1500);
             assertEquals(1, pool.pool("demo").replicas().size(), "min-warm keeps one replica however idle");

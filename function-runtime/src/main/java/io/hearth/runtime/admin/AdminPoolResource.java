@@ -53,7 +53,7 @@ public class AdminPoolResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public PoolInfo policy(@PathParam("model") String model, PolicyChange change) {
         if (change == null) throw new IllegalArgumentException("send a JSON object with the policy fields to change");
-        return holder.admin().policy(model, change.applyTo(holder.admin().pool(model).policy()));
+        return change.applyTo(holder.admin(), model);
     }
 
     @POST

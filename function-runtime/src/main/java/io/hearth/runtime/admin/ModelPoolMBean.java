@@ -27,7 +27,7 @@ final class ModelPoolMBean implements ModelPoolMXBean {
     }
 
     private void change(PolicyChange change) {
-        admin.policy(model, change.applyTo(policy()));
+        change.applyTo(admin, model);
     }
 
     private static String text(Duration d) {
@@ -78,7 +78,7 @@ final class ModelPoolMBean implements ModelPoolMXBean {
 
     @Override
     public void setMinWarm(int replicas) {
-        change(new PolicyChange(replicas, null, null, null, null, null, null, null, null, null));
+        change(new PolicyChange(replicas, null, null, null, null, null, null, null, null, null, null));
     }
 
     @Override
@@ -88,7 +88,7 @@ final class ModelPoolMBean implements ModelPoolMXBean {
 
     @Override
     public void setMaxReplicas(int replicas) {
-        change(new PolicyChange(null, replicas, null, null, null, null, null, null, null, null));
+        change(new PolicyChange(null, replicas, null, null, null, null, null, null, null, null, null));
     }
 
     @Override
@@ -98,7 +98,7 @@ final class ModelPoolMBean implements ModelPoolMXBean {
 
     @Override
     public void setIdleTimeout(String duration) {
-        change(new PolicyChange(null, null, duration, null, null, null, null, null, null, null));
+        change(new PolicyChange(null, null, duration, null, null, null, null, null, null, null, null));
     }
 
     @Override
@@ -108,7 +108,7 @@ final class ModelPoolMBean implements ModelPoolMXBean {
 
     @Override
     public void setKeepAliveMin(String duration) {
-        change(new PolicyChange(null, null, null, null, null, null, duration, null, null, null));
+        change(new PolicyChange(null, null, null, null, null, null, duration, null, null, null, null));
     }
 
     @Override
@@ -118,7 +118,7 @@ final class ModelPoolMBean implements ModelPoolMXBean {
 
     @Override
     public void setKeepAliveMax(String duration) {
-        change(new PolicyChange(null, null, null, null, null, null, null, duration, null, null));
+        change(new PolicyChange(null, null, null, null, null, null, null, duration, null, null, null));
     }
 
     @Override
@@ -128,7 +128,7 @@ final class ModelPoolMBean implements ModelPoolMXBean {
 
     @Override
     public void setMaxBatch(int sequences) {
-        change(new PolicyChange(null, null, null, null, sequences, null, null, null, null, null));
+        change(new PolicyChange(null, null, null, null, sequences, null, null, null, null, null, null));
     }
 
     @Override
@@ -138,7 +138,17 @@ final class ModelPoolMBean implements ModelPoolMXBean {
 
     @Override
     public void setMaxQueue(int requests) {
-        change(new PolicyChange(null, null, null, null, null, requests, null, null, null, null));
+        change(new PolicyChange(null, null, null, null, null, requests, null, null, null, null, null));
+    }
+
+    @Override
+    public int getContext() {
+        return info().context();
+    }
+
+    @Override
+    public void setContext(int tokens) {
+        admin.context(model, tokens);
     }
 
     @Override
@@ -148,7 +158,7 @@ final class ModelPoolMBean implements ModelPoolMXBean {
 
     @Override
     public void setPrewarmSchedule(String windows) {
-        change(new PolicyChange(null, null, null, null, null, null, null, null, windows, null));
+        change(new PolicyChange(null, null, null, null, null, null, null, null, windows, null, null));
     }
 
     @Override

@@ -50,6 +50,11 @@ public interface ModelPoolMXBean {
 
     void setMaxQueue(int requests);
 
+    /** KV tokens of a replica; a change applies to replicas loaded afterwards. */
+    int getContext();
+
+    void setContext(int tokens);
+
     /** Daily windows with a replica kept warm, {@code 08:30-18:00,20:00-22:00}; empty for none. */
     String getPrewarmSchedule();
 

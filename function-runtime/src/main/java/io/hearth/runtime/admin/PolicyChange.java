@@ -1,5 +1,7 @@
 package io.hearth.runtime.admin;
 
+import io.hearth.pool.PoolAdmin;
+import io.hearth.pool.PoolInfo;
 import io.hearth.pool.PoolPolicy;
 import io.hearth.pool.PrewarmSchedule;
 import io.hearth.runtime.pool.PoolSettings;
@@ -7,13 +9,20 @@ import io.hearth.runtime.pool.PoolSettings;
 /**
  * A change to a model's scaling policy, from REST ({@code PUT /admin/pools/<model>/policy}) or JMX: fields left
  * null keep their value; durations as {@code 90s}, {@code 10m}, {@code 500ms}; {@code prewarmSchedule} as daily
- * windows {@code 08:30-18:00,20:00-22:00} (an empty string clears it).
+ * windows {@code 08:30-18:00,20:00-22:00} (an empty string clears it); {@code context} (KV tokens of a replica)
+ * applies to replicas loaded afterwards.
  */
 public record PolicyChange(Integer minWarm, Integer maxReplicas, String idleTimeout, Boolean preload, Integer maxBatch,
                            Integer maxQueue, String keepAliveMin, String keepAliveMax, String prewarmSchedule,
-                           Boolean predictivePrewarm) {
+                           Boolean predictivePrewarm, Integer context) {
 
-    PoolPolicy applyTo(PoolPolicy p) {
+    /** Applies the change to {@code model}'s pool. */
+    PoolInfo applyTo(PoolAdmin admin, String model) {
+        if (context != null) admin.context(model, context);
+        return admin.policy(model, applyTo(admin.pool(model).policy()));
+    }
+
+    private PoolPolicy applyTo(PoolPolicy p) {
         return new PoolPolicy(
                 minWarm != null ? minWarm : p.minWarm(),
                 maxReplicas != null ? maxReplicas : p.maxReplicas(),
