@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# JMH suite for the engine's kernels (per core): decode and 64-token prefill of a 5632×2048 matrix in every type.
+# JMH suite for the engine's kernels (per core): decode, a 16-token batched step and 64-token prefill of a 5632×2048 matrix in every type.
 # Writes bench/results/kernels.json (JMH's format) and prints JMH's table. Takes about 3 minutes.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The engine's matrix kernels on a TinyLlama FFN-up shaped weight (5632 × 2048) in every type: decode (one token,
- * memory-bound; compare bytes/op with the machine's read bandwidth) and prefill (64 tokens, compute-bound).
+ * memory-bound; compare bytes/op with the machine's read bandwidth), a 16-sequence batched decode step and prefill
+ * (64 tokens, compute-bound).
  * One thread each, so the figures are per core. Each type runs in its own fork: a shared JIT profile across types
  * would measure deoptimisation, not kernels.
  */
@@ -84,6 +85,16 @@ public class KernelBenchmark {
     public float[] decode() {
         MatMul.matmul(pool, weights, x, 1, out);
         return out;
+    }
+
+    /**
+     * 16 tokens: one step of a continuous batch of 16 decoding sequences. Its time over 16 × decode's is what batching
+     * can gain at most on this machine (the pool's throughput target is 3× one client's at 16 clients).
+     */
+    @Benchmark
+    public float[] batch16() {
+        MatMul.matmul(pool, weights, xs, 16, outs);
+        return outs;
     }
 
     /** 64 tokens through the same weights: the prefill path (row tiles dequantized once, reused per token). */
