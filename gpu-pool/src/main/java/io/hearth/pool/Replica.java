@@ -70,28 +70,23 @@ final class Replica implements AutoCloseable {
     }
 
     /**
-     * The logits of one fixed token (the first of a fixed text: BOS where the model adds one). The same file must give
-     * the same numbers on every load (checked by the pool). One position passes every weight matrix of every layer, so
-     * a changed or corrupt file shows, for the cost of a single decode step before the replica takes traffic.
+     * The self-check's probe: one fixed token (the first of a fixed text: BOS where the model adds one). One position
+     * passes every weight matrix of every layer, so a changed or corrupt file shows in its logits, which must be the
+     * same on every load (checked by the pool on the replica's first step).
      */
-    float[] probe() {
-        if (scheduler != null) throw new IllegalStateException("probe before the replica takes traffic");
-        int[] tokens = Arrays.copyOf(model.tokenizer().encode(PROBE_TEXT, true, true), 1);
-        var kv = backend.kvCache();
-        var sequence = kv.newSequence();
-        try {
-            return backend.forward(List.of(BatchEntry.lastLogits(sequence, tokens))).getFirst();
-        } finally {
-            kv.release(sequence);
-        }
+    int[] probeTokens() {
+        return Arrays.copyOf(model.tokenizer().encode(PROBE_TEXT, true, true), 1);
     }
 
-    /** Starts the step loop: from here on the replica takes traffic. {@code onFailure} hears if the replica fails. */
-    void start(int maxBatch, Scheduler.StepObserver observer, Scheduler.FailureObserver onFailure) {
+    /**
+     * Starts the step loop: from here on the replica takes traffic. {@code check} rides on its first step;
+     * {@code onFailure} hears if the replica fails.
+     */
+    void start(int maxBatch, Scheduler.StepObserver observer, Scheduler.FailureObserver onFailure, Scheduler.SelfCheck check) {
         scheduler = new Scheduler(backend, maxBatch, spec.id() + "-" + number, (batch, generated) -> {
             tokensGenerated.addAndGet(generated);
             observer.onStep(batch, generated);
-        }, onFailure);
+        }, onFailure, check);
     }
 
     /** Fails the replica at its next step (see {@link Scheduler#kill}). */

@@ -25,8 +25,10 @@ import java.util.concurrent.TimeoutException;
  *       of them) until the load under way finishes; with nothing started and nothing loading, it starts the load.</li>
  *   <li>A replica unloads only when it has no sequences, after {@code idleTimeout} (if {@code minWarm} allows) or
  *       when drained; its weights' pages stay in the page cache (the host tier) unless the model is evicted.</li>
- *   <li>Every load ends with the self-check: the probe's logits must match the first load's, else the replica is
- *       discarded and the failure reported.</li>
+ *   <li>Every replica's first step carries the self-check (see {@link Scheduler}): the probe's logits must match the
+ *       first load's before any token of that step reaches a caller, else the replica is discarded, the failure
+ *       reported (as a failed load: no replacement is started by itself) and its requests get
+ *       {@link ModelUnavailableException}. A model counts as warm for readiness once a replica has passed it.</li>
  *   <li>A replica that fails (a failed step, or killed by ops) leaves {@code replicas} at once, so no new request
  *       joins it; its requests fail with {@link ReplicaFailedException} (their callers retry), it is closed off its
  *       own step loop, and a replacement is started if the pool would otherwise have no replica.</li>
@@ -227,11 +229,19 @@ final class ReplicaPool {
     private Replica load(int number, ModelSpec loadSpec) {
         Replica r = Replica.load(number, loadSpec, percent -> loadingPercent = percent);
         try {
-            long probeStart = System.nanoTime();
-            selfCheck(r.probe());
-            LOG.log(System.Logger.Level.DEBUG, () -> String.format("replica %d of model %s: self-check took %.3f s", number, spec.id(),
-                    (System.nanoTime() - probeStart) / 1e9));
-            r.start(policy.maxBatch(), (batch, generated) -> events.step(spec.id(), batch, generated), failure -> failed(r, failure));
+            int[] probe = r.probeTokens();
+            r.start(policy.maxBatch(), (batch, generated) -> events.step(spec.id(), batch, generated), failure -> failed(r, failure),
+                    new Scheduler.SelfCheck() {
+                        @Override
+                        public int[] tokens() {
+                            return probe;
+                        }
+
+                        @Override
+                        public void verify(float[] logits) {
+                            selfCheck(r, logits);
+                        }
+                    });
             return r;
         } catch (RuntimeException e) {
             r.close();
@@ -239,17 +249,28 @@ final class ReplicaPool {
         }
     }
 
-    private synchronized void selfCheck(float[] probe) {
-        if (firstProbe == null) {
-            firstProbe = probe;
-            return;
-        }
+    /** The first replica's probe is the reference; later ones must match it. A pass makes the model count as warm. */
+    private synchronized void selfCheck(Replica r, float[] probe) {
+        if (firstProbe == null) firstProbe = probe;
         for (int i = 0; i < probe.length; i++) {
             if (!(Math.abs(probe[i] - firstProbe[i]) <= PROBE_TOLERANCE * Math.max(1, Math.abs(firstProbe[i])))) {
-                throw new IllegalStateException("self-check failed: logit " + i + " is " + probe[i] + " where the first load gave "
-                        + firstProbe[i] + " (the file changed or memory is corrupt)");
+                throw new ModelUnavailableException("model '" + spec.id() + "' failed to load: replica " + r.number + " self-check failed: logit "
+                        + i + " is " + probe[i] + " where the first load gave " + firstProbe[i] + " (the file changed or memory is corrupt)", true);
             }
         }
+        everWarm = true;
+        notifyAll();
+    }
+
+    /** Waits until a replica has passed its self-check or the model failed; false on timeout. */
+    synchronized boolean awaitVerified(long timeoutNanos) throws InterruptedException {
+        long end = System.nanoTime() + timeoutNanos;
+        while (!everWarm && lastFailure == null) {
+            long left = end - System.nanoTime();
+            if (left <= 0) return false;
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
     }
 
     private synchronized void loaded(CompletableFuture<Replica> future, Replica replica, Throwable error) {
@@ -267,7 +288,6 @@ final class ReplicaPool {
         }
         replica.reservedBytes(reserved);
         lastFailure = null;
-        everWarm = true;
         lastLoadNanos = replica.loadNanos();
         replicas.add(replica);
         coldStarts.merge(replica.tier(), 1L, Long::sum);
@@ -281,12 +301,16 @@ final class ReplicaPool {
      * A replica failed (on its step loop's thread): it leaves the pool now, is closed on a loader thread, and a
      * replacement starts if no other replica serves. Its requests were failed with the cause; their callers retry.
      */
-    private void failed(Replica r, ReplicaFailedException failure) {
+    private void failed(Replica r, RuntimeException failure) {
         synchronized (this) {
             if (!replicas.remove(r)) return;
             replicaFailures++;
             events.transition(spec.id(), ReplicaState.BUSY, ReplicaState.COLD);
-            LOG.log(System.Logger.Level.ERROR, failure.getMessage() + "; replacing it", failure.getCause());
+            if (failure instanceof ModelUnavailableException selfCheck) {
+                lastFailure = selfCheck.getMessage(); // a bad file: reported, and not reloaded by itself
+                notifyAll();
+            }
+            LOG.log(System.Logger.Level.ERROR, failure.getMessage() + (lastFailure == null ? "; replacing it" : ""), failure.getCause());
             // Its budget is freed now, not after the close below, so the replacement fits; the weights' pages are
             // shared through the page cache, so only its KV cache is briefly held twice.
             memory.release(r.reservedBytes());

@@ -5,6 +5,7 @@ import io.hearth.engine.backend.BatchEntry;
 import io.hearth.engine.generate.Generator;
 import io.hearth.engine.kv.KvCache;
 import io.hearth.engine.kv.KvCacheFullException;
+import io.hearth.engine.kv.Sequence;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>A failed step, or a {@link #kill}, fails the replica: the loop ends, every running and waiting sequence gets
  *       a {@link ReplicaFailedException} (nothing is lost: the caller may retry elsewhere), later submissions are
  *       refused with the same exception, and the owner hears of it once.</li>
+ *   <li>The {@link SelfCheck} rides on the first step (its block reserved before anything is admitted; the loop
+ *       waits {@link #CHECK_GRACE_NANOS} for the first requests to join it) and is verified before any token of that
+ *       step reaches a caller. If it fails, the replica fails with the check's exception instead.</li>
  * </ul>
  */
 final class Scheduler implements AutoCloseable {
@@ -36,7 +40,24 @@ final class Scheduler implements AutoCloseable {
 
     /** Told once, on the step loop's thread, when the replica failed; the owner replaces it. */
     interface FailureObserver {
-        void onFailure(ReplicaFailedException failure);
+        void onFailure(RuntimeException failure);
+    }
+
+    /** A fixed probe checked on the replica's first step: {@code verify} throws if its logits are wrong. */
+    interface SelfCheck {
+        int[] tokens();
+
+        void verify(float[] logits);
+    }
+
+    /** How long the self-check waits for requests to share its step: held callers submit right after a load. */
+    static final long CHECK_GRACE_NANOS = 50_000_000L;
+
+    /** The self-check's own failure, kept apart from a backend failure. */
+    private static final class CheckFailed extends RuntimeException {
+        CheckFailed(RuntimeException cause) {
+            super(cause);
+        }
     }
 
     private final Backend backend;
@@ -50,11 +71,15 @@ final class Scheduler implements AutoCloseable {
     private final List<ScheduledSequence> running = new ArrayList<>();
     private final Thread loop;
     private volatile boolean closed;
-    private volatile ReplicaFailedException failure;
+    private volatile RuntimeException failure;
+    /** Owned by the step loop: the check still to run, and the sequence holding its KV. */
+    private SelfCheck pendingCheck;
+    private Sequence checkSequence;
     private volatile int runningCount;
 
-    Scheduler(Backend backend, int maxBatch, String name, StepObserver observer, FailureObserver failureObserver) {
+    Scheduler(Backend backend, int maxBatch, String name, StepObserver observer, FailureObserver failureObserver, SelfCheck check) {
         this.backend = backend;
+        this.pendingCheck = check;
         this.maxBatch = maxBatch;
         this.name = name;
         this.observer = observer;
@@ -95,10 +120,15 @@ final class Scheduler implements AutoCloseable {
     }
 
     private void run() {
+        if (pendingCheck != null) {
+            checkSequence = backend.kvCache().newSequence();
+            backend.kvCache().reserve(checkSequence, pendingCheck.tokens().length);
+        }
         while (true) {
             lock.lock();
             try {
-                while (!closed && failure == null && waiting.isEmpty() && running.isEmpty()) work.awaitUninterruptibly();
+                while (!closed && failure == null && waiting.isEmpty() && running.isEmpty() && pendingCheck == null) work.awaitUninterruptibly();
+                if (pendingCheck != null) awaitFirstRequests();
                 if (closed || failure != null) break;
                 admit();
                 runningCount = running.size();
@@ -107,9 +137,12 @@ final class Scheduler implements AutoCloseable {
             }
             dropCancelled();
             runningCount = running.size();
-            if (running.isEmpty()) continue; // all were cancelled: the top of the loop waits for new work
+            if (running.isEmpty() && pendingCheck == null) continue; // all were cancelled: the top of the loop waits
             try {
                 step();
+            } catch (CheckFailed e) {
+                failure = (RuntimeException) e.getCause();
+                break;
             } catch (RuntimeException e) {
                 // The backend failed: the replica's state can no longer be trusted, so the whole replica fails.
                 failure = new ReplicaFailedException("replica " + name + " failed in a step: " + e, e);
@@ -117,10 +150,12 @@ final class Scheduler implements AutoCloseable {
             }
             runningCount = running.size();
         }
-        ReplicaFailedException failed = failure;
+        RuntimeException failed = failure;
+        if (checkSequence != null) backend.kvCache().release(checkSequence);
+        // the owner first: by the time a caller sees the failure, the pool no longer offers this replica
+        if (failed != null) failureObserver.onFailure(failed);
         failAll(failed != null ? failed : new CancellationException("the replica was shut down"));
         runningCount = 0;
-        if (failed != null) failureObserver.onFailure(failed);
     }
 
     /**
@@ -139,6 +174,18 @@ final class Scheduler implements AutoCloseable {
 
     boolean failed() {
         return failure != null;
+    }
+
+    /** Waits up to the grace period for a first request to share the self-check's step. Holds the lock. */
+    private void awaitFirstRequests() {
+        long left = CHECK_GRACE_NANOS;
+        while (left > 0 && !closed && failure == null && waiting.isEmpty()) {
+            try {
+                left = work.awaitNanos(left);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     /** Moves waiting sequences into the running set while the batch and the KV cache have room. Holds the lock. */
@@ -196,7 +243,20 @@ final class Scheduler implements AutoCloseable {
             }
             members.add(s);
         }
+        SelfCheck check = pendingCheck;
+        if (check != null) batch.add(BatchEntry.lastLogits(checkSequence, check.tokens()));
         List<float[]> logits = backend.forward(batch);
+        if (check != null) {
+            // before any token of this step reaches a caller
+            pendingCheck = null;
+            backend.kvCache().release(checkSequence);
+            checkSequence = null;
+            try {
+                check.verify(logits.getLast());
+            } catch (RuntimeException wrong) {
+                throw new CheckFailed(wrong);
+            }
+        }
         int generated = 0;
         for (int i = 0; i < members.size(); i++) {
             ScheduledSequence s = members.get(i);
@@ -213,7 +273,7 @@ final class Scheduler implements AutoCloseable {
                 end(s, null);
             }
         }
-        observer.onStep(batch.size(), generated);
+        if (!members.isEmpty()) observer.onStep(members.size(), generated);
     }
 
     /** Frees the sequence's KV blocks and tells its caller how it ended. */

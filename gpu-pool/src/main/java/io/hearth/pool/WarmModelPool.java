@@ -86,6 +86,14 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
                 // recorded as the pool's last failure
             }
         }
+        for (ReplicaPool pool : pools.values()) {
+            try {
+                if (pool.policy().preload() && !failed.containsKey(pool.spec.id())) pool.awaitVerified(60_000_000_000L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         return this;
     }
 

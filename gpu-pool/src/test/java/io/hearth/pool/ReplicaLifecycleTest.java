@@ -103,7 +103,10 @@ class ReplicaLifecycleTest {
             await("the idle replica is unloaded", () -> pool.pool("demo").replicas().isEmpty());
             // Same shape and header, other weights: what a corrupted or silently replaced file looks like.
             ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 7);
-            ModelUnavailableException e = assertThrows(ModelUnavailableException.class, () -> call(pool, new ArrayList<>()));
+            List<String> received = new ArrayList<>();
+            ModelUnavailableException e = assertThrows(ModelUnavailableException.class, () -> pool.generate("demo",
+                    ModelRequest.text("hello", SamplingParams.greedy(3)), (t, text) -> received.add(text)));
+            assertTrue(received.isEmpty(), "the check shares the replica's first step, and no token of it went out: " + received);
             assertTrue(e.configured() && e.getMessage().contains("self-check failed"), e.getMessage());
             assertTrue(pool.failures().get("demo").contains("self-check failed"));
             assertTrue(pool.ready(), "a model loaded on demand that fails is reported, and the server stays in service");
