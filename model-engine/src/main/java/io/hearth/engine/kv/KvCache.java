@@ -1,5 +1,9 @@
 package io.hearth.engine.kv;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The paged KV cache of one loaded model: block accounting ({@link BlockPool}) plus the storage of keys and values
  * ({@link KvStore}). Sequences reuse full blocks whose chain hash is already cached, so a repeated prefix is
@@ -49,6 +53,54 @@ public final class KvCache {
             parent = hash;
         }
         return sequence.length();
+    }
+
+    /**
+     * The chain hashes of {@code prompt}'s reusable full blocks, in order (the last prompt token is always computed,
+     * as in {@link #attachCachedPrefix}): what a lookup beyond this cache asks for.
+     */
+    public List<BlockHash> prefixHashes(int[] prompt) {
+        List<BlockHash> hashes = new ArrayList<>();
+        BlockHash parent = null;
+        for (int b = 0; b < (prompt.length - 1) / BlockPool.BLOCK_TOKENS; b++) {
+            parent = BlockHash.of(parent, prompt, b * BlockPool.BLOCK_TOKENS, BlockPool.BLOCK_TOKENS, extraKey);
+            hashes.add(parent);
+        }
+        return hashes;
+    }
+
+    /** The KV of the cached block named {@code hash}, exported ({@link KvStore#exportBlock}); null if it is not cached. */
+    public byte[] exportCached(BlockHash hash) {
+        int block = pool.acquireCached(hash);
+        if (block < 0) return null;
+        try {
+            ByteBuffer out = ByteBuffer.allocate(store.blockBytes());
+            store.exportBlock(block, out);
+            return out.array();
+        } finally {
+            pool.release(block);
+        }
+    }
+
+    /**
+     * Caches a block computed elsewhere under its chain hash, so later prompts find it as if it had been computed here
+     * (taking a free block as computing it would: the least recently used cached one goes if nothing else is free).
+     * False when it is cached already, the content does not fit this cache's layout, or every block is in use. Call it
+     * from the thread that runs this cache's forward passes (a replica's step loop).
+     */
+    public boolean importCached(BlockHash hash, byte[] content) {
+        if (content.length != store.blockBytes()) return false;
+        int existing = pool.acquireCached(hash);
+        if (existing >= 0) {
+            pool.release(existing);
+            return false;
+        }
+        if (pool.freeBlocks() == 0) return false;
+        int block = pool.allocate();
+        store.importBlock(block, ByteBuffer.wrap(content));
+        pool.register(block, hash);
+        pool.release(block);
+        return true;
     }
 
     /** Makes sure blocks exist for positions up to {@code length + extra}; all or nothing. */

@@ -2,6 +2,9 @@ package io.hearth.engine.kv;
 
 import io.hearth.engine.compute.MatMul;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /**
  * Keys and values of every layer, by slot ({@code block · 16 + position in block}); each slot holds kvDim values
  * per layer for K and for V. Heap arrays per layer (one per layer keeps each under the 2^31 element limit).
@@ -29,6 +32,18 @@ public abstract sealed class KvStore permits KvStore.F32Store, KvStore.F16Store 
     /** Stores one token's K and V rows ({@code kvDim} values each) at {@code slot}. */
     public abstract void write(int layer, int slot, float[] k, int kOffset, float[] v, int vOffset);
 
+    /** Bytes of one block as {@link #exportBlock} writes it: K then V of its 16 slots, layer by layer, in the store's type. */
+    public abstract int blockBytes();
+
+    /**
+     * Writes block {@code block}'s keys and values (every layer) to {@code out} (little-endian), so the block can live
+     * on outside this cache: in another replica's, or in the prefix cache's shared tier.
+     */
+    public abstract void exportBlock(int block, ByteBuffer out);
+
+    /** Fills block {@code block} from bytes {@link #exportBlock} wrote (same type, layers and kvDim). */
+    public abstract void importBlock(int block, ByteBuffer in);
+
     /** q[qOffset..+n) · K[slot][headOffset..+n). */
     public abstract float dotKey(int layer, int slot, int headOffset, float[] q, int qOffset, int n);
 
@@ -52,6 +67,33 @@ public abstract sealed class KvStore permits KvStore.F32Store, KvStore.F16Store 
         @Override
         public long byteSize() {
             return 2L * keys.length * keys[0].length * Float.BYTES;
+        }
+
+        @Override
+        public int blockBytes() {
+            return 2 * keys.length * BlockPool.BLOCK_TOKENS * kvDim * Float.BYTES;
+        }
+
+        @Override
+        public void exportBlock(int block, ByteBuffer out) {
+            int from = block * BlockPool.BLOCK_TOKENS * kvDim, n = BlockPool.BLOCK_TOKENS * kvDim;
+            for (int layer = 0; layer < keys.length; layer++) {
+                out.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(keys[layer], from, n);
+                out.position(out.position() + n * Float.BYTES);
+                out.asFloatBuffer().put(values[layer], from, n);
+                out.position(out.position() + n * Float.BYTES);
+            }
+        }
+
+        @Override
+        public void importBlock(int block, ByteBuffer in) {
+            int from = block * BlockPool.BLOCK_TOKENS * kvDim, n = BlockPool.BLOCK_TOKENS * kvDim;
+            for (int layer = 0; layer < keys.length; layer++) {
+                in.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(keys[layer], from, n);
+                in.position(in.position() + n * Float.BYTES);
+                in.asFloatBuffer().get(values[layer], from, n);
+                in.position(in.position() + n * Float.BYTES);
+            }
         }
 
         @Override
@@ -89,6 +131,33 @@ public abstract sealed class KvStore permits KvStore.F32Store, KvStore.F16Store 
         @Override
         public long byteSize() {
             return 2L * keys.length * keys[0].length * Short.BYTES;
+        }
+
+        @Override
+        public int blockBytes() {
+            return 2 * keys.length * BlockPool.BLOCK_TOKENS * kvDim * Short.BYTES;
+        }
+
+        @Override
+        public void exportBlock(int block, ByteBuffer out) {
+            int from = block * BlockPool.BLOCK_TOKENS * kvDim, n = BlockPool.BLOCK_TOKENS * kvDim;
+            for (int layer = 0; layer < keys.length; layer++) {
+                out.order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(keys[layer], from, n);
+                out.position(out.position() + n * Short.BYTES);
+                out.asShortBuffer().put(values[layer], from, n);
+                out.position(out.position() + n * Short.BYTES);
+            }
+        }
+
+        @Override
+        public void importBlock(int block, ByteBuffer in) {
+            int from = block * BlockPool.BLOCK_TOKENS * kvDim, n = BlockPool.BLOCK_TOKENS * kvDim;
+            for (int layer = 0; layer < keys.length; layer++) {
+                in.order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(keys[layer], from, n);
+                in.position(in.position() + n * Short.BYTES);
+                in.asShortBuffer().get(values[layer], from, n);
+                in.position(in.position() + n * Short.BYTES);
+            }
         }
 
         @Override
