@@ -34,6 +34,7 @@ final class Replica implements AutoCloseable {
     private final long loadNanos;
     private final AtomicLong tokensGenerated = new AtomicLong();
     private Scheduler scheduler;
+    private SharedBlocks shared = SharedBlocks.NONE;
     private volatile boolean draining;
     private volatile long lastActiveNanos = System.nanoTime();
     /** Device memory the pool reserved for this replica; given back when it unloads. */
@@ -82,11 +83,13 @@ final class Replica implements AutoCloseable {
      * Starts the step loop: from here on the replica takes traffic. {@code check} rides on its first step;
      * {@code onFailure} hears if the replica fails.
      */
-    void start(int maxBatch, Scheduler.StepObserver observer, Scheduler.FailureObserver onFailure, Scheduler.SelfCheck check) {
+    void start(int maxBatch, Scheduler.StepObserver observer, Scheduler.FailureObserver onFailure, Scheduler.SelfCheck check,
+               SharedBlocks shared) {
+        this.shared = shared;
         scheduler = new Scheduler(backend, maxBatch, spec.id() + "-" + number, (batch, generated) -> {
             tokensGenerated.addAndGet(generated);
             observer.onStep(batch, generated);
-        }, onFailure, check);
+        }, onFailure, check, shared);
     }
 
     /** Fails the replica at its next step (see {@link Scheduler#kill}). */
@@ -182,6 +185,7 @@ final class Replica implements AutoCloseable {
      */
     Completion generate(int[] prompt, ModelRequest request, TokenListener listener) {
         ScheduledSequence s = new ScheduledSequence(model.tokenizer(), prompt, request.sampling(), request.caller());
+        fetchSharedPrefix(s);
         scheduler.submit(s);
         try {
             while (true) {
@@ -204,6 +208,19 @@ final class Replica implements AutoCloseable {
         } finally {
             lastActiveNanos = System.nanoTime();
         }
+    }
+
+    /**
+     * On the caller's thread, so a slow shared tier delays only this request: the prompt's full blocks beyond those
+     * cached here are looked up in the shared tier, and what is found rides with the sequence to be imported when it is
+     * admitted.
+     */
+    private void fetchSharedPrefix(ScheduledSequence s) {
+        if (shared == SharedBlocks.NONE) return;
+        var kv = backend.kvCache();
+        s.prefixHashes = kv.prefixHashes(s.prompt);
+        s.fetchedFrom = kv.cachedLeading(s.prefixHashes);
+        s.fetched = shared.lookup(s.prefixHashes.subList(s.fetchedFrom, s.prefixHashes.size()));
     }
 
     private static ScheduledSequence.Event nextEvent(ScheduledSequence s, Instant deadline) throws InterruptedException {

@@ -52,6 +52,7 @@ final class ReplicaPool {
     private final DeviceMemory memory;
     private final Executor loader;
     private final PoolEvents events;
+    private final SharedBlocks shared;
     private final List<Replica> replicas = new ArrayList<>();
     private final Map<WeightTier, Long> coldStarts = new EnumMap<>(WeightTier.class);
     private volatile PoolPolicy policy;
@@ -77,7 +78,8 @@ final class ReplicaPool {
     /** The last load's time, to start a predicted pre-warm early enough (2 s until a load has been seen). */
     private volatile long lastLoadNanos = 2_000_000_000L;
 
-    ReplicaPool(ModelSpec spec, ModelCard card, DeviceMemory memory, Executor loader, PoolEvents events) {
+    ReplicaPool(ModelSpec spec, ModelCard card, DeviceMemory memory, Executor loader, PoolEvents events, SharedBlocks shared) {
+        this.shared = shared;
         this.spec = spec;
         this.card = card;
         this.downloader = spec.download() == null ? null : new ModelDownloader(spec.id(), spec.download(), spec.source());
@@ -241,7 +243,7 @@ final class ReplicaPool {
                         public void verify(float[] logits) {
                             selfCheck(r, logits);
                         }
-                    });
+                    }, shared);
             return r;
         } catch (RuntimeException e) {
             r.close();

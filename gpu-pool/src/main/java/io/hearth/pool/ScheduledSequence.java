@@ -3,10 +3,12 @@ package io.hearth.pool;
 import io.hearth.engine.generate.Decoding;
 import io.hearth.engine.generate.GenerationResult;
 import io.hearth.engine.generate.TokenListener;
+import io.hearth.engine.kv.BlockHash;
 import io.hearth.engine.kv.Sequence;
 import io.hearth.engine.sample.SamplingParams;
 import io.hearth.engine.tokenizer.Tokenizer;
 
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -33,6 +35,10 @@ final class ScheduledSequence {
     final SamplingParams params;
     /** Who asked (a function, or the OpenAI API): waiting sequences are admitted callers in turn. */
     final String caller;
+    /** Chain hashes of the prompt's full blocks; blocks fetched from the shared tier for them, to import on admission. */
+    List<BlockHash> prefixHashes = List.of();
+    List<byte[]> fetched = List.of();
+    int fetchedFrom;
     final Decoding decoding;
     final long arrivedNanos = System.nanoTime();
     final BlockingQueue<Event> events = new LinkedBlockingQueue<>();

@@ -3,6 +3,7 @@ package io.hearth.pool;
 import io.hearth.engine.backend.Backend;
 import io.hearth.engine.backend.BatchEntry;
 import io.hearth.engine.generate.Generator;
+import io.hearth.engine.kv.BlockPool;
 import io.hearth.engine.kv.KvCache;
 import io.hearth.engine.kv.KvCacheFullException;
 import io.hearth.engine.kv.Sequence;
@@ -65,6 +66,7 @@ final class Scheduler implements AutoCloseable {
     private final String name;
     private final StepObserver observer;
     private final FailureObserver failureObserver;
+    private final SharedBlocks shared;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final FairQueue waiting = new FairQueue();
@@ -77,8 +79,10 @@ final class Scheduler implements AutoCloseable {
     private Sequence checkSequence;
     private volatile int runningCount;
 
-    Scheduler(Backend backend, int maxBatch, String name, StepObserver observer, FailureObserver failureObserver, SelfCheck check) {
+    Scheduler(Backend backend, int maxBatch, String name, StepObserver observer, FailureObserver failureObserver, SelfCheck check,
+              SharedBlocks shared) {
         this.backend = backend;
+        this.shared = shared;
         this.pendingCheck = check;
         this.maxBatch = maxBatch;
         this.name = name;
@@ -198,6 +202,8 @@ final class Scheduler implements AutoCloseable {
                 s.fail(new CancellationException("cancelled while waiting"));
                 continue;
             }
+            for (int i = 0; i < s.fetched.size(); i++) kv.importCached(s.prefixHashes.get(s.fetchedFrom + i), s.fetched.get(i));
+            s.fetched = List.of();
             var sequence = kv.newSequence();
             int cached = kv.attachCachedPrefix(sequence, s.prompt);
             try {
@@ -263,6 +269,7 @@ final class Scheduler implements AutoCloseable {
             if (s.prefilling()) {
                 s.prefilled += batch.get(i).tokens().length;
                 if (s.prefilling()) continue;
+                publishComputedPrefix(s);
             }
             int before = s.decoding.generated();
             s.decoding.accept(logits.get(i), s.toCaller);
@@ -274,6 +281,16 @@ final class Scheduler implements AutoCloseable {
             }
         }
         if (!members.isEmpty()) observer.onStep(members.size(), generated);
+    }
+
+    /** Offers the prompt's full blocks this replica computed (not found cached) to the shared tier. */
+    private void publishComputedPrefix(ScheduledSequence s) {
+        if (shared == SharedBlocks.NONE) return;
+        KvCache kv = backend.kvCache();
+        for (int b = s.cachedTokens / BlockPool.BLOCK_TOKENS; b < s.prefixHashes.size(); b++) {
+            byte[] content = kv.exportCached(s.prefixHashes.get(b));
+            if (content != null) shared.publish(s.prefixHashes.get(b), content);
+        }
     }
 
     /** Frees the sequence's KV blocks and tells its caller how it ended. */

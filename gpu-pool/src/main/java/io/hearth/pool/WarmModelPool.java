@@ -37,6 +37,11 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
     }
 
     public WarmModelPool(List<ModelSpec> specs, PoolEvents events) {
+        this(specs, events, SharedBlocks.NONE);
+    }
+
+    /** A pool whose replicas also find and offer prompt blocks in {@code shared} (the prefix cache's shared tier). */
+    public WarmModelPool(List<ModelSpec> specs, PoolEvents events, SharedBlocks shared) {
         for (ModelSpec spec : specs) {
             if (pools.containsKey(spec.id()) || failed.containsKey(spec.id())) {
                 close();
@@ -44,7 +49,7 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
             }
             try {
                 boolean notFetchedYet = spec.download() != null && !Files.isRegularFile(spec.source());
-                pools.put(spec.id(), new ReplicaPool(spec, notFetchedYet ? null : ModelCard.read(spec), cpu, loader, events));
+                pools.put(spec.id(), new ReplicaPool(spec, notFetchedYet ? null : ModelCard.read(spec), cpu, loader, events, shared));
             } catch (RuntimeException e) {
                 failed.put(spec.id(), e.getMessage());
                 LOG.log(System.Logger.Level.ERROR, "model " + spec.id() + " cannot be served: " + e.getMessage());

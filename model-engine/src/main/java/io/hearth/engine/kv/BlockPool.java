@@ -75,6 +75,11 @@ public final class BlockPool {
         if (--refCount[block] == 0) free.add(block);
     }
 
+    /** Whether a block holds the chain {@code hash} (a hint: it may be evicted right after). */
+    public synchronized boolean contains(BlockHash hash) {
+        return cached.containsKey(hash);
+    }
+
     public synchronized int freeBlocks() {
         return free.size();
     }

@@ -69,6 +69,13 @@ public final class KvCache {
         return hashes;
     }
 
+    /** How many of {@code hashes}, from the first, are cached here now (a hint for what to fetch from elsewhere). */
+    public int cachedLeading(List<BlockHash> hashes) {
+        int n = 0;
+        while (n < hashes.size() && pool.contains(hashes.get(n))) n++;
+        return n;
+    }
+
     /** The KV of the cached block named {@code hash}, exported ({@link KvStore#exportBlock}); null if it is not cached. */
     public byte[] exportCached(BlockHash hash) {
         int block = pool.acquireCached(hash);
