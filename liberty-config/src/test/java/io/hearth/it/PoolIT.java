@@ -103,6 +103,24 @@ class PoolIT {
     }
 
     @Test
+    void theServerJoinsItsPrefixCacheClusterAndPublishesPromptBlocks() throws Exception {
+        String longPrompt = "{\"model\":\"default\",\"prompt\":\"" + "a shared system prompt ".repeat(12) + "\",\"max_tokens\":2,\"temperature\":0}";
+        assertEquals(200, OpenAiApiIT.post("/v1/completions", longPrompt).statusCode());
+        String metrics = OpenAiApiIT.get("/metrics?scope=application").body();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("hearth_prefix_shared_available") && l.endsWith(" 1.0")),
+                "the embedded Hazelcast member is up: " + metrics.lines().filter(l -> l.contains("prefix")).toList());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            String m = OpenAiApiIT.get("/metrics?scope=application").body();
+            double published = m.lines().filter(l -> l.startsWith("hearth_prefix_shared_blocks_published"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            if (published > 0) break;
+            if (System.nanoTime() > deadline) throw new AssertionError("no prompt block was published to the shared tier");
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
     void opsScaleDrainAndChangeThePolicyAndAFullQueueIs429() throws Exception {
         assertEquals(400, admin("POST", "/admin/pools/lazy/scale", "{}").statusCode(), "scale without replicas is refused");
         assertEquals(200, admin("POST", "/admin/pools/lazy/scale", "{\"replicas\":1}").statusCode());

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,8 +38,11 @@ public class PoolHolder {
     Config config;
     @Inject
     PoolMetrics metrics;
+    @Inject
+    MetricRegistry registry;
 
     private volatile WarmModelPool pool;
+    private SharedTierHolder sharedTier;
     private volatile Map<String, String> fallbacks = Map.of();
 
     void preload(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -72,7 +76,8 @@ public class PoolHolder {
             }
             fallbacks = Map.copyOf(fallbackOf);
             long start = System.nanoTime();
-            pool = new WarmModelPool(specs, metrics);
+            sharedTier = SharedTierHolder.start(config, registry);
+            pool = new WarmModelPool(specs, metrics, sharedTier.blocks());
             metrics.registerGauges(pool);
             LOG.info(() -> String.format("model pool built in %.1f s (models set to preload are loading): %s",
                     (System.nanoTime() - start) / 1e9, pool.models()));
@@ -103,5 +108,6 @@ public class PoolHolder {
     @PreDestroy
     void close() {
         if (pool != null) pool.close();
+        if (sharedTier != null) sharedTier.close();
     }
 }
