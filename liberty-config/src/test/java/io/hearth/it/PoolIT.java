@@ -106,6 +106,9 @@ class PoolIT {
     void theServerJoinsItsPrefixCacheClusterAndPublishesPromptBlocks() throws Exception {
         String longPrompt = "{\"model\":\"default\",\"prompt\":\"" + "a shared system prompt ".repeat(12) + "\",\"max_tokens\":2,\"temperature\":0}";
         assertEquals(200, OpenAiApiIT.post("/v1/completions", longPrompt).statusCode());
+        HttpResponse<String> again = OpenAiApiIT.post("/v1/completions", longPrompt);
+        assertTrue(JSON.readTree(again.body()).at("/usage/prompt_tokens_details/cached_tokens").asInt() >= 16,
+                "the repeated prompt's blocks came from the prefix cache: " + again.body());
         String metrics = OpenAiApiIT.get("/metrics?scope=application").body();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("hearth_prefix_shared_available") && l.endsWith(" 1.0")),
                 "the embedded Hazelcast member is up: " + metrics.lines().filter(l -> l.contains("prefix")).toList());

@@ -182,6 +182,7 @@ public class OpenAiResource {
     }
 
     private static Responses.Usage usage(GenerationResult r) {
-        return new Responses.Usage(r.promptTokens(), r.tokens().length, r.promptTokens() + r.tokens().length);
+        return new Responses.Usage(r.promptTokens(), r.tokens().length, r.promptTokens() + r.tokens().length,
+                new Responses.PromptTokensDetails(r.cachedTokens()));
     }
 }

@@ -10,10 +10,14 @@ public final class Responses {
     public record Message(String role, String content) {
     }
 
-    public record Usage(int prompt_tokens, int completion_tokens, int total_tokens) {
+    /** {@code prompt_tokens_details.cached_tokens}: prompt tokens whose KV came from the prefix cache (local or shared). */
+    public record Usage(int prompt_tokens, int completion_tokens, int total_tokens, PromptTokensDetails prompt_tokens_details) {
     }
 
     public record ChatChoice(int index, Message message, String finish_reason) {
+    }
+
+    public record PromptTokensDetails(int cached_tokens) {
     }
 
     public record ChatCompletion(String id, String object, long created, String model, List<ChatChoice> choices, Usage usage) {
