@@ -184,7 +184,8 @@ final class Replica implements AutoCloseable {
      * KV blocks freed.
      */
     Completion generate(int[] prompt, ModelRequest request, TokenListener listener) {
-        ScheduledSequence s = new ScheduledSequence(model.tokenizer(), prompt, request.sampling(), request.caller());
+        ScheduledSequence s = new ScheduledSequence(model.tokenizer(), prompt, request.sampling(), request.caller(),
+                backend.kvCache().prefixHashes(prompt));
         fetchSharedPrefix(s);
         scheduler.submit(s);
         try {
@@ -218,7 +219,6 @@ final class Replica implements AutoCloseable {
     private void fetchSharedPrefix(ScheduledSequence s) {
         if (shared == SharedBlocks.NONE) return;
         var kv = backend.kvCache();
-        s.prefixHashes = kv.prefixHashes(s.prompt);
         s.fetchedFrom = kv.cachedLeading(s.prefixHashes);
         s.fetched = shared.lookup(s.prefixHashes.subList(s.fetchedFrom, s.prefixHashes.size()));
     }

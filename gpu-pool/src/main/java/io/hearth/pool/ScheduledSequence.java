@@ -35,8 +35,9 @@ final class ScheduledSequence {
     final SamplingParams params;
     /** Who asked (a function, or the OpenAI API): waiting sequences are admitted callers in turn. */
     final String caller;
-    /** Chain hashes of the prompt's full blocks; blocks fetched from the shared tier for them, to import on admission. */
-    List<BlockHash> prefixHashes = List.of();
+    /** Chain hashes of the prompt's full blocks, computed once on the caller's thread for every prefix-cache use. */
+    final List<BlockHash> prefixHashes;
+    /** Blocks fetched from the shared tier for {@code prefixHashes} from {@code fetchedFrom} on, to import on admission. */
     List<byte[]> fetched = List.of();
     int fetchedFrom;
     final Decoding decoding;
@@ -52,8 +53,9 @@ final class ScheduledSequence {
     long admittedNanos;
     long firstTokenNanos;
 
-    ScheduledSequence(Tokenizer tokenizer, int[] prompt, SamplingParams params, String caller) {
+    ScheduledSequence(Tokenizer tokenizer, int[] prompt, SamplingParams params, String caller, List<BlockHash> prefixHashes) {
         this.prompt = prompt;
+        this.prefixHashes = prefixHashes;
         this.caller = caller;
         this.params = params;
         this.decoding = new Decoding(tokenizer, prompt, params);

@@ -205,7 +205,7 @@ final class Scheduler implements AutoCloseable {
             for (int i = 0; i < s.fetched.size(); i++) kv.importCached(s.prefixHashes.get(s.fetchedFrom + i), s.fetched.get(i));
             s.fetched = List.of();
             var sequence = kv.newSequence();
-            int cached = kv.attachCachedPrefix(sequence, s.prompt);
+            int cached = kv.attachCachedPrefix(sequence, s.prompt, s.prefixHashes);
             try {
                 kv.reserve(sequence, s.prompt.length - cached + s.params.maxTokens());
             } catch (KvCacheFullException full) {

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The model pools of a server, one {@link ReplicaPool} per configured model, on the CPU device. Models set to
@@ -147,6 +148,13 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
         return pool;
     }
 
+    /** Runs an ops action on a model's pool and answers with the pool as it is afterwards. */
+    private PoolInfo operate(String modelId, Consumer<ReplicaPool> action) {
+        ReplicaPool pool = find(modelId);
+        action.accept(pool);
+        return pool.info();
+    }
+
     @Override
     public List<PoolInfo> pools() {
         return pools.values().stream().map(ReplicaPool::info).toList();
@@ -174,16 +182,12 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
 
     @Override
     public PoolInfo policy(String modelId, PoolPolicy policy) {
-        ReplicaPool pool = find(modelId);
-        pool.policy(policy);
-        return pool.info();
+        return operate(modelId, pool -> pool.policy(policy));
     }
 
     @Override
     public PoolInfo context(String modelId, int tokens) {
-        ReplicaPool pool = find(modelId);
-        pool.context(tokens);
-        return pool.info();
+        return operate(modelId, pool -> pool.context(tokens));
     }
 
     @Override
@@ -203,30 +207,22 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
 
     @Override
     public PoolInfo preload(String modelId) {
-        ReplicaPool pool = find(modelId);
-        pool.warmUp();
-        return pool.info();
+        return operate(modelId, pool -> pool.warmUp());
     }
 
     @Override
     public PoolInfo drain(String modelId) {
-        ReplicaPool pool = find(modelId);
-        pool.drain();
-        return pool.info();
+        return operate(modelId, pool -> pool.drain());
     }
 
     @Override
     public PoolInfo evict(String modelId) {
-        ReplicaPool pool = find(modelId);
-        pool.evict();
-        return pool.info();
+        return operate(modelId, pool -> pool.evict());
     }
 
     @Override
     public PoolInfo kill(String modelId, int replica) {
-        ReplicaPool pool = find(modelId);
-        pool.kill(replica, "by ops");
-        return pool.info();
+        return operate(modelId, pool -> pool.kill(replica, "by ops"));
     }
 
     @Override

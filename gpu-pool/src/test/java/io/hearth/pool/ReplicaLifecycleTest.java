@@ -14,8 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
+import static io.hearth.pool.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -42,13 +42,6 @@ class ReplicaLifecycleTest {
         return pool.generate("demo", ModelRequest.text("hello", SamplingParams.greedy(3)), (t, s) -> { }, progress::add);
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
-            Thread.sleep(50);
-        }
-    }
 
     @Test
     void anIdleReplicaScalesToZeroAndTheNextCallIsAColdStartFromHostMemory() throws Exception {

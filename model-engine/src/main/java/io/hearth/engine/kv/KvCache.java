@@ -40,17 +40,18 @@ public final class KvCache {
      * token to compute. Returns the number of prompt tokens whose KV is now present.
      */
     public int attachCachedPrefix(Sequence sequence, int[] prompt) {
+        return attachCachedPrefix(sequence, prompt, prefixHashes(prompt));
+    }
+
+    /** As {@link #attachCachedPrefix(Sequence, int[])}, for a caller that has the prompt's {@link #prefixHashes} already. */
+    public int attachCachedPrefix(Sequence sequence, int[] prompt, List<BlockHash> hashes) {
         if (sequence.length() != 0) throw new IllegalStateException("prefix reuse needs an empty sequence");
-        int reusable = (prompt.length - 1) / BlockPool.BLOCK_TOKENS;
-        BlockHash parent = null;
-        for (int b = 0; b < reusable; b++) {
-            BlockHash hash = BlockHash.of(parent, prompt, b * BlockPool.BLOCK_TOKENS, BlockPool.BLOCK_TOKENS, extraKey);
-            int block = pool.acquireCached(hash);
+        for (int b = 0; b < hashes.size(); b++) {
+            int block = pool.acquireCached(hashes.get(b));
             if (block < 0) break;
             sequence.addBlock(block);
             sequence.appendTokens(java.util.Arrays.copyOfRange(prompt, b * BlockPool.BLOCK_TOKENS, (b + 1) * BlockPool.BLOCK_TOKENS));
-            sequence.lastFullBlockHash(hash);
-            parent = hash;
+            sequence.lastFullBlockHash(hashes.get(b));
         }
         return sequence.length();
     }
