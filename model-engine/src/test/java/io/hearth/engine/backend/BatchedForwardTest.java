@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -56,7 +55,8 @@ class BatchedForwardTest {
             assertEquals(16, cached, "the first block of the earlier run is reused");
             float[] reused = backend.forward(List.of(BatchEntry.lastLogits(reuse,
                     java.util.Arrays.copyOfRange(PROMPT_A, cached, PROMPT_A.length)))).getFirst();
-            assertArrayEquals(fresh, reused, 0f);
+            // Within rounding, not bit for bit: lane reductions may change order once C2 compiles them.
+            assertClose(fresh, reused);
             backend.kvCache().release(reuse);
         }
     }

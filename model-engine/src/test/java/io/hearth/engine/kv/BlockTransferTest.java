@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * KV blocks leave one cache and enter another (another replica's, or via the prefix cache's shared tier): a prompt
- * whose prefix blocks were imported gives exactly the logits of computing them, for both KV types.
+ * whose prefix blocks were imported holds exactly the computed KV and gives the logits of computing it, for both KV types.
  */
 class BlockTransferTest {
     private static final int[] PROMPT = new int[40];
@@ -46,14 +46,19 @@ class BlockTransferTest {
                 assertEquals(2, hashes.size(), "40 tokens: two full blocks before the last token");
                 assertEquals(b.kvCache().prefixHashes(PROMPT), hashes, "the same model and layout name blocks alike");
 
-                for (BlockHash h : hashes) assertTrue(b.kvCache().importCached(h, a.kvCache().exportCached(h)), type.toString());
+                for (BlockHash h : hashes) {
+                    assertTrue(b.kvCache().importCached(h, a.kvCache().exportCached(h)), type.toString());
+                    assertArrayEquals(a.kvCache().exportCached(h), b.kvCache().exportCached(h), type + ": imported KV is bit for bit the computed KV");
+                }
                 assertFalse(b.kvCache().importCached(hashes.getFirst(), a.kvCache().exportCached(hashes.getFirst())), "already cached");
 
                 Sequence s = b.kvCache().newSequence();
                 int cached = b.kvCache().attachCachedPrefix(s, PROMPT);
                 assertEquals(32, cached, "both imported blocks are found");
                 float[] reused = b.forward(List.of(BatchEntry.lastLogits(s, Arrays.copyOfRange(PROMPT, cached, PROMPT.length)))).getFirst();
-                assertArrayEquals(fresh, reused, 0f, type + ": imported KV is bit for bit the computed KV");
+                // Not bit for bit: the Vector API's lane reductions may sum in another order once C2 compiles them, so a
+                // forward pass can differ in the last ulp between the first call in a JVM and a later one.
+                assertArrayEquals(fresh, reused, 1e-4f, type + ": a prompt on imported KV gives the logits of computing it");
                 b.kvCache().release(s);
             }
         }
