@@ -15,9 +15,11 @@ import java.util.List;
  * @param keepAlive       how long the caller would like the replica kept warm after this call (null: the model's
  *                        idle-timeout); honoured only within the bounds ops set for the model
  * @param caller          who asks (a function's name; the API): callers sharing a model are admitted in turn
+ * @param cacheSalt       the prefix-cache scope (a tenant's salt): only requests with the same salt reuse each other's
+ *                        KV blocks, locally and across the cluster (null: the scope of every request without one)
  */
 public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingParams sampling, int maxPromptTokens,
-                           Instant deadline, Duration keepAlive, String caller) {
+                           Instant deadline, Duration keepAlive, String caller, String cacheSalt) {
     public static final String ANONYMOUS = "anonymous";
 
     public ModelRequest {
@@ -30,26 +32,30 @@ public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingPa
     }
 
     public ModelRequest withMaxPromptTokens(int limit) {
-        return new ModelRequest(prompt, messages, sampling, limit, deadline, keepAlive, caller);
+        return new ModelRequest(prompt, messages, sampling, limit, deadline, keepAlive, caller, cacheSalt);
     }
 
     public ModelRequest withDeadline(Instant when) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, when, keepAlive, caller);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, when, keepAlive, caller, cacheSalt);
     }
 
     public ModelRequest withKeepAlive(Duration hint) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, hint, caller);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, hint, caller, cacheSalt);
     }
 
     public ModelRequest withCaller(String who) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, who);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, who, cacheSalt);
+    }
+
+    public ModelRequest withCacheSalt(String salt) {
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, caller, salt);
     }
 
     public static ModelRequest chat(List<ChatMessage> messages, SamplingParams sampling) {
-        return new ModelRequest(null, messages, sampling, 0, null, null, null);
+        return new ModelRequest(null, messages, sampling, 0, null, null, null, null);
     }
 
     public static ModelRequest text(String prompt, SamplingParams sampling) {
-        return new ModelRequest(prompt, null, sampling, 0, null, null, null);
+        return new ModelRequest(prompt, null, sampling, 0, null, null, null, null);
     }
 }

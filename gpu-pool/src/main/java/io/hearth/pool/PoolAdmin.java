@@ -44,6 +44,12 @@ public interface PoolAdmin {
      */
     PoolInfo kill(String modelId, int replica);
 
+    /** The local tier of the model's prefix cache. */
+    PrefixCacheInfo prefixCache(String modelId);
+
+    /** Forgets the model's cached prefix blocks on every replica (blocks in use stay); returns how many were dropped. */
+    int clearPrefixCache(String modelId);
+
     /**
      * Replicas of a model that deployed functions ask to keep warm (the largest {@code scaling.min_warm} among the
      * versions serving); honoured like min-warm, never beyond max-replicas.

@@ -19,6 +19,10 @@ public interface PoolEvents {
     default void admitted(String model, long waitedNanos) {
     }
 
+    /** How a request's prompt met the prefix cache (blocks found locally, imported from the shared tier, computed). */
+    default void prefixReuse(String model, PrefixReuse reuse) {
+    }
+
     PoolEvents NONE = new PoolEvents() {
     };
 }

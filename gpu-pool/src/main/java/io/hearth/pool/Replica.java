@@ -6,6 +6,7 @@ import io.hearth.engine.backend.EngineOptions;
 import io.hearth.engine.chat.ChatTemplate;
 import io.hearth.engine.generate.Decoding;
 import io.hearth.engine.generate.TokenListener;
+import io.hearth.engine.kv.BlockHash;
 import io.hearth.engine.kv.KvType;
 import io.hearth.engine.model.Model;
 
@@ -184,8 +185,10 @@ final class Replica implements AutoCloseable {
      * KV blocks freed.
      */
     Completion generate(int[] prompt, ModelRequest request, TokenListener listener) {
-        ScheduledSequence s = new ScheduledSequence(model.tokenizer(), prompt, request.sampling(), request.caller(),
-                backend.kvCache().prefixHashes(prompt));
+        var kv = backend.kvCache();
+        BlockHash root = kv.rootOf(request.cacheSalt());
+        ScheduledSequence s = new ScheduledSequence(model.tokenizer(), prompt, request.sampling(), request.caller(), root,
+                kv.prefixHashes(prompt, root));
         fetchSharedPrefix(s);
         scheduler.submit(s);
         try {
@@ -194,7 +197,7 @@ final class Replica implements AutoCloseable {
                 switch (event) {
                     case ScheduledSequence.Token t -> listener.onToken(t.token(), t.text());
                     case ScheduledSequence.Done d -> {
-                        return new Completion(spec.id(), d.result(), s.admittedNanos - s.arrivedNanos, null);
+                        return new Completion(spec.id(), d.result(), s.admittedNanos - s.arrivedNanos, null, s.reuse);
                     }
                     case ScheduledSequence.Failed f -> throw f.error();
                 }

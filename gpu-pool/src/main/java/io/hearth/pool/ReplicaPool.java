@@ -121,8 +121,9 @@ final class ReplicaPool {
         int[] prompt = replica.tokenize(request);
         Completion c = replica.generate(prompt, request, listener);
         events.admitted(spec.id(), heldNanos + c.queuedNanos());
+        events.prefixReuse(spec.id(), c.prefix());
         if (request.keepAlive() != null) replica.keepAlive(policy.boundKeepAlive(request.keepAlive()));
-        return coldStart == null ? c : new Completion(c.model(), c.generation(), c.queuedNanos(), coldStart);
+        return coldStart == null ? c : new Completion(c.model(), c.generation(), c.queuedNanos(), coldStart, c.prefix());
     }
 
     private PoolBusyException busy() {
@@ -487,6 +488,24 @@ final class ReplicaPool {
         if (loading != null) counts.merge(ReplicaState.LOADING, 1, Integer::sum);
         counts.put(ReplicaState.COLD, Math.max(0, policy.maxReplicas() - replicas.size() - (loading != null ? 1 : 0)));
         return counts;
+    }
+
+    synchronized PrefixCacheInfo prefixCache() {
+        int cached = 0, capacity = 0;
+        long blockBytes = 0;
+        for (Replica r : replicas) {
+            var kv = r.backend().kvCache();
+            cached += kv.pool().cachedBlocks();
+            capacity += kv.pool().capacity();
+            blockBytes = kv.store().blockBytes();
+        }
+        return new PrefixCacheInfo(spec.id(), cached, blockBytes, capacity);
+    }
+
+    synchronized int clearPrefixCache() {
+        int cleared = 0;
+        for (Replica r : replicas) cleared += r.backend().kvCache().pool().forgetUnreferenced();
+        return cleared;
     }
 
     synchronized int queueDepth() {

@@ -35,6 +35,8 @@ final class ScheduledSequence {
     final SamplingParams params;
     /** Who asked (a function, or the OpenAI API): waiting sequences are admitted callers in turn. */
     final String caller;
+    /** Where the prompt's block chain starts: its prefix-cache scope (null: unscoped). */
+    final BlockHash cacheRoot;
     /** Chain hashes of the prompt's full blocks, computed once on the caller's thread for every prefix-cache use. */
     final List<BlockHash> prefixHashes;
     /** Blocks fetched from the shared tier for {@code prefixHashes} from {@code fetchedFrom} on, to import on admission. */
@@ -48,13 +50,16 @@ final class ScheduledSequence {
     // Owned by the step loop:
     Sequence sequence;
     int cachedTokens;
+    PrefixReuse reuse = PrefixReuse.NONE;
     /** Prompt tokens whose KV is present (cached or computed); the prompt is prefilled once this reaches its length. */
     int prefilled;
     long admittedNanos;
     long firstTokenNanos;
 
-    ScheduledSequence(Tokenizer tokenizer, int[] prompt, SamplingParams params, String caller, List<BlockHash> prefixHashes) {
+    ScheduledSequence(Tokenizer tokenizer, int[] prompt, SamplingParams params, String caller, BlockHash cacheRoot,
+                      List<BlockHash> prefixHashes) {
         this.prompt = prompt;
+        this.cacheRoot = cacheRoot;
         this.prefixHashes = prefixHashes;
         this.caller = caller;
         this.params = params;

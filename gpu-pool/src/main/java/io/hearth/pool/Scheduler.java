@@ -202,9 +202,10 @@ final class Scheduler implements AutoCloseable {
                 s.fail(new CancellationException("cancelled while waiting"));
                 continue;
             }
+            int local = kv.cachedLeading(s.prefixHashes);
             for (int i = 0; i < s.fetched.size(); i++) kv.importCached(s.prefixHashes.get(s.fetchedFrom + i), s.fetched.get(i));
             s.fetched = List.of();
-            var sequence = kv.newSequence();
+            var sequence = kv.newSequence(s.cacheRoot);
             int cached = kv.attachCachedPrefix(sequence, s.prompt, s.prefixHashes);
             try {
                 kv.reserve(sequence, s.prompt.length - cached + s.params.maxTokens());
@@ -220,6 +221,8 @@ final class Scheduler implements AutoCloseable {
             waiting.poll();
             s.sequence = sequence;
             s.cachedTokens = cached;
+            int cachedBlocks = cached / BlockPool.BLOCK_TOKENS;
+            s.reuse = new PrefixReuse(Math.min(local, cachedBlocks), Math.max(0, cachedBlocks - local), s.prefixHashes.size() - cachedBlocks);
             s.prefilled = cached;
             s.admittedNanos = System.nanoTime();
             running.add(s);

@@ -38,11 +38,11 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
     }
 
     public WarmModelPool(List<ModelSpec> specs, PoolEvents events) {
-        this(specs, events, SharedBlocks.NONE);
+        this(specs, events, SharedTier.NONE);
     }
 
     /** A pool whose replicas also find and offer prompt blocks in {@code shared} (the prefix cache's shared tier). */
-    public WarmModelPool(List<ModelSpec> specs, PoolEvents events, SharedBlocks shared) {
+    public WarmModelPool(List<ModelSpec> specs, PoolEvents events, SharedTier shared) {
         for (ModelSpec spec : specs) {
             if (pools.containsKey(spec.id()) || failed.containsKey(spec.id())) {
                 close();
@@ -50,7 +50,7 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
             }
             try {
                 boolean notFetchedYet = spec.download() != null && !Files.isRegularFile(spec.source());
-                pools.put(spec.id(), new ReplicaPool(spec, notFetchedYet ? null : ModelCard.read(spec), cpu, loader, events, shared));
+                pools.put(spec.id(), new ReplicaPool(spec, notFetchedYet ? null : ModelCard.read(spec), cpu, loader, events, shared.forModel(spec.id())));
             } catch (RuntimeException e) {
                 failed.put(spec.id(), e.getMessage());
                 LOG.log(System.Logger.Level.ERROR, "model " + spec.id() + " cannot be served: " + e.getMessage());
@@ -223,6 +223,16 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
     @Override
     public PoolInfo kill(String modelId, int replica) {
         return operate(modelId, pool -> pool.kill(replica, "by ops"));
+    }
+
+    @Override
+    public PrefixCacheInfo prefixCache(String modelId) {
+        return find(modelId).prefixCache();
+    }
+
+    @Override
+    public int clearPrefixCache(String modelId) {
+        return find(modelId).clearPrefixCache();
     }
 
     @Override

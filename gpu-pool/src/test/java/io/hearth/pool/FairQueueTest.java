@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Callers sharing a model take turns; each caller's own requests keep their order. */
 class FairQueueTest {
     private static ScheduledSequence from(String caller, int id) {
-        return new ScheduledSequence((Tokenizer) null, new int[]{id}, SamplingParams.greedy(1), caller, List.of());
+        return new ScheduledSequence((Tokenizer) null, new int[]{id}, SamplingParams.greedy(1), caller, null, List.of());
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.hearth.engine.genmodel.ModelShape;
 import io.hearth.engine.tensor.GgmlType;
 import io.hearth.pool.ModelPool;
 import io.hearth.pool.ModelSpec;
+import io.hearth.pool.prefix.JCacheSharedTier;
 import io.hearth.pool.PoolAdmin;
 import io.hearth.pool.WarmModelPool;
 import jakarta.annotation.PreDestroy;
@@ -77,12 +78,18 @@ public class PoolHolder {
             fallbacks = Map.copyOf(fallbackOf);
             long start = System.nanoTime();
             sharedTier = SharedTierHolder.start(config, registry);
-            pool = new WarmModelPool(specs, metrics, sharedTier.blocks());
+            pool = new WarmModelPool(specs, metrics, sharedTier.tier());
             metrics.registerGauges(pool);
             LOG.info(() -> String.format("model pool built in %.1f s (models set to preload are loading): %s",
                     (System.nanoTime() - start) / 1e9, pool.models()));
         }
         return pool;
+    }
+
+    /** The prefix cache's shared tier of this server, or null when it has none (disabled, or it failed to start). */
+    public JCacheSharedTier sharedTier() {
+        built();
+        return sharedTier.running();
     }
 
     /** The model that serves {@code model}'s calls when it cannot ({@code hearth.models.<id>.fallback}); null if none. */

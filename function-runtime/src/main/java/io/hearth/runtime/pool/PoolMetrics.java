@@ -3,6 +3,7 @@ package io.hearth.runtime.pool;
 import io.hearth.pool.DeviceInfo;
 import io.hearth.pool.PoolAdmin;
 import io.hearth.pool.PoolEvents;
+import io.hearth.pool.PrefixReuse;
 import io.hearth.pool.ReplicaState;
 import io.hearth.pool.WeightTier;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,8 +20,10 @@ import java.util.Locale;
  * What ops watch of the model pools, on /metrics: {@code hearth_replicas{model,state}},
  * {@code hearth_cold_starts_total{model,tier}}, {@code hearth_model_load_seconds{model,tier}},
  * {@code hearth_queue_depth{model}}, {@code hearth_queue_seconds{model}}, {@code hearth_batch_size{model}}, {@code hearth_tokens_generated_total{model}},
- * {@code hearth_replica_transitions_total{model,to}}, {@code hearth_prewarms_total{model,reason}} and device memory
- * used / capacity.
+ * {@code hearth_replica_transitions_total{model,to}}, {@code hearth_prewarms_total{model,reason}}, device memory
+ * used / capacity, and the prefix cache: {@code hearth_prefix_cache_hits_total{model,tier}} and
+ * {@code hearth_prefix_cache_misses_total{model}} (full prompt blocks), {@code hearth_prefix_tokens_saved_total{model}},
+ * {@code hearth_prefix_cache_bytes{model,tier="local"}}.
  */
 @ApplicationScoped
 public class PoolMetrics implements PoolEvents {
@@ -35,6 +38,8 @@ public class PoolMetrics implements PoolEvents {
                 registry.gauge("hearth.replicas", pool, p -> p.replicaStates(model.model()).get(state), m, new Tag("state", lower(state)));
             }
             registry.gauge("hearth.queue.depth", pool, p -> p.queueDepth(model.model()), m);
+            registry.gauge(Metadata.builder().withName("hearth.prefix.cache").withUnit(MetricUnits.BYTES).build(), pool,
+                    p -> p.prefixCache(model.model()).cachedBytes(), m, new Tag("tier", "local"));
         }
         for (DeviceInfo device : pool.devices()) {
             Tag d = new Tag("device", device.name());
@@ -71,6 +76,15 @@ public class PoolMetrics implements PoolEvents {
     @Override
     public void prewarm(String model, String reason) {
         registry.counter("hearth.prewarms", new Tag("model", model), new Tag("reason", reason)).inc();
+    }
+
+    @Override
+    public void prefixReuse(String model, PrefixReuse reuse) {
+        Tag m = new Tag("model", model);
+        if (reuse.localBlocks() > 0) registry.counter("hearth.prefix.cache.hits", m, new Tag("tier", "local")).inc(reuse.localBlocks());
+        if (reuse.sharedBlocks() > 0) registry.counter("hearth.prefix.cache.hits", m, new Tag("tier", "shared")).inc(reuse.sharedBlocks());
+        if (reuse.computedBlocks() > 0) registry.counter("hearth.prefix.cache.misses", m).inc(reuse.computedBlocks());
+        if (reuse.savedTokens() > 0) registry.counter("hearth.prefix.tokens.saved", m).inc(reuse.savedTokens());
     }
 
     @Override

@@ -1,70 +1,108 @@
 package io.hearth.runtime.pool;
 
-import io.hearth.pool.SharedBlocks;
+import io.hearth.pool.SharedTier;
+import io.hearth.pool.prefix.BlockCacheConfig;
+import io.hearth.pool.prefix.ClusterClient;
+import io.hearth.pool.prefix.ClusterConnection;
 import io.hearth.pool.prefix.ClusterMember;
-import io.hearth.pool.prefix.JCacheSharedBlocks;
+import io.hearth.pool.prefix.JCacheSharedTier;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The prefix cache's shared tier of this server: an embedded Hazelcast member and its JCache of KV blocks, from
- * {@code hearth.cluster.*} (each also an environment variable, {@code HEARTH_CLUSTER_PORT}):
+ * The prefix cache's shared tier of this server, from {@code hearth.cluster.*} (each also an environment variable,
+ * {@code HEARTH_CLUSTER_PORT}):
  * <ul>
  *   <li>{@code enabled} (true), {@code name} ({@code hearth}: only members with the same name join),</li>
- *   <li>{@code port} (5701), {@code members} (other members' host:port, comma-separated; none: a cluster of one),</li>
+ *   <li>{@code mode}: {@code member} (default: an embedded Hazelcast member on {@code port}, 5701, joining
+ *       {@code members}, host:port comma-separated, none: a cluster of one) or {@code client} (a client of an
+ *       external cluster reached through {@code members}, connecting within {@code connect-timeout}, 30s),</li>
  *   <li>{@code max-blocks} (10000 per member), {@code ttl} ({@code 1h}), {@code publish-queue} (256 blocks).</li>
  * </ul>
- * A member that cannot start (a taken port) is logged and the server runs on local blocks only: losing the shared
- * tier slows requests down, it never fails them.
+ * A tier that cannot start (a taken port, no cluster to connect to) is logged and the server runs on local blocks
+ * only: losing the shared tier slows requests down, it never fails them.
  */
 final class SharedTierHolder implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SharedTierHolder.class.getName());
 
-    private final ClusterMember.Started member;
-    private final JCacheSharedBlocks blocks;
+    private final ClusterConnection connection;
+    private final JCacheSharedTier tier;
 
-    private SharedTierHolder(ClusterMember.Started member, JCacheSharedBlocks blocks) {
-        this.member = member;
-        this.blocks = blocks;
+    private SharedTierHolder(ClusterConnection connection, JCacheSharedTier tier) {
+        this.connection = connection;
+        this.tier = tier;
     }
 
     static SharedTierHolder start(Config config, MetricRegistry registry) {
         if (!config.getOptionalValue("hearth.cluster.enabled", Boolean.class).orElse(true)) return new SharedTierHolder(null, null);
         List<String> members = Arrays.stream(config.getOptionalValue("hearth.cluster.members", String.class).orElse("").split(","))
                 .map(String::trim).filter(m -> !m.isEmpty()).toList();
-        ClusterMember cluster = new ClusterMember(config.getOptionalValue("hearth.cluster.name", String.class).orElse("hearth"),
-                config.getOptionalValue("hearth.cluster.port", Integer.class).orElse(5701), members,
-                config.getOptionalValue("hearth.cluster.max-blocks", Integer.class).orElse(10_000),
-                PoolSettings.duration(config.getOptionalValue("hearth.cluster.ttl", String.class).orElse("1h")));
+        String name = config.getOptionalValue("hearth.cluster.name", String.class).orElse("hearth");
+        String mode = config.getOptionalValue("hearth.cluster.mode", String.class).orElse("member");
         try {
-            ClusterMember.Started started = cluster.start();
-            JCacheSharedBlocks blocks = new JCacheSharedBlocks(started.blocks(),
+            BlockCacheConfig cache = new BlockCacheConfig(config.getOptionalValue("hearth.cluster.max-blocks", Integer.class).orElse(10_000),
+                    duration(config, "hearth.cluster.ttl", "1h"));
+            ClusterConnection connection;
+            String where;
+            switch (mode) {
+                case "member" -> {
+                    int port = config.getOptionalValue("hearth.cluster.port", Integer.class).orElse(5701);
+                    connection = new ClusterMember(name, port, members, cache).start();
+                    where = "Hazelcast member on port " + port + (members.isEmpty() ? " (a cluster of one)" : ", members " + members);
+                }
+                case "client" -> {
+                    if (members.isEmpty()) throw new IllegalArgumentException("hearth.cluster.mode=client needs hearth.cluster.members");
+                    connection = new ClusterClient(name, members, cache, duration(config, "hearth.cluster.connect-timeout", "30s")).connect();
+                    where = "Hazelcast client of " + members;
+                }
+                default -> throw new IllegalArgumentException("hearth.cluster.mode is '" + mode + "'; use member or client");
+            }
+            JCacheSharedTier tier = new JCacheSharedTier(connection,
                     config.getOptionalValue("hearth.cluster.publish-queue", Integer.class).orElse(256));
-            registry.gauge("hearth.prefix.shared.blocks.found", blocks, JCacheSharedBlocks::hits);
-            registry.gauge("hearth.prefix.shared.blocks.published", blocks, JCacheSharedBlocks::published);
-            registry.gauge("hearth.prefix.shared.publish.drops", blocks, JCacheSharedBlocks::dropped);
-            registry.gauge("hearth.prefix.shared.available", blocks, b -> b.available() ? 1 : 0);
-            LOG.info(() -> "prefix cache shared tier: Hazelcast member on port " + cluster.port() + (members.isEmpty() ? " (a cluster of one)"
-                    : ", members " + members));
-            return new SharedTierHolder(started, blocks);
+            registerGauges(registry, connection, tier);
+            LOG.info(() -> "prefix cache shared tier: " + where);
+            return new SharedTierHolder(connection, tier);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the prefix cache's shared tier did not start (" + e.getMessage() + "); this server uses local blocks only", e);
             return new SharedTierHolder(null, null);
         }
     }
 
-    SharedBlocks blocks() {
-        return blocks != null ? blocks : SharedBlocks.NONE;
+    private static Duration duration(Config config, String key, String fallback) {
+        return PoolSettings.duration(config.getOptionalValue(key, String.class).orElse(fallback));
+    }
+
+    private static void registerGauges(MetricRegistry registry, ClusterConnection connection, JCacheSharedTier tier) {
+        registry.gauge("hearth.prefix.shared.blocks.published", tier, JCacheSharedTier::published);
+        registry.gauge(Metadata.builder().withName("hearth.prefix.shared.published").withUnit(MetricUnits.BYTES).build(), tier,
+                JCacheSharedTier::publishedBytes);
+        registry.gauge("hearth.prefix.shared.publish.drops", tier, JCacheSharedTier::dropped);
+        registry.gauge("hearth.prefix.shared.damaged", tier, JCacheSharedTier::damaged);
+        registry.gauge("hearth.prefix.shared.available", tier, t -> t.available() ? 1 : 0);
+        registry.gauge("hearth.prefix.shared.blocks.owned", connection, ClusterConnection::ownedBlocks);
+        registry.gauge("hearth.prefix.shared.members", connection, ClusterConnection::members);
+    }
+
+    SharedTier tier() {
+        return tier != null ? tier : SharedTier.NONE;
+    }
+
+    /** The running shared tier, or null when this server has none. */
+    JCacheSharedTier running() {
+        return tier;
     }
 
     @Override
     public void close() {
-        if (blocks != null) blocks.close();
-        if (member != null) member.close();
+        if (tier != null) tier.close();
+        if (connection != null) connection.close();
     }
 }

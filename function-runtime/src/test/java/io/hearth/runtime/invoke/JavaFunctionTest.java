@@ -58,7 +58,7 @@ class JavaFunctionTest {
         @Override
         public Completion generate(String modelId, ModelRequest request, TokenListener listener, LoadProgress progress) {
             listener.onToken(7, "pong");
-            return new Completion(modelId, new GenerationResult(new int[]{7}, "pong", FinishReason.STOP, 3, 0, 0, 0), 0, null);
+            return new Completion(modelId, new GenerationResult(new int[]{7}, "pong", FinishReason.STOP, 3, 0, 0, 0), 0, null, io.hearth.pool.PrefixReuse.NONE);
         }
 
         @Override

@@ -23,6 +23,20 @@ public record BlockHash(long high, long low) {
         return new BlockHash(digest.getLong(), digest.getLong());
     }
 
+    /**
+     * The root a cache scope's chains start from. Its input begins with a fixed label where a block's begins with its
+     * parent's hash (zeros for a first block), so a root can never equal a block's hash.
+     */
+    public static BlockHash scopeRoot(String salt, byte[] extraKey) {
+        MessageDigest digest = sha256();
+        digest.update("hearth-kv-scope\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        digest.update(salt.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+        digest.update(extraKey);
+        ByteBuffer d = ByteBuffer.wrap(digest.digest());
+        return new BlockHash(d.getLong(), d.getLong());
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

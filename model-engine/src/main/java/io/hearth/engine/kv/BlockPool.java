@@ -80,6 +80,22 @@ public final class BlockPool {
         return cached.containsKey(hash);
     }
 
+    /**
+     * Forgets the chains of the cached blocks no sequence holds (ops clearing a model's prefix cache); blocks in use
+     * keep theirs. Returns how many were forgotten.
+     */
+    public synchronized int forgetUnreferenced() {
+        int forgotten = 0;
+        for (int block : free) {
+            if (hashes[block] != null) {
+                cached.remove(hashes[block], block);
+                hashes[block] = null;
+                forgotten++;
+            }
+        }
+        return forgotten;
+    }
+
     public synchronized int freeBlocks() {
         return free.size();
     }

@@ -32,7 +32,22 @@ public final class KvCache {
     }
 
     public Sequence newSequence() {
-        return new Sequence();
+        return new Sequence(null);
+    }
+
+    /** An empty sequence whose blocks chain from {@code root} ({@link #rootOf}), so they are cached under its scope. */
+    public Sequence newSequence(BlockHash root) {
+        return new Sequence(root);
+    }
+
+    /**
+     * Where the block chains of a cache scope start: null (the chain of everyone without a scope) for a null or empty
+     * salt, else a hash of the salt and this cache's extra key. Blocks chained from different roots never match, so a
+     * tenant can neither hit another tenant's blocks nor learn, by timing, which prompts it sent.
+     */
+    public BlockHash rootOf(String salt) {
+        if (salt == null || salt.isEmpty()) return null;
+        return BlockHash.scopeRoot(salt, extraKey);
     }
 
     /**
@@ -61,8 +76,13 @@ public final class KvCache {
      * as in {@link #attachCachedPrefix}): what a lookup beyond this cache asks for.
      */
     public List<BlockHash> prefixHashes(int[] prompt) {
+        return prefixHashes(prompt, null);
+    }
+
+    /** As {@link #prefixHashes(int[])}, chained from a scope's {@code root} ({@link #rootOf}). */
+    public List<BlockHash> prefixHashes(int[] prompt, BlockHash root) {
         List<BlockHash> hashes = new ArrayList<>();
-        BlockHash parent = null;
+        BlockHash parent = root;
         for (int b = 0; b < (prompt.length - 1) / BlockPool.BLOCK_TOKENS; b++) {
             parent = BlockHash.of(parent, prompt, b * BlockPool.BLOCK_TOKENS, BlockPool.BLOCK_TOKENS, extraKey);
             hashes.add(parent);

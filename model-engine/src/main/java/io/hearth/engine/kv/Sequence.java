@@ -14,7 +14,9 @@ public final class Sequence {
     private BlockHash lastFullBlockHash;
     private boolean released;
 
-    Sequence() {
+    /** @param root where the chain of this sequence's block hashes starts (null: the unscoped chain) */
+    Sequence(BlockHash root) {
+        this.lastFullBlockHash = root;
     }
 
     /** Tokens whose keys and values are in the cache. */

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class BlockPoolTest {
@@ -51,6 +52,24 @@ class BlockPoolTest {
         Sequence d = kv.newSequence();
         assertEquals(16, kv.attachCachedPrefix(d, other), "stops at the first differing block");
         kv.release(d);
+    }
+
+    @Test
+    void blocksCachedInOneScopeAreNeverFoundFromAnother() {
+        KvCache kv = new KvCache(new BlockPool(8), KvStore.create(KvType.F32, 1, 8, 4), MODEL_A);
+        int[] prompt = tokens(100, 40);
+        BlockHash tenantA = kv.rootOf("tenant-a"), tenantB = kv.rootOf("tenant-b");
+        assertNull(kv.rootOf(""), "no salt: the unscoped chain");
+        assertEquals(tenantA, kv.rootOf("tenant-a"));
+        Sequence a = kv.newSequence(tenantA);
+        kv.reserve(a, prompt.length);
+        kv.commit(a, prompt);
+        assertEquals(kv.prefixHashes(prompt, tenantA).get(1), a.lastFullBlockHash(), "a scope's blocks chain from its root");
+        assertEquals(2, kv.cachedLeading(kv.prefixHashes(prompt, tenantA)), "the same scope finds its blocks");
+        assertEquals(0, kv.cachedLeading(kv.prefixHashes(prompt, tenantB)), "another tenant does not");
+        assertEquals(0, kv.cachedLeading(kv.prefixHashes(prompt)), "nor does an unscoped prompt");
+        assertEquals(32, kv.attachCachedPrefix(kv.newSequence(tenantA), prompt, kv.prefixHashes(prompt, tenantA)));
+        assertNotEquals(tenantA, BlockHash.of(null, tokens(0, 16), 0, 16, MODEL_A), "a root is never a block's hash");
     }
 
     @Test
