@@ -13,4 +13,9 @@ public record PrefixReuse(int localBlocks, int sharedBlocks, int computedBlocks)
     public int savedTokens() {
         return (localBlocks + sharedBlocks) * BlockPool.BLOCK_TOKENS;
     }
+
+    /** Prompt tokens whose KV came from the shared tier. */
+    public int sharedTokens() {
+        return sharedBlocks * BlockPool.BLOCK_TOKENS;
+    }
 }

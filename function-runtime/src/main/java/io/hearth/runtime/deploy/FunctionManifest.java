@@ -27,20 +27,29 @@ import java.util.regex.Pattern;
  * scaling: {min_warm: 1, keep_alive: 30m}  # replicas of its model kept warm while this version serves (within
  *                            # max-replicas); how long a replica stays loaded after its calls (within keep-alive bounds)
  * config: {any: value}       # given to java functions through FunctionContext.config
+ * tenant: team-a             # optional: its model calls reuse cached prompt prefixes only with the same tenant's
+ *                            # (none: shared with every function without one)
  * </pre>
  */
 public record FunctionManifest(String name, String version, String model, Kind kind, String handler, String system,
                                String template, int maxTokens, float temperature, int maxInputTokens, long timeoutMillis,
-                               int concurrency, int minWarm, Duration keepAlive, Map<String, String> config) {
+                               int concurrency, int minWarm, Duration keepAlive, Map<String, String> config,
+                               String tenant) {
     public enum Kind { PROMPT, JAVA }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
     private static final Pattern CLASS_NAME = Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*");
+    private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     public String id() {
         return name + "@" + version;
+    }
+
+    /** The prefix-cache scope of its model calls: its tenant's (null: the shared scope). */
+    public String cacheSalt() {
+        return tenant == null ? null : "tenant:" + tenant;
     }
 
     public static FunctionManifest parse(byte[] yaml) {
@@ -72,12 +81,16 @@ public record FunctionManifest(String name, String version, String model, Kind k
         int maxTokens = positive(defaults, "max_tokens", 256, 4096);
         float temperature = (float) defaults.path("temperature").asDouble(0.7);
         if (temperature < 0 || temperature > 2) throw new ArchiveInvalidException("defaults.temperature must be between 0 and 2");
+        String tenant = text(root.path("tenant"));
+        if (tenant != null && !TENANT.matcher(tenant).matches()) {
+            throw new ArchiveInvalidException("tenant '" + tenant + "' must be letters, digits, '.', '_' or '-' (at most 63)");
+        }
         Map<String, String> config = new LinkedHashMap<>();
         root.path("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
         return new FunctionManifest(name, version, model, kind, handler, system, template, maxTokens, temperature,
                 positive(limits, "max_input_tokens", 2048, 1 << 20), positive(limits, "timeout_ms", 60_000, 600_000),
                 positive(limits, "concurrency", 8, 1024), count(root.path("scaling"), "min_warm", 16),
-                keepAlive(root.path("scaling").path("keep_alive")), Map.copyOf(config));
+                keepAlive(root.path("scaling").path("keep_alive")), Map.copyOf(config), tenant);
     }
 
     private static String required(JsonNode root, String key) {

@@ -45,8 +45,15 @@ public final class FunctionRegistry {
         void check(FunctionArchive archive, Path storedCopy);
     }
 
+    /** Hears of each change made on this server (deploy, rollback, canary), after it is stored. */
+    @FunctionalInterface
+    public interface ChangeListener {
+        void changed(String name);
+    }
+
     private final Path store;
     private final ArchiveCheck check;
+    private volatile ChangeListener listener = name -> { };
     private final Map<String, Map<String, Deployed>> versions = new TreeMap<>();
     private final Map<String, Routing> routing = new TreeMap<>();
 
@@ -102,8 +109,18 @@ public final class FunctionRegistry {
             if (existing.sha256().equals(archive.sha256())) return new DeployResult(existing, false);
             throw new VersionConflictException(manifest.id() + " is already deployed with other contents; deploy a new version");
         }
+        Deployed deployed = store(archive, bytes);
+        Routing old = routing.get(name);
+        saveRouting(name, new Routing(manifest.version(), old != null ? old.active() : null, null, 0));
+        listener.changed(name);
+        return new DeployResult(deployed, true);
+    }
+
+    /** Validates and stores a version (it takes no traffic until routing names it). */
+    private Deployed store(FunctionArchive archive, byte[] bytes) {
+        FunctionManifest manifest = archive.manifest();
         try {
-            Path dir = Files.createDirectories(store.resolve(name));
+            Path dir = Files.createDirectories(store.resolve(manifest.name()));
             Path zip = dir.resolve(manifest.version() + ".zip");
             Path candidate = dir.resolve(manifest.version() + ".zip.candidate");
             Files.write(candidate, bytes);
@@ -114,10 +131,8 @@ public final class FunctionRegistry {
             }
             writeAtomically(zip, bytes);
             Deployed deployed = new Deployed(manifest, zip, archive.sha256());
-            Routing old = routing.get(name);
-            saveRouting(name, new Routing(manifest.version(), old != null ? old.active() : null, null, 0));
-            versions.computeIfAbsent(name, n -> new TreeMap<>()).put(manifest.version(), deployed);
-            return new DeployResult(deployed, true);
+            versions.computeIfAbsent(manifest.name(), n -> new TreeMap<>()).put(manifest.version(), deployed);
+            return deployed;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store " + manifest.id(), e);
         }
@@ -127,7 +142,9 @@ public final class FunctionRegistry {
     public synchronized Routing rollback(String name) {
         Routing r = routingOf(name);
         if (r.previous() == null) throw new IllegalArgumentException(name + " has no earlier version to roll back to");
-        return saveRouting(name, new Routing(r.previous(), r.active(), null, 0));
+        Routing rolledBack = saveRouting(name, new Routing(r.previous(), r.active(), null, 0));
+        listener.changed(name);
+        return rolledBack;
     }
 
     /** Sends {@code percent} of unpinned calls to {@code version} (0 ends the canary). */
@@ -135,7 +152,42 @@ public final class FunctionRegistry {
         Routing r = routingOf(name);
         if (percent < 0 || percent > 100) throw new IllegalArgumentException("percent must be between 0 and 100");
         versionOf(name, version);
-        return saveRouting(name, new Routing(r.active(), r.previous(), percent == 0 ? null : version, percent));
+        Routing split = saveRouting(name, new Routing(r.active(), r.previous(), percent == 0 ? null : version, percent));
+        listener.changed(name);
+        return split;
+    }
+
+    public void onChange(ChangeListener listener) {
+        this.listener = listener;
+    }
+
+    /**
+     * Takes a function's routing as another server decided it: the versions it names that are missing here are
+     * fetched with {@code archiveOf} and stored (validated as a deploy is), then the routing is. Tells no listener:
+     * the change came from the cluster. A version whose archive is not available yet fails the whole adoption, so
+     * routing never names a version this server cannot serve.
+     */
+    public synchronized void adopt(String name, Routing adopted, java.util.function.Function<String, byte[]> archiveOf) {
+        for (String version : java.util.Arrays.asList(adopted.active(), adopted.previous(), adopted.canary())) {
+            if (version == null || versions.getOrDefault(name, Map.of()).containsKey(version)) continue;
+            byte[] bytes = archiveOf.apply(version);
+            if (bytes == null) throw new IllegalStateException(name + "@" + version + " is routed in the cluster but its archive is missing");
+            FunctionArchive archive = FunctionArchive.read(bytes);
+            if (!archive.manifest().name().equals(name) || !archive.manifest().version().equals(version)) {
+                throw new ArchiveInvalidException("the cluster's archive for " + name + "@" + version + " holds " + archive.manifest().id());
+            }
+            store(archive, bytes);
+        }
+        if (!adopted.equals(routing.get(name))) saveRouting(name, adopted);
+    }
+
+    /** The stored bytes of a version, as deployed. */
+    public synchronized byte[] archiveOf(String name, String version) {
+        try {
+            return Files.readAllBytes(versionOf(name, version).archive());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name + "@" + version, e);
+        }
     }
 
     /** {@code name} (routing and canary honoured) or {@code name@version} (pinned). */

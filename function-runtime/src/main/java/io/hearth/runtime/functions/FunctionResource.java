@@ -55,7 +55,11 @@ public class FunctionResource {
     public record Timings(double queue_ms, double ttft_ms, double total_ms) {
     }
 
-    public record Usage(int prompt_tokens, int completion_tokens) {
+    /**
+     * Tokens in and out; {@code cached_tokens}: prompt tokens served from the prefix cache, of which
+     * {@code shared_cached_tokens} came from the cluster's shared tier (computed on another replica or server).
+     */
+    public record Usage(int prompt_tokens, int completion_tokens, int cached_tokens, int shared_cached_tokens) {
     }
 
     /** One streamed piece of text. */
@@ -129,7 +133,8 @@ public class FunctionResource {
     }
 
     private static Answer answer(InvocationResult r) {
-        return new Answer(r.function(), r.version(), r.model(), r.output(), r.finishReason(), new Usage(r.promptTokens(), r.completionTokens()),
+        return new Answer(r.function(), r.version(), r.model(), r.output(), r.finishReason(), new Usage(r.promptTokens(), r.completionTokens(),
+                        r.prefix().savedTokens(), r.prefix().sharedTokens()),
                 new Timings(r.queueMillis(), r.ttftMillis(), r.totalMillis()),
                 r.coldStart() == null ? null : new ColdStartTiming(r.coldStart().tier().apiName(), r.coldStart().loadNanos() / 1e6));
     }

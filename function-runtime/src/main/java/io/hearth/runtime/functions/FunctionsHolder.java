@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * The function registry and invoker for the application's lifetime. Archives put in the drop-in folder
  * ({@code hearth.function-dropins}, default {@code function-dropins} in the server directory) are deployed at
  * start and whenever they change (checked every {@code hearth.function-dropins.interval-seconds}, default 2);
- * the store is {@code hearth.function-store} (default {@code functions}).
+ * the store is {@code hearth.function-store} (default {@code functions}). In a Hazelcast cluster the registry is
+ * shared ({@link ClusterFunctions}): a function deployed on any server is served by all.
  */
 @ApplicationScoped
 public class FunctionsHolder {
@@ -45,6 +46,7 @@ public class FunctionsHolder {
     private volatile FunctionRegistry registry;
     private volatile FunctionInvoker invoker;
     private ScheduledExecutorService watcher;
+    private ClusterFunctions cluster;
     private final Map<Path, String> seen = new ConcurrentHashMap<>();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -52,6 +54,7 @@ public class FunctionsHolder {
         Path dropins = Path.of(config.getOptionalValue("hearth.function-dropins", String.class).orElse("function-dropins"));
         long interval = config.getOptionalValue("hearth.function-dropins.interval-seconds", Long.class).orElse(2L);
         scanDropins(dropins);
+        shareWithTheCluster();
         applyScalingHints();
         watcher = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("hearth-function-dropins").unstarted(r));
         watcher.scheduleWithFixedDelay(() -> {
@@ -81,6 +84,17 @@ public class FunctionsHolder {
     private synchronized FunctionInvoker buildInvoker() {
         if (invoker == null) invoker = new FunctionInvoker(pool.pool(), calls);
         return invoker;
+    }
+
+    /** Joins the cluster's shared registry when this server is part of a Hazelcast cluster. */
+    private void shareWithTheCluster() {
+        var connection = pool.cluster();
+        if (connection == null) return;
+        try {
+            cluster = new ClusterFunctions(connection.hazelcast(), registry());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "functions are not shared with the cluster (" + e.getMessage() + "); this server serves its own", e);
+        }
     }
 
     /** Deploys new or changed archives in the drop-in folder; a bad one is logged and skipped, the rest go on. */
@@ -129,6 +143,7 @@ public class FunctionsHolder {
     @PreDestroy
     void stop() {
         if (watcher != null) watcher.shutdownNow();
+        if (cluster != null) cluster.close();
         if (invoker != null) invoker.close();
     }
 }

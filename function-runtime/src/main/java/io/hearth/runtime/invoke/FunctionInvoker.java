@@ -82,7 +82,7 @@ public final class FunctionInvoker implements AutoCloseable {
             long end = System.nanoTime();
             return new InvocationResult(m.name(), m.version(), model.servedBy(), outcome.output(), outcome.finishReason(), model.promptTokens(),
                     model.completionTokens(), model.queuedNanos() / 1e6, firstToken.get() == 0 ? -1 : (firstToken.get() - start) / 1e6, (end - start) / 1e6,
-                    model.coldStart());
+                    model.coldStart(), model.prefix());
         } finally {
             function.permits().release();
         }

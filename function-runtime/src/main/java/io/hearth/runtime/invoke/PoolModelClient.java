@@ -10,6 +10,7 @@ import io.hearth.pool.Completion;
 import io.hearth.pool.LoadProgress;
 import io.hearth.pool.DeadlineExceededException;
 import io.hearth.pool.ModelRequest;
+import io.hearth.pool.PrefixReuse;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.guard.ModelCalls;
 
@@ -31,6 +32,8 @@ final class PoolModelClient implements ModelClient {
     private final LoadProgress progress;
     /** The first cold start one of the invocation's model calls waited for; null when every call found a warm replica. */
     private volatile ColdStart coldStart;
+    /** Prompt blocks of all its calls: found cached locally, imported from the cluster, computed. */
+    private final AtomicLong localBlocks = new AtomicLong(), sharedBlocks = new AtomicLong(), computedBlocks = new AtomicLong();
     /** Tokens over all model calls of the invocation, for its usage. */
     private final AtomicInteger promptTokens = new AtomicInteger(), completionTokens = new AtomicInteger();
     /** The model that served the last call; the manifest's until one did. */
@@ -65,7 +68,7 @@ final class PoolModelClient implements ModelClient {
         Completion completion;
         try {
             completion = calls.generate(manifest.model(), request.withMaxPromptTokens(manifest.maxInputTokens()).withDeadline(deadline)
-                    .withKeepAlive(keepAlive).withCaller(manifest.name()), listener, progress);
+                    .withKeepAlive(keepAlive).withCaller(manifest.name()).withCacheSalt(manifest.cacheSalt()), listener, progress);
         } catch (DeadlineExceededException e) {
             throw timedOut();
         }
@@ -73,6 +76,9 @@ final class PoolModelClient implements ModelClient {
         servedBy = completion.model();
         queuedNanos.addAndGet(completion.queuedNanos());
         if (coldStart == null) coldStart = completion.coldStart();
+        localBlocks.addAndGet(completion.prefix().localBlocks());
+        sharedBlocks.addAndGet(completion.prefix().sharedBlocks());
+        computedBlocks.addAndGet(completion.prefix().computedBlocks());
         promptTokens.addAndGet(r.promptTokens());
         completionTokens.addAndGet(r.tokens().length);
         return new ModelResult(r.text(), r.finishReason().apiName(), r.promptTokens(), r.tokens().length);
@@ -92,6 +98,10 @@ final class PoolModelClient implements ModelClient {
 
     long queuedNanos() {
         return queuedNanos.get();
+    }
+
+    PrefixReuse prefix() {
+        return new PrefixReuse((int) localBlocks.get(), (int) sharedBlocks.get(), (int) computedBlocks.get());
     }
 
     ColdStart coldStart() {

@@ -59,13 +59,15 @@ public class OpenAiResource {
         }
 
         /**
-         * The function's input limit, the caller's keep-alive hint (else the function's), and who asks: the function,
-         * or the API as one caller, for the pool's turn-taking among callers of a model.
+         * The function's input limit, the caller's keep-alive hint (else the function's), who asks (the function, or
+         * the API as one caller, for the pool's turn-taking among callers of a model) and the function's tenant's
+         * prefix-cache scope.
          */
         ModelRequest shaped(ModelRequest request, Duration keepAlive) {
             ModelRequest limited = function == null ? request : request.withMaxPromptTokens(function.maxInputTokens());
             return limited.withKeepAlive(keepAlive != null ? keepAlive : function != null ? function.keepAlive() : null)
-                    .withCaller(function != null ? function.name() : "openai-api");
+                    .withCaller(function != null ? function.name() : "openai-api")
+                    .withCacheSalt(function != null ? function.cacheSalt() : null);
         }
     }
 

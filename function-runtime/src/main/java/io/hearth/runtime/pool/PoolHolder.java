@@ -6,6 +6,7 @@ import io.hearth.engine.genmodel.ModelShape;
 import io.hearth.engine.tensor.GgmlType;
 import io.hearth.pool.ModelPool;
 import io.hearth.pool.ModelSpec;
+import io.hearth.pool.prefix.ClusterConnection;
 import io.hearth.pool.prefix.JCacheSharedTier;
 import io.hearth.pool.PoolAdmin;
 import io.hearth.pool.WarmModelPool;
@@ -90,6 +91,12 @@ public class PoolHolder {
     public JCacheSharedTier sharedTier() {
         built();
         return sharedTier.running();
+    }
+
+    /** This server's connection to the Hazelcast cluster, or null when it has none. */
+    public ClusterConnection cluster() {
+        built();
+        return sharedTier.connection();
     }
 
     /** The model that serves {@code model}'s calls when it cannot ({@code hearth.models.<id>.fallback}); null if none. */

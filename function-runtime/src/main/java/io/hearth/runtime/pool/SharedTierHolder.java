@@ -95,6 +95,11 @@ final class SharedTierHolder implements AutoCloseable {
         return tier != null ? tier : SharedTier.NONE;
     }
 
+    /** This server's connection to the cluster, or null when it has none. */
+    ClusterConnection connection() {
+        return connection;
+    }
+
     /** The running shared tier, or null when this server has none. */
     JCacheSharedTier running() {
         return tier;

@@ -1,0 +1,93 @@
+package io.hearth.runtime.functions;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.hearth.runtime.deploy.FunctionRegistry;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The function registry shared by every server of the Hazelcast cluster, so a function deployed (rolled back,
+ * canaried) on one server is served the same way by all. Two maps hold it: archives by {@code name@version}, and
+ * each function's routing as JSON. A change made here is published archives first, then routing; every server
+ * (this one included) adopts a routing it hears of, fetching and validating the versions it names before the
+ * routing takes effect, so no server routes to a version it cannot serve. On joining, a server takes the cluster's
+ * functions and offers those the cluster does not have yet.
+ */
+final class ClusterFunctions implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ClusterFunctions.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FunctionRegistry registry;
+    private final IMap<String, byte[]> archives;
+    private final IMap<String, String> routing;
+    /** Adoption stores and validates archives: off Hazelcast's event threads, one at a time. */
+    private final ExecutorService adopter = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("hearth-cluster-functions").unstarted(r));
+    private final UUID listener;
+
+    ClusterFunctions(HazelcastInstance hazelcast, FunctionRegistry registry) {
+        this.registry = registry;
+        this.archives = hazelcast.getMap("hearth-function-archives");
+        this.routing = hazelcast.getMap("hearth-function-routing");
+        this.listener = routing.addEntryListener(new RoutingListener(), true);
+        for (Map.Entry<String, String> e : routing.entrySet()) adopt(e.getKey(), e.getValue());
+        for (String name : registry.names()) {
+            if (!routing.containsKey(name)) publish(name);
+        }
+        registry.onChange(this::publish);
+    }
+
+    private final class RoutingListener implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String> {
+        @Override
+        public void entryAdded(EntryEvent<String, String> e) {
+            adopter.execute(() -> adopt(e.getKey(), e.getValue()));
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, String> e) {
+            adopter.execute(() -> adopt(e.getKey(), e.getValue()));
+        }
+    }
+
+    private void publish(String name) {
+        try {
+            FunctionRegistry.Routing r = registry.routingOf(name);
+            for (FunctionRegistry.Deployed d : registry.versionsOf(name)) {
+                String version = d.manifest().version();
+                archives.putIfAbsent(name + "@" + version, registry.archiveOf(name, version));
+            }
+            routing.put(name, JSON.writeValueAsString(r));
+        } catch (RuntimeException | JsonProcessingException e) {
+            LOG.log(Level.WARNING, "cannot share function " + name + " with the cluster (it serves here): " + e.getMessage(), e);
+        }
+    }
+
+    private void adopt(String name, String routingJson) {
+        try {
+            FunctionRegistry.Routing r = JSON.readValue(routingJson, FunctionRegistry.Routing.class);
+            registry.adopt(name, r, version -> archives.get(name + "@" + version));
+        } catch (RuntimeException | JsonProcessingException e) {
+            LOG.log(Level.WARNING, "cannot take function " + name + " from the cluster: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            routing.removeEntryListener(listener);
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "the cluster went first: " + e.getMessage());
+        }
+        adopter.shutdownNow();
+    }
+}
