@@ -47,6 +47,14 @@ public interface PoolAdmin {
     /** The local tier of the model's prefix cache. */
     PrefixCacheInfo prefixCache(String modelId);
 
+    /**
+     * Keeps a shared prompt start's KV blocks computed and cached on every replica of the model (those loading later
+     * too) until {@link #unpinPrefix}; the blocks are also offered to the shared tier. Returns at once.
+     */
+    void pinPrefix(String modelId, String key, PinnedPrefix prefix);
+
+    void unpinPrefix(String modelId, String key);
+
     /** Forgets the model's cached prefix blocks on every replica (blocks in use stay); returns how many were dropped. */
     int clearPrefixCache(String modelId);
 

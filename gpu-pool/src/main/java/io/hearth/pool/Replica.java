@@ -9,12 +9,16 @@ import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.kv.BlockHash;
 import io.hearth.engine.kv.KvType;
 import io.hearth.engine.model.Model;
+import io.hearth.engine.sample.SamplingParams;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -40,6 +44,8 @@ final class Replica implements AutoCloseable {
     private volatile long lastActiveNanos = System.nanoTime();
     /** Device memory the pool reserved for this replica; given back when it unloads. */
     private volatile long reservedBytes;
+    /** Blocks held for pinned prefixes, by pin key: never free, so never evicted, until unpinned. */
+    private final Map<String, int[]> pinned = new ConcurrentHashMap<>();
     /** The idle time the last caller's keep-alive hint asked for (already bounded by ops); null: the model's idle-timeout. */
     private volatile Duration keepAlive;
 
@@ -212,6 +218,48 @@ final class Replica implements AutoCloseable {
         } finally {
             lastActiveNanos = System.nanoTime();
         }
+    }
+
+    /**
+     * Computes a prefix's KV blocks once (through the step loop, like any request, so they are also published to the
+     * shared tier, or taken from it) and holds them, so they stay cached while pinned. Returns the blocks held.
+     */
+    int pin(String key, PinnedPrefix prefix) {
+        int[] tokens = template.prefixTokens(model.tokenizer(), prefix.messages());
+        var kv = backend.kvCache();
+        BlockHash root = kv.rootOf(prefix.cacheSalt());
+        List<BlockHash> hashes = kv.prefixHashes(tokens, root);
+        if (hashes.isEmpty()) return 0;
+        generate(tokens, ModelRequest.text("", SamplingParams.greedy(1)).withCaller("prefix-pin").withCacheSalt(prefix.cacheSalt()),
+                (token, text) -> { });
+        List<Integer> held = new ArrayList<>();
+        for (BlockHash h : hashes) {
+            int block = kv.pool().acquireCached(h);
+            if (block < 0) break;
+            held.add(block);
+        }
+        int[] blocks = held.stream().mapToInt(Integer::intValue).toArray();
+        int[] before = pinned.put(key, blocks);
+        if (before != null) release(before);
+        return blocks.length;
+    }
+
+    void unpin(String key) {
+        int[] blocks = pinned.remove(key);
+        if (blocks != null) release(blocks);
+    }
+
+    int pinnedBlocks() {
+        return pinned.values().stream().mapToInt(b -> b.length).sum();
+    }
+
+    int pinnedBlocks(String key) {
+        int[] blocks = pinned.get(key);
+        return blocks == null ? 0 : blocks.length;
+    }
+
+    private void release(int[] blocks) {
+        for (int b : blocks) backend.kvCache().pool().release(b);
     }
 
     /**

@@ -75,6 +75,8 @@ final class ReplicaPool {
     /** A replica has been warm since start: readiness needs the preload done once, not a replica kept forever. */
     private boolean everWarm;
     private final ArrivalForecast arrivals = new ArrivalForecast();
+    /** Prefixes every replica computes and keeps cached: on pinning, and on each replica that becomes warm. */
+    private final Map<String, PinnedPrefix> pins = new java.util.concurrent.ConcurrentHashMap<>();
     /** The last load's time, to start a predicted pre-warm early enough (2 s until a load has been seen). */
     private volatile long lastLoadNanos = 2_000_000_000L;
 
@@ -298,6 +300,31 @@ final class ReplicaPool {
         events.coldStart(spec.id(), replica.tier(), replica.loadNanos());
         LOG.log(System.Logger.Level.INFO, String.format("replica %d of model %s is warm: loaded from %s in %.2f s",
                 replica.number, spec.id(), replica.tier().apiName(), replica.loadNanos() / 1e9));
+        pins.forEach((key, prefix) -> pinOn(replica, key, prefix));
+    }
+
+    /** Pins a prefix on every replica, now and as replicas load (see {@link PinnedPrefix}); replaces one of the same key. */
+    synchronized void pin(String key, PinnedPrefix prefix) {
+        if (prefix.equals(pins.put(key, prefix))) return;
+        for (Replica r : replicas) pinOn(r, key, prefix);
+    }
+
+    synchronized void unpin(String key) {
+        if (pins.remove(key) == null) return;
+        for (Replica r : replicas) r.unpin(key);
+    }
+
+    /** On a loader thread: computing a prefix takes a prefill, and the step loop must be running for it. */
+    private void pinOn(Replica r, String key, PinnedPrefix prefix) {
+        loader.execute(() -> {
+            try {
+                int blocks = r.pin(key, prefix);
+                if (!pins.containsKey(key)) r.unpin(key); // unpinned while it was computed
+                else LOG.log(System.Logger.Level.INFO, "replica " + r.number + " of model " + spec.id() + " pinned " + blocks + " prefix blocks of " + key);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "replica " + r.number + " of model " + spec.id() + " could not pin the prefix of " + key + ": " + e.getMessage());
+            }
+        });
     }
 
     /**
@@ -491,15 +518,19 @@ final class ReplicaPool {
     }
 
     synchronized PrefixCacheInfo prefixCache() {
-        int cached = 0, capacity = 0;
+        int cached = 0, capacity = 0, pinned = 0;
         long blockBytes = 0;
+        Map<String, Integer> perPin = new java.util.TreeMap<>();
+        for (String key : pins.keySet()) perPin.put(key, 0);
         for (Replica r : replicas) {
             var kv = r.backend().kvCache();
+            for (String key : pins.keySet()) perPin.merge(key, r.pinnedBlocks(key), Integer::sum);
+            pinned += r.pinnedBlocks();
             cached += kv.pool().cachedBlocks();
             capacity += kv.pool().capacity();
             blockBytes = kv.store().blockBytes();
         }
-        return new PrefixCacheInfo(spec.id(), cached, blockBytes, capacity);
+        return new PrefixCacheInfo(spec.id(), cached, pinned, blockBytes, capacity, perPin);
     }
 
     synchronized int clearPrefixCache() {

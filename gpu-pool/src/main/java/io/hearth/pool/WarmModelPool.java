@@ -231,6 +231,16 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
     }
 
     @Override
+    public void pinPrefix(String modelId, String key, PinnedPrefix prefix) {
+        find(modelId).pin(key, prefix);
+    }
+
+    @Override
+    public void unpinPrefix(String modelId, String key) {
+        find(modelId).unpin(key);
+    }
+
+    @Override
     public int clearPrefixCache(String modelId) {
         return find(modelId).clearPrefixCache();
     }

@@ -69,6 +69,23 @@ class ClusterIT {
         }
     }
 
+    /** The function's prompt is the question alone: nothing is pinned, so only a computed prompt can be shared. */
+    private static String deployQuestionOnly(String base, String name) throws Exception {
+        return deploy(base, name, "prompt:\n  template: \"{{ question }}\"\n");
+    }
+
+    private static String deployWithSystemPrompt(String base, String name) throws Exception {
+        return deploy(base, name, "prompt:\n  system: \"" + SYSTEM.repeat(3) + "\"\n  template: \"{{ question }}\"\n");
+    }
+
+    private static String deploy(String base, String name, String prompt) throws Exception {
+        byte[] archive = FunctionsIT.zipManifest("name: " + name + "\nversion: 1\nmodel: default\nkind: prompt\n" + prompt
+                + "defaults: {max_tokens: 8, temperature: 0}\n");
+        HttpResponse<String> deployed = send(base, "PUT", "/admin/functions/" + name, "application/zip", archive);
+        assertEquals(201, deployed.statusCode(), deployed.body());
+        return name;
+    }
+
     private static JsonNode invoke(String base, String function, String question) throws Exception {
         HttpResponse<String> r = send(base, "POST", "/fn/" + function, "application/json",
                 ("{\"question\":\"" + question + "\"}").getBytes(StandardCharsets.UTF_8));
@@ -76,12 +93,11 @@ class ClusterIT {
         return JSON.readTree(r.body());
     }
 
-    private static String deployOnB(String name) throws Exception {
-        byte[] archive = FunctionsIT.zipManifest("name: " + name + "\nversion: 1\nmodel: default\nkind: prompt\nprompt:\n  system: \""
-                + SYSTEM.repeat(3) + "\"\n  template: \"{{ question }}\"\ndefaults: {max_tokens: 8, temperature: 0}\n");
-        HttpResponse<String> deployed = send(B, "PUT", "/admin/functions/" + name, "application/zip", archive);
-        assertEquals(201, deployed.statusCode(), deployed.body());
-        return name;
+    /** The default model's entry in {@code GET /admin/prefix-cache}. */
+    private static JsonNode defaultModelPrefixCache(String base) throws Exception {
+        JsonNode status = JSON.readTree(send(base, "GET", "/admin/prefix-cache", "application/json", new byte[0]).body());
+        for (JsonNode m : status.get("models")) if (m.get("model").asText().equals("default")) return m;
+        throw new AssertionError("no default model in " + status);
     }
 
     /** A metric's value on /metrics: the first line of {@code name} whose labels include {@code labels}. */
@@ -98,16 +114,17 @@ class ClusterIT {
         OpenAiApiIT.waitUntilReady();
         server("start", Map.of("HEARTH_CLUSTER_PORT", "19702", "HEARTH_CLUSTER_MEMBERS", "127.0.0.1:19701"));
         awaitReady(B);
-        String name = deployOnB("clustered-" + Long.toString(System.currentTimeMillis(), 36));
+        String name = deployQuestionOnly(B, "clustered-" + Long.toString(System.currentTimeMillis(), 36));
+        String question = SYSTEM.repeat(2) + "What is a hearth?";
 
-        JsonNode onB = invoke(B, name, "What is a hearth?");
+        JsonNode onB = invoke(B, name, question);
         assertEquals(0, onB.get("usage").get("cached_tokens").asInt(), "B computed the whole prompt");
 
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!send(A, "GET", "/fn", "application/json", new byte[0]).body().contains("\"" + name + "\"") && System.nanoTime() < deadline) {
             Thread.sleep(250);
         }
-        JsonNode onA = invoke(A, name, "What is a hearth?");
+        JsonNode onA = invoke(A, name, question);
         assertEquals("1", onA.get("version").asText(), "A serves the function deployed on B");
         int shared = onA.get("usage").get("shared_cached_tokens").asInt();
         assertTrue(shared >= 64, "A found the system prompt's blocks in the shared tier: " + onA.get("usage"));
@@ -123,6 +140,21 @@ class ClusterIT {
     }
 
     @Test
+    void aFunctionsSystemPromptIsPinnedOnDeploySoEvenItsFirstCallSkipsIt() throws Exception {
+        OpenAiApiIT.waitUntilReady();
+        String name = deployWithSystemPrompt(A, "pinned-" + Long.toString(System.currentTimeMillis(), 36));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode model = defaultModelPrefixCache(A);
+        while (model.get("pins").path(name + "@1").asInt() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            model = defaultModelPrefixCache(A);
+        }
+        assertTrue(model.get("pins").path(name + "@1").asInt() >= 4, "the function's system prompt is pinned: " + model);
+        JsonNode first = invoke(A, name, "What is a hearth?");
+        assertTrue(first.get("usage").get("cached_tokens").asInt() >= 64, "the first call skipped the system prompt: " + first.get("usage"));
+    }
+
+    @Test
     void aServerInClientModeSharesBlocksThroughAnExternalCluster() throws Exception {
         Config config = new Config().setClusterName("hearth-external");
         config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -134,7 +166,7 @@ class ClusterIT {
             server("start", Map.of("HEARTH_CLUSTER_MODE", "client", "HEARTH_CLUSTER_NAME", "hearth-external",
                     "HEARTH_CLUSTER_MEMBERS", "127.0.0.1:19710"));
             awaitReady(B);
-            String name = deployOnB("client-mode-" + Long.toString(System.currentTimeMillis(), 36));
+            String name = deployWithSystemPrompt(B, "client-mode-" + Long.toString(System.currentTimeMillis(), 36));
             invoke(B, name, "What is a hearth?");
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (external.getCacheManager().getCache("hearth-kv-blocks").size() == 0 && System.nanoTime() < deadline) Thread.sleep(250);

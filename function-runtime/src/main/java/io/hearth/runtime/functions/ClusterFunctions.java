@@ -31,12 +31,21 @@ final class ClusterFunctions implements AutoCloseable {
     private final FunctionRegistry registry;
     private final IMap<String, byte[]> archives;
     private final IMap<String, String> routing;
-    /** Adoption stores and validates archives: off Hazelcast's event threads, one at a time. */
-    private final ExecutorService adopter = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("hearth-cluster-functions").unstarted(r));
+    /**
+     * Adoption stores and validates archives: off Hazelcast's event threads, one at a time, with the application's
+     * class loader (the thread is started from a Hazelcast thread, whose loader it would otherwise inherit).
+     */
+    private final ExecutorService adopter;
     private final UUID listener;
 
     ClusterFunctions(HazelcastInstance hazelcast, FunctionRegistry registry) {
         this.registry = registry;
+        ClassLoader application = Thread.currentThread().getContextClassLoader();
+        this.adopter = Executors.newSingleThreadExecutor(r -> {
+            Thread t = Thread.ofPlatform().daemon().name("hearth-cluster-functions").unstarted(r);
+            t.setContextClassLoader(application);
+            return t;
+        });
         this.archives = hazelcast.getMap("hearth-function-archives");
         this.routing = hazelcast.getMap("hearth-function-routing");
         this.listener = routing.addEntryListener(new RoutingListener(), true);

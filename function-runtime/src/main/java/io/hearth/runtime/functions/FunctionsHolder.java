@@ -1,6 +1,7 @@
 package io.hearth.runtime.functions;
 
 import io.hearth.pool.ModelInfo;
+import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionRegistry;
 import io.hearth.runtime.invoke.FunctionInvoker;
 import io.hearth.runtime.guard.GuardedModelCalls;
@@ -15,7 +16,9 @@ import org.eclipse.microprofile.config.Config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -47,6 +50,7 @@ public class FunctionsHolder {
     private volatile FunctionInvoker invoker;
     private ScheduledExecutorService watcher;
     private ClusterFunctions cluster;
+    private final FunctionPrefixPins prefixPins = new FunctionPrefixPins();
     private final Map<Path, String> seen = new ConcurrentHashMap<>();
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -55,11 +59,11 @@ public class FunctionsHolder {
         long interval = config.getOptionalValue("hearth.function-dropins.interval-seconds", Long.class).orElse(2L);
         scanDropins(dropins);
         shareWithTheCluster();
-        applyScalingHints();
+        applyServingVersions();
         watcher = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("hearth-function-dropins").unstarted(r));
         watcher.scheduleWithFixedDelay(() -> {
             scanDropins(dropins);
-            applyScalingHints();
+            applyServingVersions();
         }, interval, interval, TimeUnit.SECONDS);
     }
 
@@ -118,25 +122,27 @@ public class FunctionsHolder {
     }
 
     /**
-     * Functions' {@code scaling.min_warm}, per model, over the versions that take traffic (active and canary): the
-     * pool keeps that many replicas of the model warm (within its max-replicas), checked with the drop-ins.
+     * What the versions that take traffic (active and canary) ask of the pool, checked with the drop-ins: their
+     * {@code scaling.min_warm}, per model (the pool keeps that many replicas warm, within max-replicas), and their
+     * fixed prompt starts pinned in the prefix cache.
      */
-    private void applyScalingHints() {
+    private void applyServingVersions() {
         try {
-            Map<String, Integer> wanted = new HashMap<>();
+            List<FunctionManifest> serving = new ArrayList<>();
             FunctionRegistry functions = registry();
             for (String name : functions.names()) {
                 FunctionRegistry.Routing routing = functions.routingOf(name);
                 for (FunctionRegistry.Deployed d : functions.versionsOf(name)) {
                     String version = d.manifest().version();
-                    if (version.equals(routing.active()) || version.equals(routing.canary())) {
-                        wanted.merge(d.manifest().model(), d.manifest().minWarm(), Math::max);
-                    }
+                    if (version.equals(routing.active()) || version.equals(routing.canary())) serving.add(d.manifest());
                 }
             }
+            Map<String, Integer> wanted = new HashMap<>();
+            for (FunctionManifest m : serving) wanted.merge(m.model(), m.minWarm(), Math::max);
             for (ModelInfo model : pool.pool().models()) pool.admin().functionsMinWarm(model.id(), wanted.getOrDefault(model.id(), 0));
+            prefixPins.apply(serving, pool.admin());
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot apply the functions' scaling hints", e);
+            LOG.log(Level.WARNING, "cannot apply what the serving functions ask of the pool", e);
         }
     }
 

@@ -32,9 +32,25 @@ public final class ChatTemplate {
         this.eosToken = eosToken;
         JinjavaConfig config = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true)
                 .withFailOnUnknownTokens(false).build();
-        this.jinjava = new Jinjava(config);
+        this.jinjava = withJinjavasClassLoader(() -> new Jinjava(config));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 ChatTemplate.class, "raiseException", String.class));
+    }
+
+    /**
+     * Jinjava finds its expression language classes through the thread's context class loader. In an application
+     * server a pool thread's context loader is whatever the thread that started it had (a Hazelcast thread, say),
+     * which may not see Jinjava at all, so templates always run with Jinjava's own loader.
+     */
+    private static <T> T withJinjavasClassLoader(java.util.function.Supplier<T> work) {
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        thread.setContextClassLoader(Jinjava.class.getClassLoader());
+        try {
+            return work.get();
+        } finally {
+            thread.setContextClassLoader(before);
+        }
     }
 
     public static ChatTemplate forModel(Model model) {
@@ -58,7 +74,7 @@ public final class ChatTemplate {
         context.put("bos_token", bosToken);
         context.put("eos_token", eosToken);
         try {
-            return jinjava.render(source, context);
+            return withJinjavasClassLoader(() -> jinjava.render(source, context));
         } catch (FatalTemplateErrorsException e) {
             throw new IllegalArgumentException(rejection(e).orElse("the chat template cannot be rendered: " + e.getMessage()));
         }
@@ -84,6 +100,25 @@ public final class ChatTemplate {
     public int[] promptTokens(Tokenizer tokenizer, List<ChatMessage> messages) {
         String rendered = render(messages, true);
         return tokenizer.encode(rendered, !startsWithBos(rendered), true);
+    }
+
+    /**
+     * The tokens every prompt of a conversation that starts with {@code messages} begins with, where the last
+     * message's content may go on (a function's system prompt and the fixed start of its template): the rendering is
+     * cut where the last message's content ends, and the last token dropped, since text that follows may merge with
+     * it into another token.
+     */
+    public int[] prefixTokens(Tokenizer tokenizer, List<ChatMessage> messages) {
+        String sentinel = "\u0000hearth-prefix-end\u0000";
+        List<ChatMessage> marked = new java.util.ArrayList<>(messages);
+        ChatMessage last = marked.removeLast();
+        marked.add(new ChatMessage(last.role(), last.content() + sentinel));
+        String rendered = render(marked, true);
+        int cut = rendered.indexOf(sentinel);
+        if (cut < 0) return new int[0];
+        String prefix = rendered.substring(0, cut);
+        int[] tokens = tokenizer.encode(prefix, !startsWithBos(prefix), true);
+        return java.util.Arrays.copyOf(tokens, Math.max(0, tokens.length - 1));
     }
 
     /** Whether rendered text already begins with BOS, so tokenization must not add another. */

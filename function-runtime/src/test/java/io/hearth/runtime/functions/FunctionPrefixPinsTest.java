@@ -1,0 +1,36 @@
+package io.hearth.runtime.functions;
+
+import io.hearth.engine.chat.ChatMessage;
+import io.hearth.pool.PinnedPrefix;
+import io.hearth.runtime.deploy.FunctionManifest;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** What of a function's prompt is the same in every call, and so worth pinning. */
+class FunctionPrefixPinsTest {
+    private static FunctionManifest manifest(String rest) {
+        return FunctionManifest.parse(("name: f\nversion: 1\nmodel: default\n" + rest).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theFixedStartEndsAtTheFirstJinjaTag() {
+        assertEquals("Summarize: ", FunctionPrefixPins.fixedStart("Summarize: {{ text }} please"));
+        assertEquals("A ", FunctionPrefixPins.fixedStart("A {% if x %}{{ x }}{% endif %}"));
+        assertEquals("", FunctionPrefixPins.fixedStart("{# note #}{{ text }}"));
+        assertEquals("No variables at all", FunctionPrefixPins.fixedStart("No variables at all"));
+    }
+
+    @Test
+    void aPromptFunctionPinsItsSystemPromptAndTemplateStartInItsTenantsScope() {
+        PinnedPrefix p = FunctionPrefixPins.prefixOf(manifest("kind: prompt\ntenant: team-a\nprompt:\n  system: Be brief.\n  template: \"Q: {{ q }}\"\n"));
+        assertEquals(List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Q: ")), p.messages());
+        assertEquals("tenant:team-a", p.cacheSalt());
+        assertNull(FunctionPrefixPins.prefixOf(manifest("kind: prompt\nprompt:\n  template: \"{{ q }}\"\n")), "nothing fixed to pin");
+        assertNull(FunctionPrefixPins.prefixOf(manifest("kind: java\nhandler: com.example.F\n")), "a java function's prompts are its own");
+    }
+}

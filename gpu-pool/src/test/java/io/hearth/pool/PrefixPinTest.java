@@ -1,0 +1,61 @@
+package io.hearth.pool;
+
+import io.hearth.engine.chat.ChatMessage;
+import io.hearth.engine.sample.SamplingParams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static io.hearth.pool.Eventually.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A function's fixed prompt start, pinned: the very first call that begins with it skips its prefill, and its
+ * blocks outlive a flood of other prompts that evicts everything unpinned; unpinned, they are evictable again.
+ */
+class PrefixPinTest {
+    @TempDir
+    Path dir;
+
+    private static final String SYSTEM = "You answer questions about the Hearth platform, briefly and politely. ".repeat(4);
+
+    private static ModelRequest call(String question) {
+        return ModelRequest.chat(List.of(new ChatMessage("system", SYSTEM), new ChatMessage("user", "Question: " + question)),
+                SamplingParams.greedy(4));
+    }
+
+    private static void flood(WarmModelPool pool, int prompts) {
+        for (int i = 0; i < prompts; i++) {
+            pool.generate("demo", ModelRequest.text(("Unrelated text number " + i + ". ").repeat(12), SamplingParams.greedy(1)), (t, s) -> { });
+        }
+    }
+
+    @Test
+    void aPinnedPrefixIsCachedBeforeTheFirstCallAndOutlivesEviction() throws Exception {
+        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 5);
+        // a small KV pool (1024 tokens = 64 blocks), so a few other prompts evict every unpinned block
+        List<ModelSpec> specs = List.of(new ModelSpec("demo", model, 1, 1024, new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 1, 8)));
+        try (WarmModelPool pool = new WarmModelPool(specs).awaitPreloaded()) {
+            pool.pinPrefix("demo", "support@1", new PinnedPrefix(List.of(new ChatMessage("system", SYSTEM), new ChatMessage("user", "Question: ")), null));
+            await("the prefix is pinned", () -> pool.prefixCache("demo").pinnedBlocks() > 0);
+            int pinned = pool.prefixCache("demo").pinnedBlocks();
+
+            Completion first = pool.generate("demo", call("what is a replica?"), (t, s) -> { });
+            assertEquals(pinned, first.prefix().localBlocks(), "the first call finds the whole pinned prefix");
+
+            flood(pool, 8);
+            assertEquals(pinned, pool.generate("demo", call("what is a pool?"), (t, s) -> { }).prefix().localBlocks(),
+                    "pinned blocks survive what evicts everything else");
+
+            pool.unpinPrefix("demo", "support@1");
+            assertEquals(0, pool.prefixCache("demo").pinnedBlocks());
+            flood(pool, 8);
+            assertTrue(pool.generate("demo", call("what is a block?"), (t, s) -> { }).prefix().localBlocks() < pinned,
+                    "unpinned, they are evicted like any other");
+        }
+    }
+}
