@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Replica implements AutoCloseable {
     private static final String PROBE_TEXT = "Hearth self-check";
 
+    private static final System.Logger LOG = System.getLogger(Replica.class.getName());
+
     final int number;
     private final ModelSpec spec;
     private final Model model;
@@ -220,9 +222,14 @@ final class Replica implements AutoCloseable {
         }
     }
 
+    /** Share of a replica's KV blocks pins may hold: the rest always stays for requests. */
+    static final double PINNED_SHARE = 0.25;
+
     /**
      * Computes a prefix's KV blocks once (through the step loop, like any request, so they are also published to the
-     * shared tier, or taken from it) and holds them, so they stay cached while pinned. Returns the blocks held.
+     * shared tier, or taken from it) and holds them, so they stay cached while pinned. Pins together hold at most
+     * {@link #PINNED_SHARE} of the KV blocks; a prefix beyond that is held only in part (its first blocks, which are
+     * the ones a call can use). Returns the blocks held.
      */
     int pin(String key, PinnedPrefix prefix) {
         int[] tokens = template.prefixTokens(model.tokenizer(), prefix.messages());
@@ -232,25 +239,42 @@ final class Replica implements AutoCloseable {
         if (hashes.isEmpty()) return 0;
         generate(tokens, ModelRequest.text("", SamplingParams.greedy(1)).withCaller("prefix-pin").withCacheSalt(prefix.cacheSalt()),
                 (token, text) -> { });
+        return hold(key, hashes);
+    }
+
+    /** Takes and keeps a reference on each cached block of the chain {@code hashes}, within the pins' share. */
+    private synchronized int hold(String key, List<BlockHash> hashes) {
+        var kv = backend.kvCache();
+        unpin(key);
+        int room = (int) (kv.pool().capacity() * PINNED_SHARE) - pinnedBlocks();
         List<Integer> held = new ArrayList<>();
         for (BlockHash h : hashes) {
             int block = kv.pool().acquireCached(h);
             if (block < 0) break;
+            boolean shared = pinned.values().stream().anyMatch(b -> Arrays.stream(b).anyMatch(x -> x == block));
+            if (!shared && room-- <= 0) {
+                kv.pool().release(block);
+                break;
+            }
             held.add(block);
         }
         int[] blocks = held.stream().mapToInt(Integer::intValue).toArray();
-        int[] before = pinned.put(key, blocks);
-        if (before != null) release(before);
+        pinned.put(key, blocks);
+        if (blocks.length < hashes.size()) {
+            LOG.log(System.Logger.Level.WARNING, "model " + spec.id() + " pins " + blocks.length + " of the " + hashes.size()
+                    + " prefix blocks of " + key + ": pins may hold a quarter of a replica's KV blocks");
+        }
         return blocks.length;
     }
 
-    void unpin(String key) {
+    synchronized void unpin(String key) {
         int[] blocks = pinned.remove(key);
         if (blocks != null) release(blocks);
     }
 
+    /** Distinct blocks held by pins (prefixes that begin alike share their first blocks). */
     int pinnedBlocks() {
-        return pinned.values().stream().mapToInt(b -> b.length).sum();
+        return (int) pinned.values().stream().flatMapToInt(Arrays::stream).distinct().count();
     }
 
     int pinnedBlocks(String key) {

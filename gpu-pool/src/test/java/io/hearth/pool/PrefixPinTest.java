@@ -40,9 +40,14 @@ class PrefixPinTest {
         // a small KV pool (1024 tokens = 64 blocks), so a few other prompts evict every unpinned block
         List<ModelSpec> specs = List.of(new ModelSpec("demo", model, 1, 1024, new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 1, 8)));
         try (WarmModelPool pool = new WarmModelPool(specs).awaitPreloaded()) {
-            pool.pinPrefix("demo", "support@1", new PinnedPrefix(List.of(new ChatMessage("system", SYSTEM), new ChatMessage("user", "Question: ")), null));
+            PinnedPrefix support = new PinnedPrefix(List.of(new ChatMessage("system", SYSTEM), new ChatMessage("user", "Question: ")), null);
+            pool.pinPrefix("demo", "support@1", support);
             await("the prefix is pinned", () -> pool.prefixCache("demo").pinnedBlocks() > 0);
             int pinned = pool.prefixCache("demo").pinnedBlocks();
+            pool.pinPrefix("demo", "support@2", support);
+            await("a second version pins the same blocks", () -> pool.prefixCache("demo").pins().get("support@2") == pinned);
+            assertEquals(pinned, pool.prefixCache("demo").pinnedBlocks(), "blocks two pins share count once");
+            pool.unpinPrefix("demo", "support@2");
 
             Completion first = pool.generate("demo", call("what is a replica?"), (t, s) -> { });
             assertEquals(pinned, first.prefix().localBlocks(), "the first call finds the whole pinned prefix");

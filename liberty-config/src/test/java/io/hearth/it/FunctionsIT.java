@@ -141,7 +141,7 @@ class FunctionsIT {
     @Test
     void aShortCallBesideALongOneJoinsItsBatchInsteadOfWaiting() throws Exception {
         String name = "long-" + Long.toString(System.currentTimeMillis(), 36);
-        deployPromptFunction(name, "talk", "defaults: {max_tokens: 1500, temperature: 0}");
+        deployPromptFunction(name, "talk", "defaults: {max_tokens: 1000, temperature: 0}");
         var longCall = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
                 return invoke(name, "{}");
