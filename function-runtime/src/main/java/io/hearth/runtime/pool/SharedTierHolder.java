@@ -23,7 +23,7 @@ import java.util.logging.Logger;
  * <ul>
  *   <li>{@code enabled} (true), {@code name} ({@code hearth}: only members with the same name join),</li>
  *   <li>{@code mode}: {@code member} (default: an embedded Hazelcast member on {@code port}, 5701, joining
- *       {@code members}, host:port comma-separated, none: a cluster of one) or {@code client} (a client of an
+ *       {@code members}, host:port comma-separated, none: a cluster of one; or by {@code multicast}, false) or {@code client} (a client of an
  *       external cluster reached through {@code members}, connecting within {@code connect-timeout}, 30s),</li>
  *   <li>{@code max-blocks} (10000 per member), {@code ttl} ({@code 1h}), {@code publish-queue} (256 blocks).</li>
  * </ul>
@@ -55,8 +55,10 @@ final class SharedTierHolder implements AutoCloseable {
             switch (mode) {
                 case "member" -> {
                     int port = config.getOptionalValue("hearth.cluster.port", Integer.class).orElse(5701);
-                    connection = new ClusterMember(name, port, members, cache).start();
-                    where = "Hazelcast member on port " + port + (members.isEmpty() ? " (a cluster of one)" : ", members " + members);
+                    boolean multicast = config.getOptionalValue("hearth.cluster.multicast", Boolean.class).orElse(false);
+                    connection = new ClusterMember(name, port, members, multicast, cache).start();
+                    where = "Hazelcast member on port " + port + (multicast ? ", finding members by multicast"
+                            : members.isEmpty() ? " (a cluster of one)" : ", members " + members);
                 }
                 case "client" -> {
                     if (members.isEmpty()) throw new IllegalArgumentException("hearth.cluster.mode=client needs hearth.cluster.members");

@@ -11,15 +11,21 @@ import javax.cache.Caching;
 import java.util.List;
 
 /**
- * An embedded Hazelcast member serving the cluster's JCache of KV blocks. Members find each other only through the
- * configured list (multicast and auto-detection off, phone-home off), so two servers on one machine form a cluster
- * on two ports.
+ * An embedded Hazelcast member serving the cluster's JCache of KV blocks. Members find each other through the
+ * configured list, or by multicast on networks that carry it (auto-detection and phone-home off), so two servers on
+ * one machine form a cluster on two ports.
  *
  * @param clusterName only members with the same name join
  * @param port        this member's port (no auto-increment: a taken port is an error, not a surprise)
- * @param members     host:port of the other members
+ * @param members     host:port of the other members (unused with multicast)
+ * @param multicast   find members by multicast instead of the list
  */
-public record ClusterMember(String clusterName, int port, List<String> members, BlockCacheConfig cache) {
+public record ClusterMember(String clusterName, int port, List<String> members, boolean multicast, BlockCacheConfig cache) {
+
+    /** A member that finds the others through {@code members}. */
+    public ClusterMember(String clusterName, int port, List<String> members, BlockCacheConfig cache) {
+        this(clusterName, port, members, false, cache);
+    }
 
     public ClusterConnection start() {
         Config config = new Config();
@@ -28,9 +34,9 @@ public record ClusterMember(String clusterName, int port, List<String> members, 
         config.setProperty("hazelcast.logging.type", "jdk");
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(port).setPortAutoIncrement(false);
-        network.getJoin().getMulticastConfig().setEnabled(false);
         network.getJoin().getAutoDetectionConfig().setEnabled(false);
-        network.getJoin().getTcpIpConfig().setEnabled(true).setMembers(members);
+        network.getJoin().getMulticastConfig().setEnabled(multicast);
+        network.getJoin().getTcpIpConfig().setEnabled(!multicast).setMembers(members);
         config.addCacheConfig(cache.toHazelcast());
         HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
         try {

@@ -148,6 +148,17 @@ class SharedPrefixTest {
     }
 
     @Test
+    void membersFoundByMulticastFormOneCluster() throws Exception {
+        ClusterMember a = new ClusterMember(clusterName("multicast"), 15807, List.of(), true, CACHE);
+        ClusterMember b = new ClusterMember(a.clusterName(), 15808, List.of(), true, CACHE);
+        try (ClusterConnection memberA = a.start(); ClusterConnection memberB = b.start()) {
+            await("the members found each other", () -> memberA.members() == 2 && memberB.members() == 2);
+            memberA.blocks().put("demo/x", new byte[]{1});
+            assertEquals(1, entries(memberB));
+        }
+    }
+
+    @Test
     void aClientOfAnExternalClusterSharesBlocksWithAnotherClient() throws Exception {
         String name = clusterName("client");
         ClusterMember external = new ClusterMember(name, 15806, List.of(), CACHE);
