@@ -34,7 +34,9 @@ public record ClusterClient(String clusterName, List<String> addresses, BlockCac
         config.setProperty("hazelcast.client.invocation.timeout.seconds", "5");
         config.getNetworkConfig().setAddresses(List.copyOf(addresses));
         config.getConnectionStrategyConfig().setReconnectMode(ClientConnectionStrategyConfig.ReconnectMode.ON)
-                .getConnectionRetryConfig().setClusterConnectTimeoutMillis(connectTimeout.toMillis());
+                .getConnectionRetryConfig().setClusterConnectTimeoutMillis(connectTimeout.toMillis())
+                // a cluster back after an outage is found within seconds, not Hazelcast's default of up to 30
+                .setInitialBackoffMillis(250).setMaxBackoffMillis(2_000);
         HazelcastInstance client = HazelcastClient.newHazelcastClient(config);
         try {
             CacheManager manager = Caching.getCachingProvider(HazelcastCachingProvider.CLIENT_CACHING_PROVIDER)

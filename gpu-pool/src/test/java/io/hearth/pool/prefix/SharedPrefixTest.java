@@ -148,6 +148,33 @@ class SharedPrefixTest {
     }
 
     @Test
+    void aClientGoesOnWithLocalBlocksWhileItsClusterIsDownAndUsesItAgainWhenItIsBack() throws Exception {
+        String name = clusterName("outage");
+        ClusterMember external = new ClusterMember(name, 15809, List.of(), CACHE);
+        ClusterConnection member = external.start();
+        try (ClusterConnection client = new ClusterClient(name, List.of("127.0.0.1:15809"), CACHE, Duration.ofSeconds(20)).connect();
+             JCacheSharedTier tier = new JCacheSharedTier(client, 256);
+             WarmModelPool node = new WarmModelPool(specs, PoolEvents.NONE, tier).awaitPreloaded()) {
+            String expected = ask(node, REQUEST).text();
+            member.close();
+            await("the client noticed", () -> !client.reachable());
+            long start = System.nanoTime();
+            assertEquals(expected, ask(node, REQUEST.withCacheSalt("during-outage")).text(), "requests go on without the cluster");
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "without waiting for it");
+            assertFalse(tier.available());
+
+            member = external.start();
+            await("the client reconnected", client::reachable);
+            Completion after = node.generate("demo", REQUEST.withCacheSalt("after-outage"), (t, s) -> { });
+            assertEquals(expected, after.generation().text());
+            await("blocks are published again", () -> tier.published() > 0 && entries(client) > 0);
+            assertTrue(tier.available(), "and the tier says so");
+        } finally {
+            member.close();
+        }
+    }
+
+    @Test
     void membersFoundByMulticastFormOneCluster() throws Exception {
         ClusterMember a = new ClusterMember(clusterName("multicast"), 15807, List.of(), true, CACHE);
         ClusterMember b = new ClusterMember(a.clusterName(), 15808, List.of(), true, CACHE);
