@@ -41,6 +41,23 @@ class FunctionRegistryTest {
     }
 
     @Test
+    void anAdoptedRoutingNeverNamesAVersionThisServerCannotServe() {
+        FunctionRegistry registry = new FunctionRegistry(store);
+        registry.deploy("greet", Archives.promptFunction("greet", "1", "Hi"));
+        FunctionRegistry.Routing toTwo = new FunctionRegistry.Routing("2", "1", null, 0);
+        assertThrows(IllegalStateException.class, () -> registry.adopt("greet", toTwo, version -> null));
+        assertEquals("1", registry.resolve("greet").manifest().version(), "no archive for 2: routing unchanged");
+        assertThrows(ArchiveInvalidException.class,
+                () -> registry.adopt("greet", toTwo, version -> Archives.promptFunction("greet", "3", "Hi")));
+        assertEquals("1", registry.resolve("greet").manifest().version(), "an archive of another version: refused");
+
+        byte[] two = Archives.promptFunction("greet", "2", "Hello");
+        registry.adopt("greet", toTwo, version -> two);
+        assertEquals("2", registry.resolve("greet").manifest().version());
+        assertEquals("2", new FunctionRegistry(store).resolve("greet").manifest().version(), "adopted routing is stored");
+    }
+
+    @Test
     void aBadDeployChangesNothing() {
         FunctionRegistry registry = new FunctionRegistry(store);
         registry.deploy("greet", Archives.promptFunction("greet", "1", "Hi"));

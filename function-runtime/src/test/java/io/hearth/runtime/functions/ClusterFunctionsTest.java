@@ -1,0 +1,89 @@
+package io.hearth.runtime.functions;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.hearth.runtime.Archives;
+import io.hearth.runtime.deploy.FunctionNotFoundException;
+import io.hearth.runtime.deploy.FunctionRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Registries of three servers sharing functions through real Hazelcast members on loopback: a deploy, a rollback
+ * and a canary made on any server are served alike by all, and a server joining later takes the cluster's
+ * functions and brings its own.
+ */
+class ClusterFunctionsTest {
+    @TempDir
+    Path dir;
+
+    private static HazelcastInstance member(String cluster, int port, int... others) {
+        Config config = new Config().setClusterName(cluster);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "jdk");
+        config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
+        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true)
+                .setMembers(java.util.Arrays.stream(others).mapToObj(p -> "127.0.0.1:" + p).toList());
+        return Hazelcast.newHazelcastInstance(config);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    private static String active(FunctionRegistry registry, String name) {
+        try {
+            return registry.routingOf(name).active();
+        } catch (FunctionNotFoundException notYet) {
+            return null;
+        }
+    }
+
+    @Test
+    void changesOnAnyServerAreServedByAllAndAJoiningServerTakesAndBrings() throws Exception {
+        String cluster = "hearth-functions-" + ProcessHandle.current().pid();
+        HazelcastInstance hzA = member(cluster, 15811, 15812), hzB = member(cluster, 15812, 15811);
+        try {
+            FunctionRegistry a = new FunctionRegistry(dir.resolve("a")), b = new FunctionRegistry(dir.resolve("b"));
+            try (ClusterFunctions sharedA = new ClusterFunctions(hzA, a); ClusterFunctions sharedB = new ClusterFunctions(hzB, b)) {
+                a.deploy("greet", Archives.promptFunction("greet", "1", "Hi {{ name }}"));
+                await("B serves greet 1", () -> "1".equals(active(b, "greet")));
+                a.deploy("greet", Archives.promptFunction("greet", "2", "Hello {{ name }}"));
+                await("B serves greet 2", () -> "2".equals(active(b, "greet")));
+
+                b.rollback("greet");
+                await("A follows B's rollback", () -> "1".equals(active(a, "greet")));
+                b.split("greet", "2", 30);
+                await("and its canary", () -> a.routingOf("greet").canaryPercent() == 30);
+                assertEquals(a.routingOf("greet"), b.routingOf("greet"));
+
+                FunctionRegistry c = new FunctionRegistry(dir.resolve("c"));
+                c.deploy("local-only", Archives.promptFunction("local-only", "7", "Bye"));
+                HazelcastInstance hzC = member(cluster, 15813, 15811);
+                try (ClusterFunctions sharedC = new ClusterFunctions(hzC, c)) {
+                    assertEquals(a.routingOf("greet"), c.routingOf("greet"), "a joining server takes the cluster's functions");
+                    assertEquals(List.of("1", "2"), c.versionsOf("greet").stream().map(d -> d.manifest().version()).toList());
+                    await("and brings its own", () -> "7".equals(active(a, "local-only")) && "7".equals(active(b, "local-only")));
+                } finally {
+                    hzC.shutdown();
+                }
+            }
+        } finally {
+            hzA.shutdown();
+            hzB.shutdown();
+        }
+    }
+}
