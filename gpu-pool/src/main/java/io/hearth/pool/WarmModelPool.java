@@ -1,5 +1,7 @@
 package io.hearth.pool;
 
+import io.hearth.cuda.CudaDevice;
+import io.hearth.cuda.CudaDevices;
 import io.hearth.engine.generate.TokenListener;
 
 import java.nio.file.Files;
@@ -29,6 +31,8 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
     private final Map<String, ReplicaPool> pools = new LinkedHashMap<>();
     private final DeviceMemory cpu = DeviceMemory.cpu(CPU_MEMORY_SHARE);
     private final Map<String, String> failed = new LinkedHashMap<>();
+    /** Found once at start; shown to ops, not yet used for placement (there is no CUDA backend yet). */
+    private final CudaDevices.Discovery cuda = CudaDevices.discover();
     private final ExecutorService loader = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().name("hearth-model-loader").unstarted(r));
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("hearth-pool-maintenance").unstarted(r));
@@ -43,6 +47,8 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
 
     /** A pool whose replicas also find and offer prompt blocks in {@code shared} (the prefix cache's shared tier). */
     public WarmModelPool(List<ModelSpec> specs, PoolEvents events, SharedTier shared) {
+        if (cuda.devices().isEmpty()) LOG.log(System.Logger.Level.INFO, "CUDA: " + cuda.unavailable() + "; replicas run on the CPU");
+        else LOG.log(System.Logger.Level.INFO, "CUDA devices: " + cuda.devices() + " (replicas still run on the CPU: the CUDA backend is not built yet)");
         for (ModelSpec spec : specs) {
             if (pools.containsKey(spec.id()) || failed.containsKey(spec.id())) {
                 close();
@@ -167,7 +173,11 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
 
     @Override
     public List<DeviceInfo> devices() {
-        return List.of(new DeviceInfo(cpu.device(), cpu.used(), cpu.capacity()));
+        List<DeviceInfo> all = new ArrayList<>();
+        all.add(new DeviceInfo(cpu.device(), cpu.used(), cpu.capacity()));
+        // a GPU's memory in use by anything (other processes included), as the driver reported it at start
+        for (CudaDevice d : cuda.devices()) all.add(new DeviceInfo(d.id(), d.totalBytes() - d.freeBytes(), d.totalBytes()));
+        return all;
     }
 
     @Override

@@ -1,0 +1,39 @@
+package io.hearth.cuda;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The CUDA devices of this machine. Discovery never throws: where there is no library in the build, no driver or no
+ * device, it answers with no devices and the reason, so callers (the pool) fall back to the CPU and say why.
+ */
+public final class CudaDevices {
+    /** @param unavailable why there are no devices (null when there are) */
+    public record Discovery(List<CudaDevice> devices, String unavailable) {
+        public Discovery {
+            devices = List.copyOf(devices);
+        }
+    }
+
+    private CudaDevices() {
+    }
+
+    public static Discovery discover() {
+        CudaLibrary library;
+        try {
+            library = CudaLibrary.load();
+        } catch (IllegalStateException | UnsatisfiedLinkError e) {
+            return new Discovery(List.of(), e.getMessage());
+        }
+        try {
+            int count = library.deviceCount();
+            if (count == 0) return new Discovery(List.of(), "the CUDA driver reports no devices");
+            List<CudaDevice> devices = new ArrayList<>();
+            for (int i = 0; i < count; i++) devices.add(library.device(i));
+            return new Discovery(devices, null);
+        } catch (CudaException e) {
+            // without a driver, cudaGetDeviceCount answers 35 (driver version insufficient) or 100 (no device)
+            return new Discovery(List.of(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.hearth.cuda;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * libhearthcuda.so, from this jar, bound through FFM. The library is copied out of the jar once (a shared library
+ * cannot be loaded from inside a zip) and stays loaded for the JVM's life. Every entry point returns the CUDA error
+ * code of the call that failed; {@link #check} turns one into a {@link CudaException} naming that call.
+ */
+final class CudaLibrary {
+    static final String RESOURCE = "/native/linux-x86_64/libhearthcuda.so";
+
+    private final MethodHandle deviceCount, deviceInfo, errorString;
+
+    private CudaLibrary(SymbolLookup symbols) {
+        Linker linker = Linker.nativeLinker();
+        deviceCount = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_device_count"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        deviceInfo = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_device_info"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+                        ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+        errorString = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_error_string"),
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    }
+
+    /** Whether this jar carries the library (false where nvcc was absent at build time). */
+    static boolean bundled() {
+        return CudaLibrary.class.getResource(RESOURCE) != null;
+    }
+
+    /** Copies the library out of the jar and binds it; an {@link IllegalStateException} says why it cannot. */
+    static CudaLibrary load() {
+        if (!bundled()) {
+            throw new IllegalStateException("this build has no CUDA library (nvcc was not found when native-cuda was built)");
+        }
+        try (InputStream in = CudaLibrary.class.getResourceAsStream(RESOURCE)) {
+            Path file = Files.createTempFile("libhearthcuda", ".so");
+            file.toFile().deleteOnExit();
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            return new CudaLibrary(SymbolLookup.libraryLookup(file, Arena.global()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot copy the CUDA library out of the jar: " + e.getMessage(), e);
+        }
+    }
+
+    int deviceCount() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment count = arena.allocate(ValueLayout.JAVA_INT);
+            check("cudaGetDeviceCount", (int) deviceCount.invokeExact(count));
+            return count.get(ValueLayout.JAVA_INT, 0);
+        } catch (CudaException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("calling the CUDA library failed", t);
+        }
+    }
+
+    CudaDevice device(int index) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocate(256), major = arena.allocate(ValueLayout.JAVA_INT), minor = arena.allocate(ValueLayout.JAVA_INT),
+                    total = arena.allocate(ValueLayout.JAVA_LONG), free = arena.allocate(ValueLayout.JAVA_LONG);
+            check("cudaGetDeviceProperties/cudaMemGetInfo(" + index + ")",
+                    (int) deviceInfo.invokeExact(index, name, (int) name.byteSize(), major, minor, total, free));
+            return new CudaDevice(index, name.getString(0), major.get(ValueLayout.JAVA_INT, 0), minor.get(ValueLayout.JAVA_INT, 0),
+                    total.get(ValueLayout.JAVA_LONG, 0), free.get(ValueLayout.JAVA_LONG, 0));
+        } catch (CudaException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("calling the CUDA library failed", t);
+        }
+    }
+
+    private void check(String call, int code) throws Throwable {
+        if (code == 0) return;
+        MemorySegment text = (MemorySegment) errorString.invokeExact(code);
+        throw new CudaException(call, code, text.reinterpret(1024).getString(0));
+    }
+}
