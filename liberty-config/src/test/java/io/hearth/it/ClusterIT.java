@@ -131,8 +131,21 @@ class ClusterIT {
         assertEquals(onB.get("output").asText(), onA.get("output").asText(), "and answers exactly as B, which computed them");
         assertTrue(metric(A, "hearth_prefix_cache_hits_total", "model=\"default\"", "tier=\"shared\"") >= shared / 16.0);
 
+        assertEquals(204, send(B, "DELETE", "/admin/functions/" + name, "application/json", new byte[0]).statusCode());
+        long gone = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (send(A, "GET", "/fn", "application/json", new byte[0]).body().contains("\"" + name + "\"") && System.nanoTime() < gone) {
+            Thread.sleep(250);
+        }
+        assertEquals(404, send(A, "POST", "/fn/" + name, "application/json", "{}".getBytes(StandardCharsets.UTF_8)).statusCode(),
+                "undeployed on B, gone on A");
+
+        String survivor = deployQuestionOnly(B, "survivor-" + Long.toString(System.currentTimeMillis(), 36));
+        long shared = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!send(A, "GET", "/fn", "application/json", new byte[0]).body().contains("\"" + survivor + "\"") && System.nanoTime() < shared) {
+            Thread.sleep(250);
+        }
         server("stop", Map.of());
-        JsonNode afterB = invoke(A, name, "Who runs the functions?");
+        JsonNode afterB = invoke(A, survivor, "Who runs the functions?");
         assertTrue(afterB.get("output").isTextual(), "A keeps serving after B left");
         long left = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (metric(A, "hearth_prefix_shared_members") != 1.0 && System.nanoTime() < left) Thread.sleep(250);

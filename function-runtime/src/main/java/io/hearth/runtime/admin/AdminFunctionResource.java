@@ -6,6 +6,7 @@ import io.hearth.runtime.functions.FunctionsHolder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -25,7 +26,8 @@ import java.util.List;
 /**
  * Deployment: {@code PUT /admin/functions/{name}} with a zip or jar body deploys a version (201 new, 200 the same
  * bytes again); {@code GET} lists functions with their versions and routing; {@code POST .../rollback} returns to
- * the previous version; {@code PUT .../traffic} sends a share of calls to a canary version.
+ * the previous version; {@code PUT .../traffic} sends a share of calls to a canary version; {@code DELETE} removes a
+ * function (an archive in the drop-in folder is deployed again only when its file changes).
  */
 @Path("/admin/functions")
 @ApplicationScoped
@@ -77,6 +79,14 @@ public class AdminFunctionResource {
     @Path("/{name}")
     public FunctionStatus get(@PathParam("name") String name) {
         return status(functions.registry(), name);
+    }
+
+    /** Removes the function and all its versions (in the whole cluster); its calls get 404 from then on. */
+    @DELETE
+    @Path("/{name}")
+    public Response undeploy(@PathParam("name") String name) {
+        functions.registry().undeploy(name);
+        return Response.noContent().build();
     }
 
     @POST

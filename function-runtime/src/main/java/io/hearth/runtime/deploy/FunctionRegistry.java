@@ -157,6 +157,37 @@ public final class FunctionRegistry {
         return split;
     }
 
+    /**
+     * Removes a function, every version of it. Its routing goes first (a function without routing is not loaded at
+     * start), so a crash half-way leaves it either fully deployed or gone, never half there. Returns its versions.
+     */
+    public synchronized List<String> undeploy(String name) {
+        List<String> removed = forget(name);
+        listener.changed(name);
+        return removed;
+    }
+
+    /** As {@link #undeploy}, for a removal decided elsewhere (the cluster): tells no listener. */
+    public synchronized List<String> forget(String name) {
+        routingOf(name);
+        List<String> removed = List.copyOf(versions.getOrDefault(name, Map.of()).keySet());
+        Path dir = store.resolve(name);
+        try {
+            Files.deleteIfExists(dir.resolve("routing.json"));
+            routing.remove(name);
+            versions.remove(name);
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.toList()) Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // the routing is gone, so the function is; leftover version files are harmless and overwritten by a redeploy
+            System.getLogger(FunctionRegistry.class.getName()).log(System.Logger.Level.WARNING,
+                    "function " + name + " is undeployed but some of its files in " + dir + " remain: " + e.getMessage());
+        }
+        return removed;
+    }
+
     public void onChange(ChangeListener listener) {
         this.listener = listener;
     }

@@ -6,7 +6,9 @@ import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.hearth.runtime.deploy.FunctionNotFoundException;
 import io.hearth.runtime.deploy.FunctionRegistry;
 
 import java.util.Map;
@@ -18,7 +20,7 @@ import java.util.logging.Logger;
 
 /**
  * The function registry shared by every server of the Hazelcast cluster, so a function deployed (rolled back,
- * canaried) on one server is served the same way by all. Two maps hold it: archives by {@code name@version}, and
+ * canaried, undeployed) on one server is served the same way by all. Two maps hold it: archives by {@code name@version}, and
  * each function's routing as JSON. A change made here is published archives first, then routing; every server
  * (this one included) adopts a routing it hears of, fetching and validating the versions it names before the
  * routing takes effect, so no server routes to a version it cannot serve. On joining, a server takes the cluster's
@@ -56,7 +58,19 @@ final class ClusterFunctions implements AutoCloseable {
         registry.onChange(this::publish);
     }
 
-    private final class RoutingListener implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String> {
+    private final class RoutingListener implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
+            EntryRemovedListener<String, String> {
+        @Override
+        public void entryRemoved(EntryEvent<String, String> e) {
+            adopter.execute(() -> {
+                try {
+                    registry.forget(e.getKey());
+                } catch (FunctionNotFoundException alreadyGone) {
+                    // undeployed here: this server made the change
+                }
+            });
+        }
+
         @Override
         public void entryAdded(EntryEvent<String, String> e) {
             adopter.execute(() -> adopt(e.getKey(), e.getValue()));
@@ -70,6 +84,10 @@ final class ClusterFunctions implements AutoCloseable {
 
     private void publish(String name) {
         try {
+            if (!registry.names().contains(name)) {
+                unpublish(name);
+                return;
+            }
             FunctionRegistry.Routing r = registry.routingOf(name);
             for (FunctionRegistry.Deployed d : registry.versionsOf(name)) {
                 String version = d.manifest().version();
@@ -78,6 +96,14 @@ final class ClusterFunctions implements AutoCloseable {
             routing.put(name, JSON.writeValueAsString(r));
         } catch (RuntimeException | JsonProcessingException e) {
             LOG.log(Level.WARNING, "cannot share function " + name + " with the cluster (it serves here): " + e.getMessage(), e);
+        }
+    }
+
+    /** An undeploy: routing first (servers stop serving it), then the archives. */
+    private void unpublish(String name) {
+        routing.remove(name);
+        for (String key : archives.keySet()) {
+            if (key.startsWith(name + "@")) archives.remove(key);
         }
     }
 

@@ -58,6 +58,20 @@ class FunctionRegistryTest {
     }
 
     @Test
+    void anUndeployedFunctionIsGoneAndStaysGoneAfterARestart() {
+        FunctionRegistry registry = new FunctionRegistry(store);
+        registry.deploy("greet", Archives.promptFunction("greet", "1", "Hi"));
+        registry.deploy("greet", Archives.promptFunction("greet", "2", "Hello"));
+        registry.deploy("other", Archives.promptFunction("other", "1", "Yo"));
+        assertEquals(java.util.List.of("1", "2"), registry.undeploy("greet"));
+        assertThrows(FunctionNotFoundException.class, () -> registry.resolve("greet"));
+        assertThrows(FunctionNotFoundException.class, () -> registry.undeploy("greet"));
+        FunctionRegistry restarted = new FunctionRegistry(store);
+        assertEquals(java.util.List.of("other"), restarted.names());
+        assertTrue(restarted.deploy("greet", Archives.promptFunction("greet", "1", "Changed")).created(), "the name is free again");
+    }
+
+    @Test
     void aBadDeployChangesNothing() {
         FunctionRegistry registry = new FunctionRegistry(store);
         registry.deploy("greet", Archives.promptFunction("greet", "1", "Hi"));

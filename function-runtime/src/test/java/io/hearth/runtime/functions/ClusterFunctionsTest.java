@@ -77,6 +77,10 @@ class ClusterFunctionsTest {
                     assertEquals(a.routingOf("greet"), c.routingOf("greet"), "a joining server takes the cluster's functions");
                     assertEquals(List.of("1", "2"), c.versionsOf("greet").stream().map(d -> d.manifest().version()).toList());
                     await("and brings its own", () -> "7".equals(active(a, "local-only")) && "7".equals(active(b, "local-only")));
+
+                    c.undeploy("local-only");
+                    await("an undeploy on one server removes it everywhere", () -> active(a, "local-only") == null && active(b, "local-only") == null);
+                    assertEquals(List.of("greet"), hzA.<String, String>getMap("hearth-function-routing").keySet().stream().sorted().toList());
                 } finally {
                     hzC.shutdown();
                 }
