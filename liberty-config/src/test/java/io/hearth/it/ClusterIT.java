@@ -140,8 +140,8 @@ class ClusterIT {
                 "undeployed on B, gone on A");
 
         String survivor = deployQuestionOnly(B, "survivor-" + Long.toString(System.currentTimeMillis(), 36));
-        long shared = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!send(A, "GET", "/fn", "application/json", new byte[0]).body().contains("\"" + survivor + "\"") && System.nanoTime() < shared) {
+        long spread = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!send(A, "GET", "/fn", "application/json", new byte[0]).body().contains("\"" + survivor + "\"") && System.nanoTime() < spread) {
             Thread.sleep(250);
         }
         server("stop", Map.of());
