@@ -140,6 +140,8 @@ class ReplicaLifecycleTest {
 
             pool.evict("demo");
             await("the evicted replica unloads", () -> pool.pool("demo").replicas().isEmpty());
+            // the pages are dropped right after the replica leaves the pool's list: wait for that too
+            await("the host tier is dropped", () -> PageCache.residentFraction(model) < 0.9);
             assertEquals(WeightTier.DISK, call(pool, new ArrayList<>()).coldStart().tier(), "an evicted model reads the disk again");
 
             pool.scale("demo", 0);
