@@ -124,15 +124,17 @@ public class FunctionsHolder {
     /**
      * What the versions that take traffic (active and canary) ask of the pool, checked with the drop-ins: their
      * {@code scaling.min_warm}, per model (the pool keeps that many replicas warm, within max-replicas), and their
-     * fixed prompt starts pinned in the prefix cache.
+     * fixed prompt starts pinned in the prefix cache; and what was loaded for undeployed versions is let go.
      */
     private void applyServingVersions() {
         try {
             List<FunctionManifest> serving = new ArrayList<>();
+            java.util.Set<String> deployed = new java.util.HashSet<>();
             FunctionRegistry functions = registry();
             for (String name : functions.names()) {
                 FunctionRegistry.Routing routing = functions.routingOf(name);
                 for (FunctionRegistry.Deployed d : functions.versionsOf(name)) {
+                    deployed.add(d.sha256());
                     String version = d.manifest().version();
                     if (version.equals(routing.active()) || version.equals(routing.canary())) serving.add(d.manifest());
                 }
@@ -141,6 +143,7 @@ public class FunctionsHolder {
             for (FunctionManifest m : serving) wanted.merge(m.model(), m.minWarm(), Math::max);
             for (ModelInfo model : pool.pool().models()) pool.admin().functionsMinWarm(model.id(), wanted.getOrDefault(model.id(), 0));
             prefixPins.apply(serving, pool.admin());
+            invoker().retainOnly(deployed);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot apply what the serving functions ask of the pool", e);
         }

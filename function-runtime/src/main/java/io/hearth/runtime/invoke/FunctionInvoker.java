@@ -195,6 +195,14 @@ public final class FunctionInvoker implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops what was loaded for archives no longer deployed (undeployed functions): their class loaders go once no
+     * invocation in flight holds them. Not closed here, since a call may still be running on one.
+     */
+    public void retainOnly(java.util.Set<String> deployedSha256s) {
+        loaded.keySet().retainAll(deployedSha256s);
+    }
+
     @Override
     public void close() {
         javaThreads.shutdownNow();

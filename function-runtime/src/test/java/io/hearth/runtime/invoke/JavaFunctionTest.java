@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,6 +110,18 @@ class JavaFunctionTest {
         otherModel.put("function.yaml", "name: far\nversion: 1\nmodel: llama-70b\nkind: prompt\nprompt: {template: t}\n".getBytes(StandardCharsets.UTF_8));
         e = assertThrows(io.hearth.runtime.deploy.ArchiveInvalidException.class, () -> registry.deploy("far", Archives.zip(otherModel)));
         assertTrue(e.getMessage().contains("names model 'llama-70b', which this server does not serve"), e.getMessage());
+    }
+
+    @Test
+    void anUndeployedFunctionsClassesAreLetGo() throws Exception {
+        // the handler's static state lives as long as its class loader
+        var fn = deploy("counter", "return fn.Handler.class.getClassLoader().hashCode();", "timeout_ms: 5000");
+        Object first = invoker.invoke(fn, Map.of(), TokenListener.NONE).output();
+        assertEquals(first, invoker.invoke(fn, Map.of(), TokenListener.NONE).output(), "a deployed version keeps its loader");
+        invoker.retainOnly(java.util.Set.of(fn.sha256()));
+        assertEquals(first, invoker.invoke(fn, Map.of(), TokenListener.NONE).output(), "still deployed: kept");
+        invoker.retainOnly(java.util.Set.of());
+        assertNotEquals(first, invoker.invoke(fn, Map.of(), TokenListener.NONE).output(), "undeployed: let go (a new call loads it afresh)");
     }
 
     @Test
