@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The server's JSON endpoints against a seeded stream of damaged request bodies: every answer is a success or a 4xx
+ * The server's JSON endpoints against oversized bodies and a seeded stream of damaged request bodies: every answer is a success or a 4xx
  * whose body says what was wrong, never a 5xx or a stack trace. Bounded (300 requests with small token limits);
  * {@code -Dhearth.fuzz.seed=N} replays a run.
  */
@@ -46,6 +46,23 @@ class RequestFuzzIT {
                 assertFalse(r.body().contains("Exception") || r.body().contains("\tat "), "no stack trace: " + what);
             }
         }
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413WithAMessage() throws Exception {
+        OpenAiApiIT.waitUntilReady();
+        String huge = "{\"text\":\"" + "x".repeat(2 << 20) + "\"}";
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/fn/summarize")).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(huge)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(r.statusCode() == 413 && r.body().contains("larger than 1048576 bytes"), r.statusCode() + " " + r.body());
+        // without a declared length (a stream of unknown size) the read stops at the limit
+        HttpResponse<String> streamed = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/fn/summarize")).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(huge.getBytes(java.nio.charset.StandardCharsets.UTF_8)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(streamed.statusCode() == 413 || streamed.statusCode() == 400, streamed.statusCode() + " " + streamed.body());
+        assertTrue(streamed.body().contains("\"message\""), streamed.body());
     }
 
     private static String mutate(String valid, Random random) {
