@@ -70,25 +70,17 @@ public final class PrefixBenchmark {
             ask(nodeA, warmUp, "warm-up-a");
             ask(nodeB, warmUp, "warm-up-b");
 
-            Map<String, Object> cold = run(nodeA, prefix + suffixes.get(0), "cold (nothing cached)");
-            long published = (long) ((Completion) cold.remove("completion")).prefix().computedBlocks();
+            Timed cold = run(nodeA, prefix + suffixes.get(0));
             long waitUntil = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (tierA.published() < published && System.nanoTime() < waitUntil) Thread.sleep(50);
-            Map<String, Object> local = run(nodeA, prefix + suffixes.get(1), "local-tier hit (same node)");
-            Map<String, Object> shared = run(nodeB, prefix + suffixes.get(2), "shared-tier hit (other node)");
-            Completion sharedCompletion = (Completion) shared.remove("completion");
-            local.remove("completion");
-
-            double coldMs = (double) cold.get("ttft_ms");
-            local.put("ratio_to_cold", (double) local.get("ttft_ms") / coldMs);
-            local.put("target_ratio", 0.15);
-            shared.put("ratio_to_cold", (double) shared.get("ttft_ms") / coldMs);
-            shared.put("target_ratio", 0.35);
-            results.put("ttft", List.of(cold, local, shared));
+            while (tierA.published() < cold.completion().prefix().computedBlocks() && System.nanoTime() < waitUntil) Thread.sleep(50);
+            Timed local = run(nodeA, prefix + suffixes.get(1));
+            Timed shared = run(nodeB, prefix + suffixes.get(2));
+            results.put("ttft", List.of(cold.row("cold (nothing cached)", null, cold.ms()),
+                    local.row("local-tier hit (same node)", 0.15, cold.ms()), shared.row("shared-tier hit (other node)", 0.35, cold.ms())));
 
             long blockBytes = nodeA.prefixCache(ID).blockBytes();
-            long fetched = (long) sharedCompletion.prefix().sharedBlocks() * blockBytes;
-            double fetchMs = (double) shared.get("ttft_ms") - (double) local.get("ttft_ms");
+            long fetched = (long) shared.completion().prefix().sharedBlocks() * blockBytes;
+            double fetchMs = shared.ms() - local.ms();
             results.put("block_bytes", blockBytes);
             results.put("shared_bytes_fetched", fetched);
             results.put("shared_transfer_MBps", fetchMs > 0 ? fetched / 1e6 / (fetchMs / 1e3) : Double.NaN);
@@ -111,18 +103,28 @@ public final class PrefixBenchmark {
         return node.generate(ID, ModelRequest.text(prompt, SamplingParams.greedy(1)).withCacheSalt(salt), (t, s) -> { });
     }
 
-    private static Map<String, Object> run(WarmModelPool node, String prompt, String label) {
+    /** A one-token call and how long it took: its time to first token. */
+    private record Timed(Completion completion, double ms) {
+        /** The result row; a hit also gets its ratio to the cold time and the target for it. */
+        Map<String, Object> row(String label, Double targetRatio, double coldMs) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("case", label);
+            row.put("ttft_ms", ms);
+            row.put("prompt_tokens", completion.generation().promptTokens());
+            row.put("cached_tokens", completion.generation().cachedTokens());
+            row.put("shared_tokens", completion.prefix().sharedTokens());
+            if (targetRatio != null) {
+                row.put("ratio_to_cold", ms / coldMs);
+                row.put("target_ratio", targetRatio);
+            }
+            return row;
+        }
+    }
+
+    private static Timed run(WarmModelPool node, String prompt) {
         long start = System.nanoTime();
         Completion c = node.generate(ID, ModelRequest.text(prompt, SamplingParams.greedy(1)), (t, s) -> { });
-        double ms = (System.nanoTime() - start) / 1e6;
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("case", label);
-        row.put("ttft_ms", ms);
-        row.put("prompt_tokens", c.generation().promptTokens());
-        row.put("cached_tokens", c.generation().cachedTokens());
-        row.put("shared_tokens", c.prefix().sharedTokens());
-        row.put("completion", c);
-        return row;
+        return new Timed(c, (System.nanoTime() - start) / 1e6);
     }
 
     /** One TCP stream over loopback, 512 MiB in 1 MiB writes: the bound on what one Hazelcast connection can move. */

@@ -9,6 +9,11 @@ import io.hearth.engine.kv.BlockPool;
 public record PrefixReuse(int localBlocks, int sharedBlocks, int computedBlocks) {
     public static final PrefixReuse NONE = new PrefixReuse(0, 0, 0);
 
+    /** Both together (several model calls of one invocation). */
+    public PrefixReuse plus(PrefixReuse other) {
+        return new PrefixReuse(localBlocks + other.localBlocks, sharedBlocks + other.sharedBlocks, computedBlocks + other.computedBlocks);
+    }
+
     /** Prompt tokens whose prefill was skipped. */
     public int savedTokens() {
         return (localBlocks + sharedBlocks) * BlockPool.BLOCK_TOKENS;

@@ -17,10 +17,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * One loaded copy of a model on the CPU device: the mapped weights, a backend with its KV cache, and the
@@ -246,13 +248,13 @@ final class Replica implements AutoCloseable {
     private synchronized int hold(String key, List<BlockHash> hashes) {
         var kv = backend.kvCache();
         unpin(key);
-        int room = (int) (kv.pool().capacity() * PINNED_SHARE) - pinnedBlocks();
+        Set<Integer> alreadyPinned = pinnedBlockSet();
+        int room = (int) (kv.pool().capacity() * PINNED_SHARE) - alreadyPinned.size();
         List<Integer> held = new ArrayList<>();
         for (BlockHash h : hashes) {
             int block = kv.pool().acquireCached(h);
             if (block < 0) break;
-            boolean shared = pinned.values().stream().anyMatch(b -> Arrays.stream(b).anyMatch(x -> x == block));
-            if (!shared && room-- <= 0) {
+            if (!alreadyPinned.contains(block) && room-- <= 0) {
                 kv.pool().release(block);
                 break;
             }
@@ -274,7 +276,11 @@ final class Replica implements AutoCloseable {
 
     /** Distinct blocks held by pins (prefixes that begin alike share their first blocks). */
     int pinnedBlocks() {
-        return (int) pinned.values().stream().flatMapToInt(Arrays::stream).distinct().count();
+        return pinnedBlockSet().size();
+    }
+
+    private Set<Integer> pinnedBlockSet() {
+        return pinned.values().stream().flatMapToInt(Arrays::stream).boxed().collect(Collectors.toSet());
     }
 
     int pinnedBlocks(String key) {

@@ -202,8 +202,10 @@ final class Scheduler implements AutoCloseable {
                 s.fail(new CancellationException("cancelled while waiting"));
                 continue;
             }
-            int local = kv.cachedLeading(s.prefixHashes);
-            for (int i = 0; i < s.fetched.size(); i++) kv.importCached(s.prefixHashes.get(s.fetchedFrom + i), s.fetched.get(i));
+            int imported = 0;
+            for (int i = 0; i < s.fetched.size(); i++) {
+                if (kv.importCached(s.prefixHashes.get(s.fetchedFrom + i), s.fetched.get(i))) imported++;
+            }
             s.fetched = List.of();
             var sequence = kv.newSequence(s.cacheRoot);
             int cached = kv.attachCachedPrefix(sequence, s.prompt, s.prefixHashes);
@@ -221,8 +223,10 @@ final class Scheduler implements AutoCloseable {
             waiting.poll();
             s.sequence = sequence;
             s.cachedTokens = cached;
+            // imports follow the blocks cached here when they were looked up; those attached came from the shared tier
             int cachedBlocks = cached / BlockPool.BLOCK_TOKENS;
-            s.reuse = new PrefixReuse(Math.min(local, cachedBlocks), Math.max(0, cachedBlocks - local), s.prefixHashes.size() - cachedBlocks);
+            int shared = Math.min(imported, Math.max(0, cachedBlocks - s.fetchedFrom));
+            s.reuse = new PrefixReuse(cachedBlocks - shared, shared, s.prefixHashes.size() - cachedBlocks);
             s.prefilled = cached;
             s.admittedNanos = System.nanoTime();
             running.add(s);

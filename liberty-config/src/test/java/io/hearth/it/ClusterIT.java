@@ -93,8 +93,23 @@ class ClusterIT {
         return JSON.readTree(r.body());
     }
 
+    /** A condition on a server, which may need a request to check. */
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Waits up to {@code seconds} for {@code check}; the assertion that follows says what was expected. */
+    private static void waitFor(int seconds, Check check) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        while (!check.holds() && System.nanoTime() < deadline) Thread.sleep(250);
+    }
+
+    private static boolean listed(String base, String function) throws Exception {
+        return send(base, "GET", "/fn", "application/json", new byte[0]).body().contains("\"" + function + "\"");
+    }
+
     /** The default model's entry in {@code GET /admin/prefix-cache}. */
-    private static JsonNode defaultModelPrefixCache(String base) throws Exception {
+    static JsonNode defaultModelPrefixCache(String base) throws Exception {
         JsonNode status = JSON.readTree(send(base, "GET", "/admin/prefix-cache", "application/json", new byte[0]).body());
         for (JsonNode m : status.get("models")) if (m.get("model").asText().equals("default")) return m;
         throw new AssertionError("no default model in " + status);
@@ -120,10 +135,7 @@ class ClusterIT {
         JsonNode onB = invoke(B, name, question);
         assertEquals(0, onB.get("usage").get("cached_tokens").asInt(), "B computed the whole prompt");
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!send(A, "GET", "/fn", "application/json", new byte[0]).body().contains("\"" + name + "\"") && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-        }
+        waitFor(30, () -> listed(A, name));
         JsonNode onA = invoke(A, name, question);
         assertEquals("1", onA.get("version").asText(), "A serves the function deployed on B");
         int shared = onA.get("usage").get("shared_cached_tokens").asInt();
@@ -132,23 +144,16 @@ class ClusterIT {
         assertTrue(metric(A, "hearth_prefix_cache_hits_total", "model=\"default\"", "tier=\"shared\"") >= shared / 16.0);
 
         assertEquals(204, send(B, "DELETE", "/admin/functions/" + name, "application/json", new byte[0]).statusCode());
-        long gone = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (send(A, "GET", "/fn", "application/json", new byte[0]).body().contains("\"" + name + "\"") && System.nanoTime() < gone) {
-            Thread.sleep(250);
-        }
+        waitFor(30, () -> !listed(A, name));
         assertEquals(404, send(A, "POST", "/fn/" + name, "application/json", "{}".getBytes(StandardCharsets.UTF_8)).statusCode(),
                 "undeployed on B, gone on A");
 
         String survivor = deployQuestionOnly(B, "survivor-" + Long.toString(System.currentTimeMillis(), 36));
-        long spread = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!send(A, "GET", "/fn", "application/json", new byte[0]).body().contains("\"" + survivor + "\"") && System.nanoTime() < spread) {
-            Thread.sleep(250);
-        }
+        waitFor(30, () -> listed(A, survivor));
         server("stop", Map.of());
         JsonNode afterB = invoke(A, survivor, "Who runs the functions?");
         assertTrue(afterB.get("output").isTextual(), "A keeps serving after B left");
-        long left = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (metric(A, "hearth_prefix_shared_members") != 1.0 && System.nanoTime() < left) Thread.sleep(250);
+        waitFor(30, () -> metric(A, "hearth_prefix_shared_members") == 1.0);
         assertEquals(1.0, metric(A, "hearth_prefix_shared_members"), "and its cluster is itself again");
     }
 
@@ -156,12 +161,8 @@ class ClusterIT {
     void aFunctionsSystemPromptIsPinnedOnDeploySoEvenItsFirstCallSkipsIt() throws Exception {
         OpenAiApiIT.waitUntilReady();
         String name = deployWithSystemPrompt(A, "pinned-" + Long.toString(System.currentTimeMillis(), 36));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        waitFor(60, () -> defaultModelPrefixCache(A).get("pins").path(name + "@1").asInt() > 0);
         JsonNode model = defaultModelPrefixCache(A);
-        while (model.get("pins").path(name + "@1").asInt() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            model = defaultModelPrefixCache(A);
-        }
         assertTrue(model.get("pins").path(name + "@1").asInt() >= 4, "the function's system prompt is pinned: " + model);
         JsonNode first = invoke(A, name, "What is a hearth?");
         assertTrue(first.get("usage").get("cached_tokens").asInt() >= 64, "the first call skipped the system prompt: " + first.get("usage"));
@@ -181,8 +182,7 @@ class ClusterIT {
             awaitReady(B);
             String name = deployWithSystemPrompt(B, "client-mode-" + Long.toString(System.currentTimeMillis(), 36));
             invoke(B, name, "What is a hearth?");
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (external.getCacheManager().getCache("hearth-kv-blocks").size() == 0 && System.nanoTime() < deadline) Thread.sleep(250);
+            waitFor(30, () -> external.getCacheManager().getCache("hearth-kv-blocks").size() > 0);
             assertTrue(external.getCacheManager().getCache("hearth-kv-blocks").size() > 0, "B stored its prompt blocks in the external cluster");
             assertTrue(external.getMap("hearth-function-routing").containsKey(name), "and its function");
 

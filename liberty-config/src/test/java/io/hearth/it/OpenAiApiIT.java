@@ -142,18 +142,11 @@ class OpenAiApiIT {
         do {
             Thread.sleep(50);
             replica = JSON.readTree(get("/admin/models").body()).get("models").get(0);
-            held = replica.get("kvBlocks").asInt() - replica.get("kvBlocksFree").asInt() - pinnedBlocksOfDefault();
+            held = replica.get("kvBlocks").asInt() - replica.get("kvBlocksFree").asInt() - ClusterIT.defaultModelPrefixCache(BASE).get("pinnedBlocks").asInt();
         } while (held != 0 && System.nanoTime() < deadline);
         assertEquals(0, held, "the sequence's KV blocks were released (only deployed functions' pinned prefixes stay held)");
         long generated = replica.get("tokensGenerated").asLong() - before;
         assertTrue(generated < 500, "generation stopped soon after the client left: " + generated + " of 1500 tokens");
-    }
-
-    private static int pinnedBlocksOfDefault() throws Exception {
-        for (JsonNode m : JSON.readTree(get("/admin/prefix-cache").body()).get("models")) {
-            if (m.get("model").asText().equals("default")) return m.get("pinnedBlocks").asInt();
-        }
-        throw new AssertionError("no default model in /admin/prefix-cache");
     }
 
     @Test

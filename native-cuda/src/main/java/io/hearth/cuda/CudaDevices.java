@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The CUDA devices of this machine. Discovery never throws: where there is no library in the build, no driver or no
+ * The CUDA devices of this machine, with their memory as it was when first asked. Discovery never throws: where there is no library in the build, no driver or no
  * device, it answers with no devices and the reason, so callers (the pool) fall back to the CPU and say why.
  */
 public final class CudaDevices {
@@ -18,7 +18,16 @@ public final class CudaDevices {
     private CudaDevices() {
     }
 
+    /** The machine's devices, found on first use: the library is copied out and the driver asked once per JVM. */
     public static Discovery discover() {
+        return Once.FOUND;
+    }
+
+    private static final class Once {
+        static final Discovery FOUND = find();
+    }
+
+    private static Discovery find() {
         CudaLibrary library;
         try {
             library = CudaLibrary.load();

@@ -7,8 +7,10 @@ import io.hearth.runtime.deploy.FunctionManifest;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -25,7 +27,7 @@ final class FunctionPrefixPins {
 
     /** Pins what {@code serving} needs that is not pinned yet, and unpins what none of them needs any more. */
     void apply(Collection<FunctionManifest> serving, PoolAdmin pool) {
-        List<String> wanted = new ArrayList<>();
+        Set<String> wanted = new HashSet<>();
         for (FunctionManifest m : serving) {
             PinnedPrefix prefix = prefixOf(m);
             if (prefix == null) continue;

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The model client a function gets: its manifest's model and defaults, its input limit, its keep-alive hint and its
@@ -33,7 +34,7 @@ final class PoolModelClient implements ModelClient {
     /** The first cold start one of the invocation's model calls waited for; null when every call found a warm replica. */
     private volatile ColdStart coldStart;
     /** Prompt blocks of all its calls: found cached locally, imported from the cluster, computed. */
-    private final AtomicLong localBlocks = new AtomicLong(), sharedBlocks = new AtomicLong(), computedBlocks = new AtomicLong();
+    private final AtomicReference<PrefixReuse> prefix = new AtomicReference<>(PrefixReuse.NONE);
     /** Tokens over all model calls of the invocation, for its usage. */
     private final AtomicInteger promptTokens = new AtomicInteger(), completionTokens = new AtomicInteger();
     /** The model that served the last call; the manifest's until one did. */
@@ -76,9 +77,7 @@ final class PoolModelClient implements ModelClient {
         servedBy = completion.model();
         queuedNanos.addAndGet(completion.queuedNanos());
         if (coldStart == null) coldStart = completion.coldStart();
-        localBlocks.addAndGet(completion.prefix().localBlocks());
-        sharedBlocks.addAndGet(completion.prefix().sharedBlocks());
-        computedBlocks.addAndGet(completion.prefix().computedBlocks());
+        prefix.accumulateAndGet(completion.prefix(), PrefixReuse::plus);
         promptTokens.addAndGet(r.promptTokens());
         completionTokens.addAndGet(r.tokens().length);
         return new ModelResult(r.text(), r.finishReason().apiName(), r.promptTokens(), r.tokens().length);
@@ -101,7 +100,7 @@ final class PoolModelClient implements ModelClient {
     }
 
     PrefixReuse prefix() {
-        return new PrefixReuse((int) localBlocks.get(), (int) sharedBlocks.get(), (int) computedBlocks.get());
+        return prefix.get();
     }
 
     ColdStart coldStart() {
