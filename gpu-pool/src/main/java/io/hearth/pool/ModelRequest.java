@@ -17,9 +17,12 @@ import java.util.List;
  * @param caller          who asks (a function's name; the API): callers sharing a model are admitted in turn
  * @param cacheSalt       the prefix-cache scope (a tenant's salt): only requests with the same salt reuse each other's
  *                        KV blocks, locally and across the cluster (null: the scope of every request without one)
+ * @param tenant          the caller's tenant within that scope: beyond its public start, the call's blocks are its own
+ *                        (null: the call shares the whole scope)
  */
 public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingParams sampling, int maxPromptTokens,
-                           Instant deadline, Duration keepAlive, String caller, String cacheSalt) {
+                           Instant deadline, Duration keepAlive, String caller, String cacheSalt,
+                           TenantScope tenant) {
     public static final String ANONYMOUS = "anonymous";
 
     public ModelRequest {
@@ -32,30 +35,34 @@ public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingPa
     }
 
     public ModelRequest withMaxPromptTokens(int limit) {
-        return new ModelRequest(prompt, messages, sampling, limit, deadline, keepAlive, caller, cacheSalt);
+        return new ModelRequest(prompt, messages, sampling, limit, deadline, keepAlive, caller, cacheSalt, tenant);
     }
 
     public ModelRequest withDeadline(Instant when) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, when, keepAlive, caller, cacheSalt);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, when, keepAlive, caller, cacheSalt, tenant);
     }
 
     public ModelRequest withKeepAlive(Duration hint) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, hint, caller, cacheSalt);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, hint, caller, cacheSalt, tenant);
     }
 
     public ModelRequest withCaller(String who) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, who, cacheSalt);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, who, cacheSalt, tenant);
     }
 
     public ModelRequest withCacheSalt(String salt) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, caller, salt);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, caller, salt, tenant);
+    }
+
+    public ModelRequest withTenant(TenantScope scope) {
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, caller, cacheSalt, scope);
     }
 
     public static ModelRequest chat(List<ChatMessage> messages, SamplingParams sampling) {
-        return new ModelRequest(null, messages, sampling, 0, null, null, null, null);
+        return new ModelRequest(null, messages, sampling, 0, null, null, null, null, null);
     }
 
     public static ModelRequest text(String prompt, SamplingParams sampling) {
-        return new ModelRequest(prompt, null, sampling, 0, null, null, null, null);
+        return new ModelRequest(prompt, null, sampling, 0, null, null, null, null, null);
     }
 }

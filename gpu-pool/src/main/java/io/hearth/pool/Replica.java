@@ -7,6 +7,7 @@ import io.hearth.engine.chat.ChatTemplate;
 import io.hearth.engine.generate.Decoding;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.kv.BlockHash;
+import io.hearth.engine.kv.CacheScope;
 import io.hearth.engine.kv.KvType;
 import io.hearth.engine.model.Model;
 import io.hearth.engine.sample.SamplingParams;
@@ -196,9 +197,9 @@ final class Replica implements AutoCloseable {
      */
     Completion generate(int[] prompt, ModelRequest request, TokenListener listener) {
         var kv = backend.kvCache();
-        BlockHash root = kv.rootOf(request.cacheSalt());
-        ScheduledSequence s = new ScheduledSequence(model.tokenizer(), prompt, request.sampling(), request.caller(), root,
-                kv.prefixHashes(prompt, root));
+        CacheScope scope = cacheScope(request, prompt);
+        ScheduledSequence s = new ScheduledSequence(model.tokenizer(), prompt, request.sampling(), request.caller(), scope,
+                kv.prefixHashes(prompt, scope));
         fetchSharedPrefix(s);
         scheduler.submit(s);
         try {
@@ -224,6 +225,19 @@ final class Replica implements AutoCloseable {
         }
     }
 
+    /**
+     * The request's prefix-cache scope: its salt's, turning private to its tenant after the tokens it shares with its
+     * public prefix (counted on the prompt itself, so a template that renders the prefix otherwise shares nothing).
+     */
+    private CacheScope cacheScope(ModelRequest request, int[] prompt) {
+        var kv = backend.kvCache();
+        TenantScope tenant = request.tenant();
+        if (tenant == null) return kv.scope(request.cacheSalt());
+        int[] shared = tenant.publicPrefix().isEmpty() ? new int[0] : template.prefixTokens(model.tokenizer(), tenant.publicPrefix());
+        int firstDifference = Arrays.mismatch(shared, prompt);
+        return kv.scope(request.cacheSalt(), tenant.tenant(), firstDifference < 0 ? shared.length : firstDifference);
+    }
+
     /** Share of a replica's KV blocks pins may hold: the rest always stays for requests. */
     static final double PINNED_SHARE = 0.25;
 
@@ -236,8 +250,7 @@ final class Replica implements AutoCloseable {
     int pin(String key, PinnedPrefix prefix) {
         int[] tokens = template.prefixTokens(model.tokenizer(), prefix.messages());
         var kv = backend.kvCache();
-        BlockHash root = kv.rootOf(prefix.cacheSalt());
-        List<BlockHash> hashes = kv.prefixHashes(tokens, root);
+        List<BlockHash> hashes = kv.prefixHashes(tokens, kv.scope(prefix.cacheSalt()));
         if (hashes.isEmpty()) return 0;
         generate(tokens, ModelRequest.text("", SamplingParams.greedy(1)).withCaller("prefix-pin").withCacheSalt(prefix.cacheSalt()),
                 (token, text) -> { });

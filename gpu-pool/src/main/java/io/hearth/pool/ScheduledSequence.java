@@ -4,6 +4,7 @@ import io.hearth.engine.generate.Decoding;
 import io.hearth.engine.generate.GenerationResult;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.kv.BlockHash;
+import io.hearth.engine.kv.CacheScope;
 import io.hearth.engine.kv.Sequence;
 import io.hearth.engine.sample.SamplingParams;
 import io.hearth.engine.tokenizer.Tokenizer;
@@ -35,8 +36,8 @@ final class ScheduledSequence {
     final SamplingParams params;
     /** Who asked (a function, or the OpenAI API): waiting sequences are admitted callers in turn. */
     final String caller;
-    /** Where the prompt's block chain starts: its prefix-cache scope (null: unscoped). */
-    final BlockHash cacheRoot;
+    /** The prompt's prefix-cache scope: where its block chain starts and where it turns private. */
+    final CacheScope cacheScope;
     /** Chain hashes of the prompt's full blocks, computed once on the caller's thread for every prefix-cache use. */
     final List<BlockHash> prefixHashes;
     /** Blocks fetched from the shared tier for {@code prefixHashes} from {@code fetchedFrom} on, to import on admission. */
@@ -56,10 +57,10 @@ final class ScheduledSequence {
     long admittedNanos;
     long firstTokenNanos;
 
-    ScheduledSequence(Tokenizer tokenizer, int[] prompt, SamplingParams params, String caller, BlockHash cacheRoot,
+    ScheduledSequence(Tokenizer tokenizer, int[] prompt, SamplingParams params, String caller, CacheScope cacheScope,
                       List<BlockHash> prefixHashes) {
         this.prompt = prompt;
-        this.cacheRoot = cacheRoot;
+        this.cacheScope = cacheScope;
         this.prefixHashes = prefixHashes;
         this.caller = caller;
         this.params = params;

@@ -207,7 +207,7 @@ final class Scheduler implements AutoCloseable {
                 if (kv.importCached(s.prefixHashes.get(s.fetchedFrom + i), s.fetched.get(i))) imported++;
             }
             s.fetched = List.of();
-            var sequence = kv.newSequence(s.cacheRoot);
+            var sequence = kv.newSequence(s.cacheScope);
             int cached = kv.attachCachedPrefix(sequence, s.prompt, s.prefixHashes);
             try {
                 kv.reserve(sequence, s.prompt.length - cached + s.params.maxTokens());

@@ -63,4 +63,27 @@ class PrefixPinTest {
                     "unpinned, they are evicted like any other");
         }
     }
+
+    @Test
+    void callersOfDifferentTenantsShareThePinnedPrefixButNothingAfterIt() throws Exception {
+        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 5);
+        List<ModelSpec> specs = List.of(new ModelSpec("demo", model, 1, 1024, new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 1, 8)));
+        try (WarmModelPool pool = new WarmModelPool(specs).awaitPreloaded()) {
+            List<ChatMessage> fixedStart = List.of(new ChatMessage("system", SYSTEM), new ChatMessage("user", "Question: "));
+            pool.pinPrefix("demo", "support@1", new PinnedPrefix(fixedStart, null));
+            await("the prefix is pinned", () -> pool.prefixCache("demo").pinnedBlocks() > 0);
+            int pinned = pool.prefixCache("demo").pinnedBlocks();
+            String question = "which of the many settings of a model pool decides how long an idle replica stays loaded? ".repeat(2);
+
+            Completion alice = pool.generate("demo", call(question).withTenant(new TenantScope("team-a", fixedStart)), (t, s) -> { });
+            assertEquals(pinned, alice.prefix().localBlocks(), "a tenant's first call skips the function's public start");
+            Completion aliceAgain = pool.generate("demo", call(question).withTenant(new TenantScope("team-a", fixedStart)), (t, s) -> { });
+            assertTrue(aliceAgain.prefix().localBlocks() > pinned, "the same tenant reuses its own blocks too");
+            Completion bob = pool.generate("demo", call(question).withTenant(new TenantScope("team-b", fixedStart)), (t, s) -> { });
+            assertEquals(pinned, bob.prefix().localBlocks(), "another tenant sending the same words finds only the public start");
+            Completion anyone = pool.generate("demo", call(question), (t, s) -> { });
+            assertEquals(pinned, anyone.prefix().localBlocks(), "as does a caller without a tenant");
+            assertEquals(aliceAgain.generation().text(), bob.generation().text(), "the scope changes what is reused, never the answer");
+        }
+    }
 }

@@ -37,6 +37,20 @@ public record BlockHash(long high, long low) {
         return new BlockHash(d.getLong(), d.getLong());
     }
 
+    /**
+     * A chain turned private: the parent that the first block after a public prefix chains from, given the public
+     * chain's last hash (null at the very start) and a tenant's key ({@link #scopeRoot}). Its input begins with its own
+     * label, so it never equals a block's hash or a root.
+     */
+    public static BlockHash fork(BlockHash parent, BlockHash tenant) {
+        ByteBuffer buffer = ByteBuffer.allocate(16 + 32).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.put("hearth-kv-fork\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        buffer.putLong(parent != null ? parent.high : 0).putLong(parent != null ? parent.low : 0);
+        buffer.putLong(tenant.high).putLong(tenant.low);
+        ByteBuffer d = ByteBuffer.wrap(sha256().digest(buffer.array()));
+        return new BlockHash(d.getLong(), d.getLong());
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

@@ -32,20 +32,34 @@ public final class KvCache {
     }
 
     public Sequence newSequence() {
-        return new Sequence(null);
+        return new Sequence(CacheScope.UNSCOPED);
     }
 
-    /** An empty sequence whose blocks chain from {@code root} ({@link #rootOf}), so they are cached under its scope. */
-    public Sequence newSequence(BlockHash root) {
-        return new Sequence(root);
+    /** An empty sequence whose blocks chain in {@code scope} ({@link #scope}), so they are cached under it. */
+    public Sequence newSequence(CacheScope scope) {
+        return new Sequence(scope);
     }
 
     /**
-     * Where the block chains of a cache scope start: null (the chain of everyone without a scope) for a null or empty
-     * salt, else a hash of the salt and this cache's extra key. Blocks chained from different roots never match, so a
-     * tenant can neither hit another tenant's blocks nor learn, by timing, which prompts it sent.
+     * The cache scope of a salt: the chain of everyone without a scope for a null or empty salt, else chains from a
+     * hash of the salt and this cache's extra key. Blocks chained from different roots never match, so a tenant can
+     * neither hit another tenant's blocks nor learn, by timing, which prompts it sent.
      */
-    public BlockHash rootOf(String salt) {
+    public CacheScope scope(String salt) {
+        return new CacheScope(rootOf(salt), 0, null);
+    }
+
+    /**
+     * As {@link #scope(String)}, turning private to {@code tenant} after the first {@code publicTokens} tokens: full
+     * blocks inside that public start are shared by every caller of the scope, every later block only by callers of
+     * the same tenant (no tenant: {@link #scope(String)}).
+     */
+    public CacheScope scope(String salt, String tenant, int publicTokens) {
+        if (tenant == null || tenant.isEmpty()) return scope(salt);
+        return new CacheScope(rootOf(salt), publicTokens / BlockPool.BLOCK_TOKENS, BlockHash.scopeRoot("tenant\0" + tenant, extraKey));
+    }
+
+    private BlockHash rootOf(String salt) {
         if (salt == null || salt.isEmpty()) return null;
         return BlockHash.scopeRoot(salt, extraKey);
     }
@@ -76,15 +90,15 @@ public final class KvCache {
      * as in {@link #attachCachedPrefix}): what a lookup beyond this cache asks for.
      */
     public List<BlockHash> prefixHashes(int[] prompt) {
-        return prefixHashes(prompt, null);
+        return prefixHashes(prompt, CacheScope.UNSCOPED);
     }
 
-    /** As {@link #prefixHashes(int[])}, chained from a scope's {@code root} ({@link #rootOf}). */
-    public List<BlockHash> prefixHashes(int[] prompt, BlockHash root) {
+    /** As {@link #prefixHashes(int[])}, chained in {@code scope} ({@link #scope}). */
+    public List<BlockHash> prefixHashes(int[] prompt, CacheScope scope) {
         List<BlockHash> hashes = new ArrayList<>();
-        BlockHash parent = root;
+        BlockHash parent = scope.root();
         for (int b = 0; b < (prompt.length - 1) / BlockPool.BLOCK_TOKENS; b++) {
-            parent = BlockHash.of(parent, prompt, b * BlockPool.BLOCK_TOKENS, BlockPool.BLOCK_TOKENS, extraKey);
+            parent = BlockHash.of(scope.parentOf(b, parent), prompt, b * BlockPool.BLOCK_TOKENS, BlockPool.BLOCK_TOKENS, extraKey);
             hashes.add(parent);
         }
         return hashes;
@@ -145,7 +159,7 @@ public final class KvCache {
         sequence.appendTokens(newTokens);
         int fullBefore = before / BlockPool.BLOCK_TOKENS, fullAfter = sequence.length() / BlockPool.BLOCK_TOKENS;
         for (int b = fullBefore; b < fullAfter; b++) {
-            BlockHash hash = BlockHash.of(sequence.lastFullBlockHash(), sequence.rawTokens(), b * BlockPool.BLOCK_TOKENS,
+            BlockHash hash = BlockHash.of(sequence.scope().parentOf(b, sequence.lastFullBlockHash()), sequence.rawTokens(), b * BlockPool.BLOCK_TOKENS,
                     BlockPool.BLOCK_TOKENS, extraKey);
             pool.register(sequence.block(b), hash);
             sequence.lastFullBlockHash(hash);

@@ -11,12 +11,18 @@ public final class Sequence {
     private int blockCount;
     private int[] tokens = new int[64];
     private int length;
+    private final CacheScope scope;
     private BlockHash lastFullBlockHash;
     private boolean released;
 
-    /** @param root where the chain of this sequence's block hashes starts (null: the unscoped chain) */
-    Sequence(BlockHash root) {
-        this.lastFullBlockHash = root;
+    /** @param scope where the chain of this sequence's block hashes starts, and where it turns private */
+    Sequence(CacheScope scope) {
+        this.scope = scope;
+        this.lastFullBlockHash = scope.root();
+    }
+
+    CacheScope scope() {
+        return scope;
     }
 
     /** Tokens whose keys and values are in the cache. */

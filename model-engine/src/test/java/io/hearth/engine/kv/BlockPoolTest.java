@@ -58,9 +58,9 @@ class BlockPoolTest {
     void blocksCachedInOneScopeAreNeverFoundFromAnother() {
         KvCache kv = new KvCache(new BlockPool(8), KvStore.create(KvType.F32, 1, 8, 4), MODEL_A);
         int[] prompt = tokens(100, 40);
-        BlockHash tenantA = kv.rootOf("tenant-a"), tenantB = kv.rootOf("tenant-b");
-        assertNull(kv.rootOf(""), "no salt: the unscoped chain");
-        assertEquals(tenantA, kv.rootOf("tenant-a"));
+        CacheScope tenantA = kv.scope("tenant-a"), tenantB = kv.scope("tenant-b");
+        assertNull(kv.scope("").root(), "no salt: the unscoped chain");
+        assertEquals(tenantA, kv.scope("tenant-a"));
         Sequence a = kv.newSequence(tenantA);
         kv.reserve(a, prompt.length);
         kv.commit(a, prompt);
@@ -69,7 +69,24 @@ class BlockPoolTest {
         assertEquals(0, kv.cachedLeading(kv.prefixHashes(prompt, tenantB)), "another tenant does not");
         assertEquals(0, kv.cachedLeading(kv.prefixHashes(prompt)), "nor does an unscoped prompt");
         assertEquals(32, kv.attachCachedPrefix(kv.newSequence(tenantA), prompt, kv.prefixHashes(prompt, tenantA)));
-        assertNotEquals(tenantA, BlockHash.of(null, tokens(0, 16), 0, 16, MODEL_A), "a root is never a block's hash");
+        assertNotEquals(tenantA.root(), BlockHash.of(null, tokens(0, 16), 0, 16, MODEL_A), "a root is never a block's hash");
+    }
+
+    @Test
+    void aTenantSharesThePublicStartAndKeepsTheRestToItself() {
+        KvCache kv = new KvCache(new BlockPool(16), KvStore.create(KvType.F32, 1, 8, 4), MODEL_A);
+        int[] prompt = tokens(100, 50);
+        // 20 public tokens: block 0 is public, block 1 (tokens 16..31) already holds the caller's own tokens
+        CacheScope alice = kv.scope("fn", "team-a", 20), bob = kv.scope("fn", "team-b", 20), aliceAgain = kv.scope("fn", "team-a", 20);
+        Sequence a = kv.newSequence(alice);
+        kv.reserve(a, prompt.length);
+        kv.commit(a, prompt);
+        assertEquals(kv.prefixHashes(prompt, alice).get(2), a.lastFullBlockHash(), "committing and looking up chain alike");
+        assertEquals(3, kv.cachedLeading(kv.prefixHashes(prompt, aliceAgain)), "the same tenant finds every block");
+        assertEquals(1, kv.cachedLeading(kv.prefixHashes(prompt, bob)), "another tenant finds only the public block");
+        assertEquals(1, kv.cachedLeading(kv.prefixHashes(prompt, kv.scope("fn"))), "so does a caller without a tenant");
+        assertEquals(kv.scope("fn"), kv.scope("fn", null, 20), "no tenant: the function's scope");
+        assertEquals(0, kv.cachedLeading(kv.prefixHashes(prompt, kv.scope("fn", "team-b", 0))), "no public start: nothing shared");
     }
 
     @Test
