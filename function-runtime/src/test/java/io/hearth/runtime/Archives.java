@@ -28,6 +28,21 @@ public final class Archives {
         return bytes.toByteArray();
     }
 
+    /**
+     * Compiles one class of package {@code fn} against function-api, in {@code dir}; returns its class file. The
+     * source is the class's body, with io.hearth.function.* and java.util.* imported.
+     */
+    public static byte[] compiled(java.nio.file.Path dir, String simpleName, String source) throws Exception {
+        java.nio.file.Path src = java.nio.file.Files.createDirectories(dir.resolve("src"));
+        java.nio.file.Files.writeString(src.resolve(simpleName + ".java"), "package fn;\nimport io.hearth.function.*;\nimport java.util.*;\n" + source);
+        java.nio.file.Path classes = java.nio.file.Files.createDirectories(dir.resolve("classes"));
+        String api = java.nio.file.Path.of(io.hearth.function.Function.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        int status = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp", api, "-d", classes.toString(),
+                src.resolve(simpleName + ".java").toString());
+        if (status != 0) throw new IllegalStateException("javac failed on " + simpleName);
+        return java.nio.file.Files.readAllBytes(classes.resolve("fn/" + simpleName + ".class"));
+    }
+
     public static byte[] promptFunction(String name, String version, String template) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put("function.yaml", ("name: " + name + "\nversion: " + version + "\nmodel: default\nkind: prompt\n"

@@ -40,7 +40,7 @@ class AuditIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (find("/admin/models", "\"who\":\"admin\"").isEmpty() && System.nanoTime() < deadline) Thread.sleep(100);
         JsonNode invocation = find("/fn/summarize", "\"status\":200").orElseThrow(() -> new AssertionError("no audit entry in " + LOG));
-        assertEquals("anonymous", invocation.get("who").asText());
+        assertEquals("key:it-tests", invocation.get("who").asText(), "the caller, by its API key's name");
         assertEquals("summarize", invocation.get("function").asText());
         assertTrue(invocation.get("completion_tokens").asInt() > 0 && invocation.get("ms").asDouble() > 0, invocation.toString());
         assertTrue(find("/admin/models", "\"who\":\"admin\"").isPresent(), "the admin action, with its user");

@@ -51,7 +51,7 @@ class ClusterIT {
     }
 
     private static HttpResponse<String> send(String base, String method, String path, String contentType, byte[] body) throws Exception {
-        HttpRequest.Builder b = AdminLogin.forPath(HttpRequest.newBuilder(URI.create(base + path)), path).timeout(Duration.ofSeconds(120))
+        HttpRequest.Builder b = Credentials.to(base, path).timeout(Duration.ofSeconds(120))
                 .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -40,7 +40,7 @@ class FunctionsIT {
     }
 
     static HttpResponse<String> send(String method, String path, String contentType, byte[] body, String accept) throws Exception {
-        HttpRequest.Builder b = AdminLogin.forPath(HttpRequest.newBuilder(URI.create(BASE + path)), path).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder b = Credentials.to(BASE, path).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
         if (accept != null) b.header("Accept", accept);
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -182,7 +182,7 @@ class FunctionsIT {
     @Test
     void adminNeedsTheOperatorsPassword() throws Exception {
         byte[] archive = archive("1", "Say {{ word }}");
-        for (String credentials : new String[]{null, AdminLogin.basic(AdminLogin.USER, "wrong")}) {
+        for (String credentials : new String[]{null, Credentials.basic(Credentials.USER, "wrong")}) {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(BASE + "/admin/functions/" + ECHO))
                     .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/zip")
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(archive));

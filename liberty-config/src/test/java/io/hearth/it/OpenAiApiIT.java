@@ -38,12 +38,12 @@ class OpenAiApiIT {
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(AdminLogin.forPath(HttpRequest.newBuilder(URI.create(BASE + path)), path)
+        return HTTP.send(Credentials.to(BASE, path)
                 .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(BASE + path)).timeout(Duration.ofSeconds(60))
+        return HTTP.send(Credentials.to(BASE, path).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -127,7 +127,7 @@ class OpenAiApiIT {
     @Test
     void aClientDisconnectCancelsGeneration() throws Exception {
         long before = JSON.readTree(get("/admin/models").body()).get("models").get(0).get("tokensGenerated").asLong();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(BASE + "/v1/chat/completions")).timeout(Duration.ofSeconds(60))
+        HttpRequest request = Credentials.to(BASE, "/v1/chat/completions").timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("""
                         {"model":"default","messages":[{"role":"user","content":"talk"}],"max_tokens":1500,"temperature":0,"stream":true}"""))
                 .build();

@@ -26,7 +26,7 @@ class OpenAiClientIT {
     @BeforeAll
     static void connect() throws Exception {
         OpenAiApiIT.waitUntilReady();
-        client = OpenAIOkHttpClient.builder().baseUrl(BASE + "/v1").apiKey("not-needed-yet").maxRetries(0).build();
+        client = OpenAIOkHttpClient.builder().baseUrl(BASE + "/v1").apiKey(Credentials.apiKey(BASE)).maxRetries(0).build();
     }
 
     @AfterAll

@@ -40,7 +40,7 @@ class PoolFaultsIT {
 
     /** The text of a streamed chat completion; fails on an error event. Counts chunks into {@code received}. */
     private static String streamedText(String body, AtomicInteger received) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(BASE + "/v1/chat/completions")).timeout(Duration.ofSeconds(120))
+        HttpRequest request = Credentials.to(BASE, "/v1/chat/completions").timeout(Duration.ofSeconds(120))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
         HttpResponse<java.util.stream.Stream<String>> response = HTTP.send(request, HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, response.statusCode());
@@ -133,7 +133,7 @@ class PoolFaultsIT {
     }
 
     private static HttpResponse<String> invokeWithKeepAlive(String fn, String keepAlive) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/fn/" + fn)).timeout(Duration.ofSeconds(60))
+        return HTTP.send(Credentials.to(BASE, "/fn/" + fn).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json").header("Hearth-Keep-Alive", keepAlive)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"word\":\"hi\"}")).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -34,7 +34,7 @@ class PoolJmxIT {
     private static JMXConnector connect(String password) throws Exception {
         Map<String, Object> env = new HashMap<>();
         env.put("jmx.remote.protocol.provider.pkgs", "com.ibm.ws.jmx.connector.client");
-        env.put(JMXConnector.CREDENTIALS, new String[]{AdminLogin.USER, password});
+        env.put(JMXConnector.CREDENTIALS, new String[]{Credentials.USER, password});
         // the generated test certificate names this machine's host name, not "localhost"
         env.put("com.ibm.ws.jmx.connector.client.disableURLHostnameVerification", Boolean.TRUE);
         JMXConnector connector = JMXConnectorFactory.newJMXConnector(new JMXServiceURL(URL), env);
@@ -52,7 +52,7 @@ class PoolJmxIT {
 
     @Test
     void opsReadAndOperateAPoolOverJmx() throws Exception {
-        try (JMXConnector connector = connect(AdminLogin.PASSWORD)) {
+        try (JMXConnector connector = connect(Credentials.PASSWORD)) {
             MBeanServerConnection jmx = connector.getMBeanServerConnection();
             ObjectName lazy = new ObjectName("io.hearth:type=ModelPool,name=lazy");
             assertTrue(jmx.isRegistered(new ObjectName("io.hearth:type=ModelPool,name=default")));

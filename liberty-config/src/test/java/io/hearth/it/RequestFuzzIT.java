@@ -36,7 +36,7 @@ class RequestFuzzIT {
         for (int i = 0; i < 300; i++) {
             String[] target = VALID.get(random.nextInt(VALID.size()));
             String body = mutate(target[1], random);
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + target[0])).timeout(Duration.ofSeconds(60))
+            HttpResponse<String> r = HTTP.send(Credentials.to(BASE, target[0]).timeout(Duration.ofSeconds(60))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             String what = "case " + i + " (seed " + SEED + "): " + target[0] + " " + body + " -> " + r.statusCode() + " " + r.body();
@@ -52,12 +52,12 @@ class RequestFuzzIT {
     void aBodyOverTheLimitIs413WithAMessage() throws Exception {
         OpenAiApiIT.waitUntilReady();
         String huge = "{\"text\":\"" + "x".repeat(2 << 20) + "\"}";
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/fn/summarize")).timeout(Duration.ofSeconds(60))
+        HttpResponse<String> r = HTTP.send(Credentials.to(BASE, "/fn/summarize").timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(huge)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertTrue(r.statusCode() == 413 && r.body().contains("larger than 1048576 bytes"), r.statusCode() + " " + r.body());
         // without a declared length (a stream of unknown size) the read stops at the limit
-        HttpResponse<String> streamed = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/fn/summarize")).timeout(Duration.ofSeconds(60))
+        HttpResponse<String> streamed = HTTP.send(Credentials.to(BASE, "/fn/summarize").timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofInputStream(
                         () -> new java.io.ByteArrayInputStream(huge.getBytes(java.nio.charset.StandardCharsets.UTF_8)))).build(),
                 HttpResponse.BodyHandlers.ofString());

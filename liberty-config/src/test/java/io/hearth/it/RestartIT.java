@@ -5,12 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Deployed functions, their versions and their routing survive a restart of the server. */
+/**
+ * A restart while callers keep calling: no call hangs, and afterwards deployed functions, their versions and routing,
+ * and API keys are all there.
+ */
 class RestartIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,15 +37,38 @@ class RestartIT {
                     FunctionsIT.zipManifest(yaml), null).statusCode());
         }
         assertEquals(200, FunctionsIT.send("POST", "/admin/functions/" + name + "/rollback", "application/json", new byte[0], null).statusCode());
+        String base = System.getProperty("hearth.it.base-url", "http://localhost:19080");
+        String scoped = JSON.readTree(Credentials.createKey(base, "{\"name\":\"restart-survivor\",\"functions\":[\"" + name + "\"]}").body())
+                .get("key").asText();
 
+        java.util.concurrent.atomic.AtomicBoolean restarting = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Thread traffic = Thread.ofPlatform().start(() -> {
+            while (restarting.get()) {
+                try {
+                    FunctionsIT.invoke("summarize", "{\"text\":\"during the restart\"}");
+                } catch (Exception refusedWhileDown) {
+                    // connection refused while the server is down: what a caller sees, and not a hang
+                }
+                calls.incrementAndGet();
+            }
+        });
         server("stop");
         server("start");
         OpenAiApiIT.waitUntilReady();
+        restarting.set(false);
+        traffic.join(Duration.ofSeconds(90));
+        assertFalse(traffic.isAlive(), "no call hung across the restart");
+        assertTrue(calls.get() > 1, "traffic ran through the restart");
 
         JsonNode status = JSON.readTree(OpenAiApiIT.get("/admin/functions/" + name).body());
         assertEquals("1", status.get("routing").get("active").asText(), "the rolled-back routing survived");
         assertEquals(2, status.get("versions").size());
         assertEquals("1", JSON.readTree(FunctionsIT.invoke(name, "{\"word\":\"hi\"}").body()).get("version").asText());
         assertTrue(OpenAiApiIT.get("/fn").body().contains("\"summarize\""), "the samples are still deployed");
+        java.net.http.HttpResponse<String> keyed = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(base + "/fn/" + name)).header("Authorization", "Bearer " + scoped).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"word\":\"hi\"}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, keyed.statusCode(), "an API key made before the restart works after it: " + keyed.body());
     }
 }

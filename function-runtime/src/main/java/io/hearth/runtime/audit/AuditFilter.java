@@ -1,13 +1,20 @@
 package io.hearth.runtime.audit;
 
 import io.hearth.runtime.functions.FunctionResource;
+import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.ext.Provider;
 
+import org.eclipse.microprofile.config.Config;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,18 +24,31 @@ import java.util.Map;
  * Writes an audit entry for each admin call and each invocation ({@code /admin/*}, {@code /fn/*}, {@code /v1/*}):
  * when, who (the authenticated user, else {@code anonymous}), what (method and path), the status and the time taken;
  * for a function's JSON answer also its version, model and tokens. A streamed answer is audited when its stream
- * opens (status 200), before its tokens are known.
+ * opens (status 200), before its tokens are known. With {@code hearth.audit.prompts=true} (regulated users who must
+ * keep what was asked) an invocation's request body is recorded too; by default it never is. Runs after the body's
+ * size limit, so what it reads is bounded.
  */
 @Provider
+@Priority(Priorities.USER + 100)
 public class AuditFilter implements ContainerRequestFilter, ContainerResponseFilter {
     private static final String STARTED = AuditFilter.class.getName() + ".started";
+    private static final String BODY = AuditFilter.class.getName() + ".body";
 
     @Inject
     AuditLog audit;
+    @Inject
+    Config config;
 
     @Override
-    public void filter(ContainerRequestContext request) {
+    public void filter(ContainerRequestContext request) throws IOException {
         request.setProperty(STARTED, System.nanoTime());
+        String path = request.getUriInfo().getPath().replaceFirst("^/", "");
+        if ((path.startsWith("fn/") || path.startsWith("v1/")) && request.hasEntity()
+                && config.getOptionalValue("hearth.audit.prompts", Boolean.class).orElse(false)) {
+            byte[] body = request.getEntityStream().readAllBytes();
+            request.setProperty(BODY, new String(body, StandardCharsets.UTF_8));
+            request.setEntityStream(new ByteArrayInputStream(body));
+        }
     }
 
     @Override
@@ -43,6 +63,7 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
         entry.put("path", path);
         entry.put("status", response.getStatus());
         if (request.getProperty(STARTED) instanceof Long started) entry.put("ms", (System.nanoTime() - started) / 1e6);
+        if (request.getProperty(BODY) instanceof String body) entry.put("request_body", body);
         if (response.getEntity() instanceof FunctionResource.Answer answer) {
             entry.put("function", answer.function());
             entry.put("version", answer.version());

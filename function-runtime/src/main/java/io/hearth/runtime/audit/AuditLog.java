@@ -20,7 +20,7 @@ import java.util.logging.Logger;
 /**
  * The audit log: one JSON object per line for every admin action and every invocation, in files that rotate
  * ({@code hearth.audit.file}, default {@code logs/audit.%g.jsonl} in the server directory, {@code %g} the generation;
- * {@code hearth.audit.max-bytes} 10 MB a file, {@code hearth.audit.files} 5 kept). Prompt text is never written. If
+ * {@code hearth.audit.max-bytes} 10 MB a file, {@code hearth.audit.files} 5 kept). Prompt text is written only when {@code hearth.audit.prompts} is true. If
  * the file cannot be opened the server serves on and says so once, rather than refuse every request.
  */
 @ApplicationScoped

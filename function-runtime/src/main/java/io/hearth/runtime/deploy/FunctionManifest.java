@@ -29,12 +29,13 @@ import java.util.regex.Pattern;
  * config: {any: value}       # given to java functions through FunctionContext.config
  * tenant: team-a             # optional: its model calls reuse cached prompt prefixes only with the same tenant's
  *                            # (none: shared with every function without one)
+ * guards: {redact: [email], deny: [prompt-injection]}   # optional, see GuardSettings
  * </pre>
  */
 public record FunctionManifest(String name, String version, String model, Kind kind, String handler, String system,
                                String template, int maxTokens, float temperature, int maxInputTokens, long timeoutMillis,
                                int concurrency, int minWarm, Duration keepAlive, Map<String, String> config,
-                               String tenant) {
+                               String tenant, GuardSettings guards) {
     public enum Kind { PROMPT, JAVA }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -90,7 +91,8 @@ public record FunctionManifest(String name, String version, String model, Kind k
         return new FunctionManifest(name, version, model, kind, handler, system, template, maxTokens, temperature,
                 positive(limits, "max_input_tokens", 2048, 1 << 20), positive(limits, "timeout_ms", 60_000, 600_000),
                 positive(limits, "concurrency", 8, 1024), count(root.path("scaling"), "min_warm", 16),
-                keepAlive(root.path("scaling").path("keep_alive")), Map.copyOf(config), tenant);
+                keepAlive(root.path("scaling").path("keep_alive")), Map.copyOf(config), tenant,
+                GuardSettings.parse(root.path("guards"), CLASS_NAME));
     }
 
     private static String required(JsonNode root, String key) {

@@ -10,7 +10,9 @@ import io.hearth.runtime.deploy.ArchiveInvalidException;
 import io.hearth.runtime.deploy.FunctionNotFoundException;
 import io.hearth.runtime.deploy.VersionConflictException;
 import io.hearth.runtime.invoke.FunctionBusyException;
+import io.hearth.runtime.keys.CallerDeniedException;
 import io.hearth.runtime.invoke.FunctionFailedException;
+import io.hearth.runtime.invoke.InputRefusedException;
 import io.hearth.runtime.guard.ModelCircuitOpenException;
 import io.hearth.runtime.invoke.FunctionTimeoutException;
 import jakarta.json.bind.JsonbException;
@@ -41,6 +43,8 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
         Described d = classify(e);
         Response.ResponseBuilder response = Response.status(d.status()).type(MediaType.APPLICATION_JSON).entity(d.body());
         if (e instanceof ModelCircuitOpenException open) response.header("Retry-After", Long.toString(open.retryAfterSeconds()));
+        else if (e instanceof CallerDeniedException denied && d.status() == 429) response.header("Retry-After", Long.toString(denied.retryAfterSeconds()));
+        else if (d.status() == 401) response.header("WWW-Authenticate", "Bearer realm=\"hearth\"");
         else if (d.status() == 429 || d.status() == 503) response.header("Retry-After", d.status() == 429 ? "1" : "30");
         return response.build();
     }
@@ -52,6 +56,7 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
 
     public static Described classify(Throwable e) {
         return switch (e) {
+            case CallerDeniedException x -> of(x.reason().status, x, x.reason().type);
             case ModelUnavailableException x when x.configured() -> of(503, x, "model_unavailable");
             case ModelUnavailableException x -> of(404, x, "model_not_found");
             case PromptTooLongException x -> of(422, x, "input_too_long");
@@ -67,6 +72,7 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             case ReplicaFailedException x -> of(503, x, "model_unavailable");
             case ModelCircuitOpenException x -> of(503, x, "model_unavailable");
             case FunctionFailedException x -> of(500, x, "function_error");
+            case InputRefusedException x -> of(400, x, "input_refused");
             case IllegalArgumentException x -> of(400, x, "invalid_request_error");
             // RequestBodyReader wraps bodies that do not parse; a bare JsonbException is a response failing to serialise.
             case WebApplicationException x when x.getCause() instanceof JsonbException ->

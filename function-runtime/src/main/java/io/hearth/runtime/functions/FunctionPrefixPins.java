@@ -1,14 +1,12 @@
 package io.hearth.runtime.functions;
 
-import io.hearth.engine.chat.ChatMessage;
 import io.hearth.pool.PinnedPrefix;
 import io.hearth.pool.PoolAdmin;
+import io.hearth.runtime.deploy.FixedPromptStart;
 import io.hearth.runtime.deploy.FunctionManifest;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +27,7 @@ final class FunctionPrefixPins {
     void apply(Collection<FunctionManifest> serving, PoolAdmin pool) {
         Set<String> wanted = new HashSet<>();
         for (FunctionManifest m : serving) {
-            PinnedPrefix prefix = prefixOf(m);
+            PinnedPrefix prefix = FixedPromptStart.of(m);
             if (prefix == null) continue;
             wanted.add(m.id());
             if (pinned.containsKey(m.id())) continue;
@@ -45,26 +43,5 @@ final class FunctionPrefixPins {
             pool.unpinPrefix(e.getValue(), e.getKey());
             return true;
         });
-    }
-
-    /** The conversation every call of a prompt function begins with; null when it has no fixed start. */
-    static PinnedPrefix prefixOf(FunctionManifest m) {
-        if (m.kind() != FunctionManifest.Kind.PROMPT) return null;
-        String fixed = fixedStart(m.template());
-        if (m.system() == null && fixed.isEmpty()) return null;
-        List<ChatMessage> messages = new ArrayList<>();
-        if (m.system() != null) messages.add(new ChatMessage("system", m.system()));
-        messages.add(new ChatMessage("user", fixed));
-        return new PinnedPrefix(messages, m.cacheSalt());
-    }
-
-    /** A Jinja template's text before its first expression, statement or comment: the same in every rendering. */
-    static String fixedStart(String template) {
-        int end = template.length();
-        for (String open : new String[]{"{{", "{%", "{#"}) {
-            int at = template.indexOf(open);
-            if (at >= 0) end = Math.min(end, at);
-        }
-        return template.substring(0, end);
     }
 }

@@ -3,7 +3,11 @@ package io.hearth.runtime.functions;
 import io.hearth.pool.LoadProgress;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionRegistry;
+import io.hearth.runtime.invoke.InvocationOptions;
 import io.hearth.runtime.invoke.InvocationResult;
+import io.hearth.runtime.keys.ApiKey;
+import io.hearth.runtime.keys.KeyPrincipal;
+import io.hearth.runtime.keys.KeysHolder;
 import io.hearth.runtime.pool.PoolSettings;
 import io.hearth.runtime.sse.EventStream;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,9 +19,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,13 +79,18 @@ public class FunctionResource {
     FunctionsHolder functions;
     @Inject
     RuntimeMetrics metrics;
+    @Inject
+    KeysHolder keys;
 
+    /** The functions the caller may call. */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public List<Listed> list() {
+    public List<Listed> list(@Context SecurityContext security) {
+        ApiKey key = KeyPrincipal.of(security);
         FunctionRegistry registry = functions.registry();
         List<Listed> out = new ArrayList<>();
         for (String name : registry.names()) {
+            if (key != null && !key.mayCall(name)) continue;
             FunctionManifest m = registry.active(name).manifest();
             out.add(new Listed(m.name(), m.version(), m.kind().name().toLowerCase(), m.model()));
         }
@@ -90,19 +101,23 @@ public class FunctionResource {
     @Path("/{reference}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response invoke(@PathParam("reference") String reference, @HeaderParam(HttpHeaders.ACCEPT) String accept,
-                           @HeaderParam(KEEP_ALIVE_HEADER) String keepAliveHeader, Map<String, Object> input) {
+                           @HeaderParam(KEEP_ALIVE_HEADER) String keepAliveHeader, @Context SecurityContext security,
+                           Map<String, Object> input) {
         String name = reference.contains("@") ? reference.substring(0, reference.indexOf('@')) : reference;
         Duration keepAlive = keepAliveHeader == null ? null : PoolSettings.duration(keepAliveHeader);
+        ApiKey key = KeyPrincipal.of(security);
+        String tenant = key == null ? null : key.tenant();
         FunctionRegistry.Deployed deployed = counted(name, () -> functions.registry().resolve(reference));
         Map<String, Object> body = input != null ? input : Map.of();
         if (accept != null && accept.contains(MediaType.SERVER_SENT_EVENTS)) {
             String model = deployed.manifest().model();
-            return EventStream.of(events -> events.send(answer(counted(name, () -> functions.invoker().invoke(deployed, body,
+            return EventStream.of(events -> events.send(answer(charged(key, counted(name, () -> functions.invoker().invoke(deployed, body,
                     (token, text) -> {
                         if (!text.isEmpty()) events.send(new Piece(text));
-                    }, progressTo(events, model), keepAlive)))));
+                    }, new InvocationOptions(progressTo(events, model), keepAlive, tenant)))))));
         }
-        InvocationResult result = counted(name, () -> functions.invoker().invoke(deployed, body, (token, text) -> { }, LoadProgress.NONE, keepAlive));
+        InvocationResult result = charged(key, counted(name, () -> functions.invoker().invoke(deployed, body, (token, text) -> { },
+                new InvocationOptions(LoadProgress.NONE, keepAlive, tenant))));
         return Response.ok(answer(result), MediaType.APPLICATION_JSON).build();
     }
 
@@ -118,6 +133,12 @@ public class FunctionResource {
                 events.send("loading", new Loading(model, "download", percent));
             }
         };
+    }
+
+    /** Counts an invocation's tokens against the caller's key (none for an anonymous call). */
+    private InvocationResult charged(ApiKey key, InvocationResult result) {
+        if (key != null) keys.keys().charge(key, result.promptTokens() + result.completionTokens());
+        return result;
     }
 
     /** Runs a step of an invocation, counting a failure under the status it will be answered with. */

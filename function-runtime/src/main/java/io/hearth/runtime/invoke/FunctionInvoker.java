@@ -5,6 +5,7 @@ import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.FatalTemplateErrorsException;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.function.Function;
+import io.hearth.function.InputGuard;
 import io.hearth.function.ModelClient;
 import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelPool;
@@ -38,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FunctionInvoker implements AutoCloseable {
     /** A deployed version ready to run: its admission limit and, for java functions, its handler. */
-    private record Loaded(FunctionManifest manifest, Semaphore permits, Function handler, FunctionClassLoader loader) {
+    private record Loaded(FunctionManifest manifest, Semaphore permits, Function handler, FunctionClassLoader loader, Guards guards) {
     }
 
     private final ModelPool pool;
@@ -54,15 +55,12 @@ public final class FunctionInvoker implements AutoCloseable {
     }
 
     public InvocationResult invoke(FunctionRegistry.Deployed deployed, Map<String, Object> input, TokenListener listener) {
-        return invoke(deployed, input, listener, LoadProgress.NONE, null);
+        return invoke(deployed, input, listener, InvocationOptions.NONE);
     }
 
-    /**
-     * Runs a function; {@code progress} hears of a replica load its model call waits for (a cold start);
-     * {@code keepAlive} is the caller's keep-alive hint (null: the function's {@code scaling.keep_alive}, if any).
-     */
+    /** Runs a function on {@code input}, its generated text going to {@code listener} as it comes. */
     public InvocationResult invoke(FunctionRegistry.Deployed deployed, Map<String, Object> input, TokenListener listener,
-                                   LoadProgress progress, Duration keepAlive) {
+                                   InvocationOptions options) {
         Loaded function = loaded.computeIfAbsent(deployed.sha256(), sha -> load(deployed));
         FunctionManifest m = function.manifest();
         if (!function.permits().tryAcquire()) {
@@ -76,11 +74,14 @@ public final class FunctionInvoker implements AutoCloseable {
                 listener.onToken(token, text);
             };
             Instant deadline = Instant.now().plusMillis(m.timeoutMillis());
-            PoolModelClient model = new PoolModelClient(calls, m, deadline, keepAlive, timed, progress);
+            Map<String, Object> screened = function.guards().screen(input);
+            // redacted output is only known whole: the pieces of a stream are held back, the answer carries it all
+            TokenListener relayed = m.guards().redacts() ? (token, text) -> firstToken.compareAndSet(0, System.nanoTime()) : timed;
+            PoolModelClient model = new PoolModelClient(calls, m, deadline, options, relayed);
             InvocationContext context = new InvocationContext(m, model, deadline, UUID.randomUUID().toString());
-            Outcome outcome = m.kind() == FunctionManifest.Kind.PROMPT ? runPrompt(m, input, model) : runJava(function, input, context);
+            Outcome outcome = m.kind() == FunctionManifest.Kind.PROMPT ? runPrompt(m, screened, model) : runJava(function, screened, context);
             long end = System.nanoTime();
-            return new InvocationResult(m.name(), m.version(), model.servedBy(), outcome.output(), outcome.finishReason(), model.promptTokens(),
+            return new InvocationResult(m.name(), m.version(), model.servedBy(), function.guards().redact(outcome.output()), outcome.finishReason(), model.promptTokens(),
                     model.completionTokens(), model.queuedNanos() / 1e6, firstToken.get() == 0 ? -1 : (firstToken.get() - start) / 1e6, (end - start) / 1e6,
                     model.coldStart(), model.prefix());
         } finally {
@@ -148,7 +149,7 @@ public final class FunctionInvoker implements AutoCloseable {
             throw new ArchiveInvalidException(m.id() + " names model '" + m.model() + "', which this server does not serve (served: "
                     + String.join(", ", pool.models().stream().map(io.hearth.pool.ModelInfo::id).toList()) + ")");
         }
-        if (m.kind() == FunctionManifest.Kind.JAVA) {
+        if (m.kind() == FunctionManifest.Kind.JAVA || m.guards().filter() != null) {
             try {
                 Loaded loaded = load(m, archive);
                 close(loaded.loader());
@@ -164,7 +165,8 @@ public final class FunctionInvoker implements AutoCloseable {
 
     private static Loaded load(FunctionManifest m, java.nio.file.Path archive) {
         Semaphore permits = new Semaphore(m.concurrency());
-        if (m.kind() == FunctionManifest.Kind.PROMPT) return new Loaded(m, permits, null, null);
+        String filter = m.guards().filter();
+        if (m.kind() == FunctionManifest.Kind.PROMPT && filter == null) return new Loaded(m, permits, null, null, new Guards(m.id(), m.guards(), null));
         FunctionClassLoader loader;
         try {
             loader = new FunctionClassLoader(m.id(), archive.toUri().toURL(), Function.class.getClassLoader());
@@ -172,18 +174,27 @@ public final class FunctionInvoker implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         try {
-            Class<?> type = Class.forName(m.handler(), true, loader);
-            if (!Function.class.isAssignableFrom(type)) {
-                close(loader);
-                throw new IllegalArgumentException(m.id() + ": handler " + m.handler() + " does not implement io.hearth.function.Function");
+            Function handler = m.kind() == FunctionManifest.Kind.JAVA ? instance(m, loader, m.handler(), Function.class, "handler") : null;
+            InputGuard guard = filter != null ? instance(m, loader, filter, InputGuard.class, "guards.filter") : null;
+            return new Loaded(m, permits, handler, loader, new Guards(m.id(), m.guards(), guard));
+        } catch (IllegalArgumentException e) {
+            close(loader);
+            throw e;
+        }
+    }
+
+    /** An instance of the archive's class {@code name}, which must implement {@code type}; what it names in function.yaml is {@code role}. */
+    private static <T> T instance(FunctionManifest m, FunctionClassLoader loader, String name, Class<T> type, String role) {
+        try {
+            Class<?> found = Class.forName(name, true, loader);
+            if (!type.isAssignableFrom(found)) {
+                throw new IllegalArgumentException(m.id() + ": " + role + " " + name + " does not implement " + type.getName());
             }
-            return new Loaded(m, permits, (Function) type.getConstructor().newInstance(), loader);
+            return type.cast(found.getConstructor().newInstance());
         } catch (ClassNotFoundException e) {
-            close(loader);
-            throw new IllegalArgumentException(m.id() + ": handler class " + m.handler() + " is not in the archive");
+            throw new IllegalArgumentException(m.id() + ": " + role + " class " + name + " is not in the archive");
         } catch (ReflectiveOperationException | LinkageError e) {
-            close(loader);
-            throw new IllegalArgumentException(m.id() + ": cannot create handler " + m.handler() + " (it needs a public no-argument constructor): " + e);
+            throw new IllegalArgumentException(m.id() + ": cannot create " + role + " " + name + " (it needs a public no-argument constructor): " + e);
         }
     }
 

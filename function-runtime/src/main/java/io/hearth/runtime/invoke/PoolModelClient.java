@@ -10,7 +10,10 @@ import io.hearth.pool.Completion;
 import io.hearth.pool.LoadProgress;
 import io.hearth.pool.DeadlineExceededException;
 import io.hearth.pool.ModelRequest;
+import io.hearth.pool.PinnedPrefix;
 import io.hearth.pool.PrefixReuse;
+import io.hearth.pool.TenantScope;
+import io.hearth.runtime.deploy.FixedPromptStart;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.guard.ModelCalls;
 
@@ -43,15 +46,17 @@ final class PoolModelClient implements ModelClient {
     private final AtomicLong queuedNanos = new AtomicLong();
 
     private final Duration keepAlive;
+    /** The caller's tenant, whose blocks beyond the function's fixed prompt start are its own (null: anonymous). */
+    private final TenantScope tenant;
 
-    PoolModelClient(ModelCalls calls, FunctionManifest manifest, Instant deadline, Duration keepAlive, TokenListener listener,
-                    LoadProgress progress) {
+    PoolModelClient(ModelCalls calls, FunctionManifest manifest, Instant deadline, InvocationOptions options, TokenListener listener) {
         this.calls = calls;
-        this.keepAlive = keepAlive != null ? keepAlive : manifest.keepAlive();
+        this.keepAlive = options.keepAlive() != null ? options.keepAlive() : manifest.keepAlive();
+        this.tenant = options.tenant() == null ? null : new TenantScope(options.tenant(), publicStart(manifest));
         this.manifest = manifest;
         this.deadline = deadline;
         this.listener = listener;
-        this.progress = progress;
+        this.progress = options.progress();
     }
 
     @Override
@@ -69,7 +74,7 @@ final class PoolModelClient implements ModelClient {
         Completion completion;
         try {
             completion = calls.generate(manifest.model(), request.withMaxPromptTokens(manifest.maxInputTokens()).withDeadline(deadline)
-                    .withKeepAlive(keepAlive).withCaller(manifest.name()).withCacheSalt(manifest.cacheSalt()), listener, progress);
+                    .withKeepAlive(keepAlive).withCaller(manifest.name()).withCacheSalt(manifest.cacheSalt()).withTenant(tenant), listener, progress);
         } catch (DeadlineExceededException e) {
             throw timedOut();
         }
@@ -81,6 +86,11 @@ final class PoolModelClient implements ModelClient {
         promptTokens.addAndGet(r.promptTokens());
         completionTokens.addAndGet(r.tokens().length);
         return new ModelResult(r.text(), r.finishReason().apiName(), r.promptTokens(), r.tokens().length);
+    }
+
+    private static List<ChatMessage> publicStart(FunctionManifest manifest) {
+        PinnedPrefix fixed = FixedPromptStart.of(manifest);
+        return fixed == null ? List.of() : fixed.messages();
     }
 
     String servedBy() {

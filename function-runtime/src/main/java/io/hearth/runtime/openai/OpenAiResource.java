@@ -6,11 +6,18 @@ import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelInfo;
 import io.hearth.pool.ModelRequest;
 import io.hearth.pool.ModelUnavailableException;
+import io.hearth.pool.PinnedPrefix;
+import io.hearth.pool.TenantScope;
+import io.hearth.runtime.deploy.FixedPromptStart;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionNotFoundException;
 import io.hearth.runtime.deploy.FunctionRegistry;
 import io.hearth.runtime.functions.FunctionsHolder;
 import io.hearth.runtime.guard.GuardedModelCalls;
+import io.hearth.runtime.keys.ApiKey;
+import io.hearth.runtime.keys.ApiKeyFilter;
+import io.hearth.runtime.keys.KeyPrincipal;
+import io.hearth.runtime.keys.KeysHolder;
 import io.hearth.runtime.pool.PoolHolder;
 import io.hearth.runtime.pool.PoolSettings;
 import io.hearth.runtime.sse.EventStream;
@@ -21,8 +28,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -44,6 +53,8 @@ public class OpenAiResource {
     FunctionsHolder functions;
     @Inject
     GuardedModelCalls calls;
+    @Inject
+    KeysHolder keys;
 
     /**
      * What a request's {@code model} names: a served model, or a deployed prompt function ({@code name} or
@@ -63,16 +74,27 @@ public class OpenAiResource {
          * the API as one caller, for the pool's turn-taking among callers of a model) and the function's tenant's
          * prefix-cache scope.
          */
-        ModelRequest shaped(ModelRequest request, Duration keepAlive) {
+        ModelRequest shaped(ModelRequest request, Duration keepAlive, ApiKey key) {
             ModelRequest limited = function == null ? request : request.withMaxPromptTokens(function.maxInputTokens());
             return limited.withKeepAlive(keepAlive != null ? keepAlive : function != null ? function.keepAlive() : null)
                     .withCaller(function != null ? function.name() : "openai-api")
-                    .withCacheSalt(function != null ? function.cacheSalt() : null);
+                    .withCacheSalt(function != null ? function.cacheSalt() : null)
+                    .withTenant(key == null ? null : new TenantScope(key.tenant(), publicStart()));
+        }
+
+        private List<ChatMessage> publicStart() {
+            PinnedPrefix fixed = function == null ? null : FixedPromptStart.of(function);
+            return fixed == null ? List.of() : fixed.messages();
         }
     }
 
-    private Target target(ChatCompletionRequest body) {
+    /** What the body's model names, if the caller's key may call it (a model itself needs a key for every function). */
+    private Target target(ChatCompletionRequest body, ApiKey key) {
         String name = requireModel(body);
+        String functionName = name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
+        if (key != null && !(key.mayCallEverything() || key.mayCall(functionName) && !holder.pool().serves(name))) {
+            throw ApiKeyFilter.forbidden(key, name);
+        }
         if (holder.pool().serves(name)) return new Target(name, null);
         FunctionManifest function;
         try {
@@ -89,16 +111,18 @@ public class OpenAiResource {
     @GET
     @Path("/models")
     @Produces(MediaType.APPLICATION_JSON)
-    public Responses.ModelList models() {
+    public Responses.ModelList models(@Context SecurityContext security) {
+        ApiKey key = KeyPrincipal.of(security);
         List<Responses.Model> data = new ArrayList<>();
         for (ModelInfo m : holder.pool().models()) {
+            if (key != null && !key.mayCallEverything()) continue;
             data.add(new Responses.Model(m.id(), "model", 0, m.randomWeights() ? "hearth (random weights)" : "hearth",
                     m.randomWeights(), m.architecture(), m.contextLength()));
         }
         FunctionRegistry registry = functions.registry();
         for (String name : registry.names()) {
             FunctionManifest f = registry.active(name).manifest();
-            if (f.kind() == FunctionManifest.Kind.PROMPT) {
+            if (f.kind() == FunctionManifest.Kind.PROMPT && (key == null || key.mayCall(name))) {
                 data.add(new Responses.Model(f.name(), "model", 0, "hearth function on " + f.model(), false, "function", 0));
             }
         }
@@ -108,8 +132,9 @@ public class OpenAiResource {
     @POST
     @Path("/chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response chat(ChatCompletionRequest body) {
-        Target target = target(body);
+    public Response chat(@Context SecurityContext security, ChatCompletionRequest body) {
+        ApiKey key = KeyPrincipal.of(security);
+        Target target = target(body, key);
         String model = body.model;
         if (body.messages == null || body.messages.isEmpty()) throw new IllegalArgumentException("messages must be a non-empty array");
         List<ChatMessage> messages = new ArrayList<>();
@@ -118,19 +143,19 @@ public class OpenAiResource {
             messages.add(new ChatMessage(m.role, m.content));
         }
         ModelRequest request = target.shaped(ModelRequest.chat(target.withSystemPrompt(messages), SamplingMapper.from(body, target.function())),
-                keepAlive(body.keep_alive));
+                keepAlive(body.keep_alive), key);
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (Boolean.TRUE.equals(body.stream)) {
             return EventStream.of(events -> {
                 events.send(chunk(id, created, model, new Responses.Delta("assistant", ""), null));
-                GenerationResult result = calls.generate(target.model(), request, (token, text) -> {
+                GenerationResult result = charged(key, calls.generate(target.model(), request, (token, text) -> {
                     if (!text.isEmpty()) events.send(chunk(id, created, model, new Responses.Delta(null, text), null));
-                }, LoadProgress.NONE).generation();
+                }, LoadProgress.NONE).generation());
                 events.send(chunk(id, created, model, new Responses.Delta(null, null), result.finishReason().apiName()));
             });
         }
-        GenerationResult result = calls.generate(target.model(), request, (token, text) -> { }, LoadProgress.NONE).generation();
+        GenerationResult result = charged(key, calls.generate(target.model(), request, (token, text) -> { }, LoadProgress.NONE).generation());
         return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model,
                 List.of(new Responses.ChatChoice(0, new Responses.Message("assistant", result.text()), result.finishReason().apiName())),
                 usage(result)), MediaType.APPLICATION_JSON).build();
@@ -139,27 +164,34 @@ public class OpenAiResource {
     @POST
     @Path("/completions")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response complete(ChatCompletionRequest body) {
-        Target target = target(body);
+    public Response complete(@Context SecurityContext security, ChatCompletionRequest body) {
+        ApiKey key = KeyPrincipal.of(security);
+        Target target = target(body, key);
         String model = body.model;
         if (body.prompt == null) throw new IllegalArgumentException("prompt must be a string");
-        ModelRequest request = target.shaped(ModelRequest.text(body.prompt, SamplingMapper.from(body, target.function())), keepAlive(body.keep_alive));
+        ModelRequest request = target.shaped(ModelRequest.text(body.prompt, SamplingMapper.from(body, target.function())), keepAlive(body.keep_alive), key);
         String id = "cmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (Boolean.TRUE.equals(body.stream)) {
             return EventStream.of(events -> {
-                GenerationResult result = calls.generate(target.model(), request, (token, text) -> {
+                GenerationResult result = charged(key, calls.generate(target.model(), request, (token, text) -> {
                     if (!text.isEmpty()) events.send(new Responses.TextCompletion(id, "text_completion", created, model,
                             List.of(new Responses.TextChoice(0, text, null)), null));
-                }, LoadProgress.NONE).generation();
+                }, LoadProgress.NONE).generation());
                 events.send(new Responses.TextCompletion(id, "text_completion", created, model,
                         List.of(new Responses.TextChoice(0, "", result.finishReason().apiName())), usage(result)));
             });
         }
-        GenerationResult result = calls.generate(target.model(), request, (token, text) -> { }, LoadProgress.NONE).generation();
+        GenerationResult result = charged(key, calls.generate(target.model(), request, (token, text) -> { }, LoadProgress.NONE).generation());
         return Response.ok(new Responses.TextCompletion(id, "text_completion", created, model,
                 List.of(new Responses.TextChoice(0, result.text(), result.finishReason().apiName())), usage(result)),
                 MediaType.APPLICATION_JSON).build();
+    }
+
+    /** Counts a call's tokens against the caller's key (none for an anonymous call). */
+    private GenerationResult charged(ApiKey key, GenerationResult result) {
+        if (key != null) keys.keys().charge(key, result.promptTokens() + result.tokens().length);
+        return result;
     }
 
     /** {@code keep_alive}: {@code "10m"}, or seconds; a negative number asks for as long as ops allow. */

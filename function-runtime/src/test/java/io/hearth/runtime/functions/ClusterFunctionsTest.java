@@ -1,9 +1,8 @@
 package io.hearth.runtime.functions;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.hearth.runtime.Archives;
+import io.hearth.runtime.ClusterMembers;
 import io.hearth.runtime.deploy.FunctionNotFoundException;
 import io.hearth.runtime.deploy.FunctionRegistry;
 import org.junit.jupiter.api.Test;
@@ -11,8 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
+import static io.hearth.runtime.ClusterMembers.await;
+import static io.hearth.runtime.ClusterMembers.member;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -23,26 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ClusterFunctionsTest {
     @TempDir
     Path dir;
-
-    private static HazelcastInstance member(String cluster, int port, int... others) {
-        Config config = new Config().setClusterName(cluster);
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.logging.type", "jdk");
-        config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
-        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true)
-                .setMembers(java.util.Arrays.stream(others).mapToObj(p -> "127.0.0.1:" + p).toList());
-        return Hazelcast.newHazelcastInstance(config);
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
-            Thread.sleep(50);
-        }
-    }
 
     private static String active(FunctionRegistry registry, String name) {
         try {

@@ -2,6 +2,7 @@ package io.hearth.runtime.functions;
 
 import io.hearth.engine.chat.ChatMessage;
 import io.hearth.pool.PinnedPrefix;
+import io.hearth.runtime.deploy.FixedPromptStart;
 import io.hearth.runtime.deploy.FunctionManifest;
 import org.junit.jupiter.api.Test;
 
@@ -19,18 +20,18 @@ class FunctionPrefixPinsTest {
 
     @Test
     void theFixedStartEndsAtTheFirstJinjaTag() {
-        assertEquals("Summarize: ", FunctionPrefixPins.fixedStart("Summarize: {{ text }} please"));
-        assertEquals("A ", FunctionPrefixPins.fixedStart("A {% if x %}{{ x }}{% endif %}"));
-        assertEquals("", FunctionPrefixPins.fixedStart("{# note #}{{ text }}"));
-        assertEquals("No variables at all", FunctionPrefixPins.fixedStart("No variables at all"));
+        assertEquals("Summarize: ", FixedPromptStart.fixedStart("Summarize: {{ text }} please"));
+        assertEquals("A ", FixedPromptStart.fixedStart("A {% if x %}{{ x }}{% endif %}"));
+        assertEquals("", FixedPromptStart.fixedStart("{# note #}{{ text }}"));
+        assertEquals("No variables at all", FixedPromptStart.fixedStart("No variables at all"));
     }
 
     @Test
     void aPromptFunctionPinsItsSystemPromptAndTemplateStartInItsTenantsScope() {
-        PinnedPrefix p = FunctionPrefixPins.prefixOf(manifest("kind: prompt\ntenant: team-a\nprompt:\n  system: Be brief.\n  template: \"Q: {{ q }}\"\n"));
+        PinnedPrefix p = FixedPromptStart.of(manifest("kind: prompt\ntenant: team-a\nprompt:\n  system: Be brief.\n  template: \"Q: {{ q }}\"\n"));
         assertEquals(List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Q: ")), p.messages());
         assertEquals("tenant:team-a", p.cacheSalt());
-        assertNull(FunctionPrefixPins.prefixOf(manifest("kind: prompt\nprompt:\n  template: \"{{ q }}\"\n")), "nothing fixed to pin");
-        assertNull(FunctionPrefixPins.prefixOf(manifest("kind: java\nhandler: com.example.F\n")), "a java function's prompts are its own");
+        assertNull(FixedPromptStart.of(manifest("kind: prompt\nprompt:\n  template: \"{{ q }}\"\n")), "nothing fixed to pin");
+        assertNull(FixedPromptStart.of(manifest("kind: java\nhandler: com.example.F\n")), "a java function's prompts are its own");
     }
 }

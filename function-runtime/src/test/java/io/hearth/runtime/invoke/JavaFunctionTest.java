@@ -15,8 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,24 +73,16 @@ class JavaFunctionTest {
     }
 
     private FunctionRegistry.Deployed deploy(String name, String body, String limits) throws Exception {
-        Path src = Files.createDirectories(dir.resolve("src/" + name));
-        Files.writeString(src.resolve("Handler.java"), """
-                package fn;
-                import io.hearth.function.*;
-                import java.util.*;
+        byte[] handler = Archives.compiled(dir.resolve(name), "Handler", """
                 public class Handler implements Function {
                     public Object handle(Map<String, Object> input, FunctionContext ctx) throws Exception {
                         %s
                     }
                 }""".formatted(body));
-        Path classes = Files.createDirectories(dir.resolve("classes/" + name));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        String api = Path.of(Function.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        assertEquals(0, javac.run(null, null, null, "-cp", api, "-d", classes.toString(), src.resolve("Handler.java").toString()));
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put("function.yaml", ("name: " + name + "\nversion: 1\nmodel: default\nkind: java\nhandler: fn.Handler\n"
                 + "config: {greeting: hello}\nlimits: {" + limits + "}\n").getBytes(StandardCharsets.UTF_8));
-        entries.put("fn/Handler.class", Files.readAllBytes(classes.resolve("fn/Handler.class")));
+        entries.put("fn/Handler.class", handler);
         FunctionRegistry registry = new FunctionRegistry(dir.resolve("store"));
         registry.deploy(name, Archives.zip(entries));
         return registry.resolve(name);

@@ -1,0 +1,55 @@
+package io.hearth.runtime.keys;
+
+import io.hearth.runtime.keys.CallerDeniedException.Reason;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.ext.Provider;
+
+/**
+ * Invocations ({@code /fn/*}, {@code /v1/*}) need an API key, sent as {@code Authorization: Bearer <key>} (what OpenAI
+ * clients send): no key or a bad one is 401; a key is then held to its rate limit and quota (429 with Retry-After),
+ * and for {@code /fn/<name>} to its functions (403). The OpenAI API checks the model a body names against the key
+ * itself. Without a key a call passes only when {@code hearth.security.anonymous-invoke} is on.
+ */
+@Provider
+@Priority(Priorities.AUTHENTICATION)
+public class ApiKeyFilter implements ContainerRequestFilter {
+    private static final String BEARER = "Bearer ";
+
+    @Inject
+    KeysHolder holder;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath().replaceFirst("^/", "");
+        if (!(path.equals("fn") || path.startsWith("fn/") || path.startsWith("v1/") || path.equals("v1"))) return;
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (header == null || header.isBlank()) {
+            if (holder.anonymousInvoke()) return;
+            throw new CallerDeniedException(Reason.UNAUTHENTICATED,
+                    "an API key is required: send Authorization: Bearer <key> (ops create keys with POST /admin/keys)");
+        }
+        if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw new CallerDeniedException(Reason.UNAUTHENTICATED, "send the API key as Authorization: Bearer <key>");
+        }
+        ApiKeys keys = holder.keys();
+        ApiKey key = keys.authenticate(header.substring(BEARER.length()).trim());
+        if (path.startsWith("fn/")) {
+            String reference = path.substring(3);
+            String function = reference.contains("@") ? reference.substring(0, reference.indexOf('@')) : reference;
+            if (!key.mayCall(function)) throw forbidden(key, function);
+        }
+        keys.admit(key);
+        request.setSecurityContext(new KeyPrincipal(key).context(request.getSecurityContext() != null && request.getSecurityContext().isSecure()));
+    }
+
+    /** The refusal for a key that may not call {@code name}. */
+    public static CallerDeniedException forbidden(ApiKey key, String name) {
+        return new CallerDeniedException(Reason.FORBIDDEN, "API key " + key.name() + " may not call " + name + " (it may call: "
+                + String.join(", ", key.functions()) + ")");
+    }
+}
