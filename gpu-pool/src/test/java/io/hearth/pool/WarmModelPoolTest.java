@@ -62,9 +62,16 @@ class WarmModelPoolTest {
     void aModelThatFailsToLoadIsUnavailableWhileTheOthersServe() throws Exception {
         Path broken = dir.resolve("broken.gguf");
         java.nio.file.Files.writeString(broken, "not a model");
-        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", tinyModel(), 1, 256), new ModelSpec("broken", broken, 1, 256)))) {
+        Path healthy = tinyModel();
+        // a download or copy cut short: a valid header whose tensors run past the end of the file
+        Path truncated = dir.resolve("truncated.gguf");
+        byte[] whole = java.nio.file.Files.readAllBytes(healthy);
+        java.nio.file.Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", healthy, 1, 256), new ModelSpec("broken", broken, 1, 256),
+                new ModelSpec("truncated", truncated, 1, 256)))) {
             assertEquals(false, pool.ready(), "not ready while a configured model is down");
             assertTrue(pool.failures().get("broken").contains("not a GGUF file"));
+            assertTrue(pool.failures().get("truncated").matches("(?is).*(truncated|past the end|beyond|shorter).*"), pool.failures().get("truncated"));
             ModelUnavailableException e = assertThrows(ModelUnavailableException.class,
                     () -> pool.generate("broken", ModelRequest.text("x", SamplingParams.greedy(1)), (t, s) -> { }));
             assertTrue(e.configured());

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Closed-loop load on one endpoint: {@code clients} callers each send the same request back to back for a while, and
  * every answer is counted by what it was: accepted (2xx, its latency kept), shed (429), a server error (5xx), another
- * status, or no answer within the timeout. Bounded in time and count; meant for loopback.
+ * status, or no answer within the timeout. A shed caller waits as its 429's Retry-After says, as OpenAI's clients do
+ * (or not, for a caller that ignores it). Bounded in time and count; meant for loopback.
  */
 final class LoadGenerator {
     /** What one load level saw. Latencies are of accepted requests only, in milliseconds. */
@@ -30,8 +31,10 @@ final class LoadGenerator {
     private final String authorization;
     private final String body;
     private final Duration timeout;
+    private final boolean honourRetryAfter;
 
-    LoadGenerator(HttpClient http, URI target, String authorization, String body, Duration timeout) {
+    LoadGenerator(HttpClient http, URI target, String authorization, String body, Duration timeout, boolean honourRetryAfter) {
+        this.honourRetryAfter = honourRetryAfter;
         this.http = http;
         this.target = target;
         this.authorization = authorization;
@@ -50,9 +53,13 @@ final class LoadGenerator {
                 for (int i = 0; i < maxPerClient && System.nanoTime() < end; i++) {
                     long sent = System.nanoTime();
                     try {
-                        int status = send();
+                        HttpResponse<Void> answer = answer();
+                        int status = answer.statusCode();
                         if (status / 100 == 2) latencies.add((System.nanoTime() - sent) / 1e6);
-                        else if (status == 429) shed.incrementAndGet();
+                        else if (status == 429) {
+                            shed.incrementAndGet();
+                            if (honourRetryAfter) backOff(answer, end);
+                        }
                         else if (status >= 500) serverErrors.incrementAndGet();
                         else other.incrementAndGet();
                     } catch (java.io.IOException e) {
@@ -74,10 +81,21 @@ final class LoadGenerator {
 
     /** One request now: its status (an IOException when none came within the timeout). */
     int send() throws java.io.IOException, InterruptedException {
+        return answer().statusCode();
+    }
+
+    private HttpResponse<Void> answer() throws java.io.IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(timeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) request.header("Authorization", authorization);
-        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+    }
+
+    /** Waits the seconds a 429 asks for, but not past the end of the level. */
+    private static void backOff(HttpResponse<Void> shed, long end) throws InterruptedException {
+        long seconds = shed.headers().firstValue("Retry-After").map(Long::parseLong).orElse(1L);
+        long nanos = Math.min(Duration.ofSeconds(seconds).toNanos(), end - System.nanoTime());
+        if (nanos > 0) Thread.sleep(Duration.ofNanos(nanos));
     }
 
     private static double percentile(List<Double> sorted, double p) {

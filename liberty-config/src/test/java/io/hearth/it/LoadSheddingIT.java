@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Load at 1×, 2× and 4× what one replica serves for a function (its concurrency limit): beyond it the excess is shed
  * with 429 (never a 5xx, never a hang), accepted calls keep a bounded latency, and the server serves normally right
- * after. CI runs a short form (3 s a level); {@code bench/run-load.sh} runs the full one and keeps its table
+ * after, also when callers ignore Retry-After. CI runs a short form (3 s a level); {@code bench/run-load.sh} runs the full one and keeps its table
  * ({@code -Dhearth.load.seconds}, {@code -Dhearth.load.results}).
  */
 class LoadSheddingIT {
@@ -35,11 +35,15 @@ class LoadSheddingIT {
         assertEquals(201, FunctionsIT.send("PUT", "/admin/functions/" + FUNCTION, "application/zip", FunctionsIT.zipManifest(yaml), null).statusCode());
 
         Duration perLevel = Duration.ofSeconds(Long.getLong("hearth.load.seconds", 3));
-        LoadGenerator load = new LoadGenerator(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
-                URI.create(BASE + "/fn/" + FUNCTION), "Bearer " + Credentials.apiKey(BASE), "{\"q\":\"what is a hearth?\"}", Duration.ofSeconds(60));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        URI target = URI.create(BASE + "/fn/" + FUNCTION);
+        String key = "Bearer " + Credentials.apiKey(BASE), body = "{\"q\":\"what is a hearth?\"}";
+        LoadGenerator load = new LoadGenerator(http, target, key, body, Duration.ofSeconds(60), true);
         load.run("warm-up", 1, Duration.ofSeconds(1), 20);
         List<LoadGenerator.Level> levels = new ArrayList<>();
         for (int times : new int[]{1, 2, 4}) levels.add(load.run(times + "x", times * CONCURRENCY, perLevel, 100_000));
+        // callers that ignore Retry-After and hammer the server: still only answers and 429s
+        levels.add(new LoadGenerator(http, target, key, body, Duration.ofSeconds(60), false).run("4x, no back-off", 4 * CONCURRENCY, perLevel, 100_000));
         long recoveryStart = System.nanoTime();
         int after = load.send();
         double recoveryMs = (System.nanoTime() - recoveryStart) / 1e6;
@@ -50,6 +54,7 @@ class LoadSheddingIT {
             assertTrue(l.accepted() > 0, "calls are served at every level: " + l);
         }
         LoadGenerator.Level one = levels.get(0), four = levels.get(2);
+        assertTrue(levels.get(3).shed() > 0, "callers that ignore Retry-After are shed too: " + levels.get(3));
         assertEquals(0, one.shed(), "within capacity nothing is shed: " + one);
         assertTrue(levels.get(1).shed() > 0 && four.shed() > 0, "beyond it the excess is shed: " + levels);
         // not a performance target: shedding keeps accepted calls from queueing behind the excess

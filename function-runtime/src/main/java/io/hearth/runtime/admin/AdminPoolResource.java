@@ -35,6 +35,8 @@ public class AdminPoolResource {
 
     @Inject
     PoolHolder holder;
+    @Inject
+    PolicyStore policies;
 
     @GET
     public Pools pools() {
@@ -53,7 +55,7 @@ public class AdminPoolResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public PoolInfo policy(@PathParam("model") String model, PolicyChange change) {
         if (change == null) throw new IllegalArgumentException("send a JSON object with the policy fields to change");
-        return change.applyTo(holder.admin(), model);
+        return policies.apply(model, change);
     }
 
     @POST

@@ -13,8 +13,11 @@ final class ModelPoolMBean implements ModelPoolMXBean {
     private final PoolAdmin admin;
     private final String model;
 
-    ModelPoolMBean(PoolAdmin admin, String model) {
+    private final PolicyStore policies;
+
+    ModelPoolMBean(PoolAdmin admin, PolicyStore policies, String model) {
         this.admin = admin;
+        this.policies = policies;
         this.model = model;
     }
 
@@ -27,7 +30,7 @@ final class ModelPoolMBean implements ModelPoolMXBean {
     }
 
     private void change(PolicyChange change) {
-        change.applyTo(admin, model);
+        policies.apply(model, change);
     }
 
     private static String text(Duration d) {

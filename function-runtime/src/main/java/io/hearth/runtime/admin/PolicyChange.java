@@ -16,6 +16,18 @@ public record PolicyChange(Integer minWarm, Integer maxReplicas, String idleTime
                            Integer maxQueue, String keepAliveMin, String keepAliveMax, String prewarmSchedule,
                            Boolean predictivePrewarm, Integer context) {
 
+    /** This change followed by {@code later}: each field as {@code later} sets it, else as this one did. */
+    PolicyChange then(PolicyChange later) {
+        return new PolicyChange(pick(later.minWarm, minWarm), pick(later.maxReplicas, maxReplicas), pick(later.idleTimeout, idleTimeout),
+                pick(later.preload, preload), pick(later.maxBatch, maxBatch), pick(later.maxQueue, maxQueue),
+                pick(later.keepAliveMin, keepAliveMin), pick(later.keepAliveMax, keepAliveMax), pick(later.prewarmSchedule, prewarmSchedule),
+                pick(later.predictivePrewarm, predictivePrewarm), pick(later.context, context));
+    }
+
+    private static <T> T pick(T later, T earlier) {
+        return later != null ? later : earlier;
+    }
+
     /** Applies the change to {@code model}'s pool. */
     PoolInfo applyTo(PoolAdmin admin, String model) {
         if (context != null) admin.context(model, context);

@@ -28,6 +28,8 @@ public class PoolMBeans {
 
     @Inject
     PoolHolder holder;
+    @Inject
+    PolicyStore policies;
 
     private final List<ObjectName> registered = new ArrayList<>();
 
@@ -43,7 +45,7 @@ public class PoolMBeans {
             try {
                 ObjectName name = nameOf(pool.model());
                 if (server.isRegistered(name)) server.unregisterMBean(name);
-                server.registerMBean(new ModelPoolMBean(admin, pool.model()), name);
+                server.registerMBean(new ModelPoolMBean(admin, policies, pool.model()), name);
                 registered.add(name);
             } catch (JMException e) {
                 LOG.log(Level.WARNING, "cannot register the JMX bean of model " + pool.model(), e);

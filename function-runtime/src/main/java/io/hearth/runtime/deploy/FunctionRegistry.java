@@ -123,8 +123,8 @@ public final class FunctionRegistry {
             Path dir = Files.createDirectories(store.resolve(manifest.name()));
             Path zip = dir.resolve(manifest.version() + ".zip");
             Path candidate = dir.resolve(manifest.version() + ".zip.candidate");
-            Files.write(candidate, bytes);
             try {
+                Files.write(candidate, bytes);
                 check.check(archive, candidate);
             } finally {
                 Files.deleteIfExists(candidate);
@@ -271,9 +271,14 @@ public final class FunctionRegistry {
         return r;
     }
 
+    /** Writes a whole new file in place of {@code target}: a failed write (a full disk) leaves the old one and no temp file. */
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.write(temp, bytes);
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.write(temp, bytes);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
     }
 }

@@ -74,6 +74,9 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             case FunctionFailedException x -> of(500, x, "function_error");
             case InputRefusedException x -> of(400, x, "input_refused");
             case IllegalArgumentException x -> of(400, x, "invalid_request_error");
+            // the server's disk is full: nothing was changed, and ops must make room before it will take more
+            case java.io.UncheckedIOException x when String.valueOf(x.getCause().getMessage()).contains("No space left") -> new Described(507,
+                    ApiError.of(x.getMessage() + ": the server's disk is full; nothing was changed", "insufficient_storage"));
             // RequestBodyReader wraps bodies that do not parse; a bare JsonbException is a response failing to serialise.
             case WebApplicationException x when x.getCause() instanceof JsonbException ->
                     new Described(400, ApiError.of(x.getMessage() + ": " + rootMessage(x), "invalid_request_error"));

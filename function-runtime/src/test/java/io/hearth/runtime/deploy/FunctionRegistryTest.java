@@ -71,6 +71,34 @@ class FunctionRegistryTest {
         assertTrue(restarted.deploy("greet", Archives.promptFunction("greet", "1", "Changed")).created(), "the name is free again");
     }
 
+    /**
+     * A full disk, for real: the file a write goes to is made a link to /dev/full, whose every write fails with
+     * ENOSPC ("No space left on device"), as a full file system's would.
+     */
+    @Test
+    void aDeployOnAFullDiskLeavesTheRunningVersionServing() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isWritable(Path.of("/dev/full")), "needs /dev/full (Linux)");
+        FunctionRegistry registry = new FunctionRegistry(store);
+        registry.deploy("greet", Archives.promptFunction("greet", "1", "Hello {{ name }}"));
+        Path dir = store.resolve("greet");
+
+        java.nio.file.Files.createSymbolicLink(dir.resolve("2.zip.candidate"), Path.of("/dev/full"));
+        var full = assertThrows(java.io.UncheckedIOException.class, () -> registry.deploy("greet", Archives.promptFunction("greet", "2", "Hi {{ name }}")));
+        assertTrue(full.getCause().getMessage().contains("No space left on device"), full.getCause().getMessage());
+        assertEquals("1", registry.resolve("greet").manifest().version(), "the running version keeps serving");
+        assertFalse(java.nio.file.Files.exists(dir.resolve("2.zip")), "nothing of the new version is stored");
+        assertFalse(java.nio.file.Files.exists(dir.resolve("2.zip.candidate"), java.nio.file.LinkOption.NOFOLLOW_LINKS), "nor left behind");
+
+        java.nio.file.Files.createSymbolicLink(dir.resolve("routing.json.tmp"), Path.of("/dev/full"));
+        assertThrows(java.io.UncheckedIOException.class, () -> registry.deploy("greet", Archives.promptFunction("greet", "3", "Hey {{ name }}")));
+        assertEquals("1", registry.resolve("greet").manifest().version(), "a routing that cannot be written changes nothing");
+        assertFalse(java.nio.file.Files.exists(dir.resolve("routing.json.tmp"), java.nio.file.LinkOption.NOFOLLOW_LINKS), "no temp file left");
+        FunctionRegistry restarted = new FunctionRegistry(store);
+        assertEquals("1", restarted.resolve("greet").manifest().version(), "and after a restart the routing on disk is whole");
+        registry.deploy("greet", Archives.promptFunction("greet", "4", "Yo {{ name }}"));
+        assertEquals("4", registry.resolve("greet").manifest().version(), "with room again, deploys go on");
+    }
+
     @Test
     void aBadDeployChangesNothing() {
         FunctionRegistry registry = new FunctionRegistry(store);
