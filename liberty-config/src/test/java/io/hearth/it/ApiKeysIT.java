@@ -110,6 +110,20 @@ class ApiKeysIT {
     }
 
     @Test
+    void keysOfDifferentTenantsNeverReuseEachOthersCachedPrompts() throws Exception {
+        FunctionsIT.waitForSampleFunctions();
+        String alice = created("{\"name\":\"alice-app\",\"tenant\":\"team-a\"}").get("key").asText();
+        String aliceToo = created("{\"name\":\"alice-batch\",\"tenant\":\"team-a\"}").get("key").asText();
+        String bob = created("{\"name\":\"bob-app\",\"tenant\":\"team-b\"}").get("key").asText();
+        String text = "{\"text\":\"" + ("Quarterly figures for the northern region rose by a small margin " + System.nanoTime() + ". ").repeat(6) + "\"}";
+        assertEquals(200, call(alice, "/fn/summarize", text).statusCode());
+        int sameTenant = JSON.readTree(call(aliceToo, "/fn/summarize", text).body()).at("/usage/cached_tokens").asInt();
+        int otherTenant = JSON.readTree(call(bob, "/fn/summarize", text).body()).at("/usage/cached_tokens").asInt();
+        assertTrue(sameTenant > otherTenant + 16, "a key of the same tenant reuses the whole prompt (" + sameTenant
+                + " cached), another tenant only the function's public start (" + otherTenant + ")");
+    }
+
+    @Test
     void badKeyRequestsSayWhatToFix() throws Exception {
         HttpResponse<String> r = Credentials.createKey(BASE, "{\"functions\":[\"summarize\"]}");
         assertEquals(400, r.statusCode(), r.body());

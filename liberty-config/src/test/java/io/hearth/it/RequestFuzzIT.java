@@ -49,6 +49,17 @@ class RequestFuzzIT {
     }
 
     @Test
+    void aBodyNestedTooDeeplyIs400BeforeAnyParserDescends() throws Exception {
+        OpenAiApiIT.waitUntilReady();
+        String deep = "{\"text\":\"hi\",\"extra\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        for (String path : List.of("/fn/summarize", "/v1/chat/completions")) {
+            HttpResponse<String> r = HTTP.send(Credentials.to(BASE, path).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(deep)).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(r.statusCode() == 400 && r.body().contains("nests deeper than 64 levels"), path + " -> " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    @Test
     void aBodyOverTheLimitIs413WithAMessage() throws Exception {
         OpenAiApiIT.waitUntilReady();
         String huge = "{\"text\":\"" + "x".repeat(2 << 20) + "\"}";
