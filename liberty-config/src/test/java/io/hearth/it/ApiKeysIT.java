@@ -92,6 +92,12 @@ class ApiKeysIT {
         assertEquals("quota_exceeded", JSON.readTree(over.body()).at("/error/type").asText());
         assertTrue(over.headers().firstValue("Retry-After").isPresent());
 
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/metrics?scope=application")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("hearth_api_key_refusals_total{") && l.contains("reason=\"rate_limited\"")),
+                "refusals are counted by reason for ops");
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("hearth_api_key_tokens_total{") && l.contains("key=\"metered\"")),
+                "tokens are counted per key");
+
         String id = limited.get("id").asText();
         HttpResponse<String> list = OpenAiApiIT.get("/admin/keys");
         assertTrue(list.body().contains(id), list.body());

@@ -137,7 +137,7 @@ public class FunctionResource {
 
     /** Counts an invocation's tokens against the caller's key (none for an anonymous call). */
     private InvocationResult charged(ApiKey key, InvocationResult result) {
-        if (key != null) keys.keys().charge(key, result.promptTokens() + result.completionTokens());
+        keys.charge(key, result.promptTokens() + result.completionTokens());
         return result;
     }
 

@@ -22,11 +22,22 @@ public class ApiKeyFilter implements ContainerRequestFilter {
 
     @Inject
     KeysHolder holder;
+    @Inject
+    KeyMetrics metrics;
 
     @Override
     public void filter(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath().replaceFirst("^/", "");
         if (!(path.equals("fn") || path.startsWith("fn/") || path.startsWith("v1/") || path.equals("v1"))) return;
+        try {
+            authenticate(request, path);
+        } catch (CallerDeniedException e) {
+            metrics.refused(e.reason());
+            throw e;
+        }
+    }
+
+    private void authenticate(ContainerRequestContext request, String path) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
             if (holder.anonymousInvoke()) return;
@@ -44,6 +55,7 @@ public class ApiKeyFilter implements ContainerRequestFilter {
             if (!key.mayCall(function)) throw forbidden(key, function);
         }
         keys.admit(key);
+        metrics.admitted(key);
         request.setSecurityContext(new KeyPrincipal(key).context(request.getSecurityContext() != null && request.getSecurityContext().isSecure()));
     }
 

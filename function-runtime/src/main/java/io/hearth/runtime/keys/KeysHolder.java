@@ -30,6 +30,8 @@ public class KeysHolder {
     Config config;
     @Inject
     PoolHolder pool;
+    @Inject
+    KeyMetrics metrics;
 
     private volatile ApiKeys keys;
     private ClusterApiKeys cluster;
@@ -44,6 +46,19 @@ public class KeysHolder {
 
     public boolean anonymousInvoke() {
         return config.getOptionalValue("hearth.security.anonymous-invoke", Boolean.class).orElse(false);
+    }
+
+    /** Counts tokens a call of {@code key} used against its quota (nothing for an anonymous call, a null key). */
+    public void charge(ApiKey key, long tokens) {
+        if (key == null) return;
+        keys().charge(key, tokens);
+        metrics.charged(key, tokens);
+    }
+
+    /** Counts a refusal made outside the key filter (the OpenAI API's model check) and returns it, to throw. */
+    public CallerDeniedException refused(CallerDeniedException refusal) {
+        metrics.refused(refusal.reason());
+        return refusal;
     }
 
     public ApiKeys keys() {

@@ -93,7 +93,7 @@ public class OpenAiResource {
         String name = requireModel(body);
         String functionName = name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
         if (key != null && !(key.mayCallEverything() || key.mayCall(functionName) && !holder.pool().serves(name))) {
-            throw ApiKeyFilter.forbidden(key, name);
+            throw keys.refused(ApiKeyFilter.forbidden(key, name));
         }
         if (holder.pool().serves(name)) return new Target(name, null);
         FunctionManifest function;
@@ -190,7 +190,7 @@ public class OpenAiResource {
 
     /** Counts a call's tokens against the caller's key (none for an anonymous call). */
     private GenerationResult charged(ApiKey key, GenerationResult result) {
-        if (key != null) keys.keys().charge(key, result.promptTokens() + result.tokens().length);
+        keys.charge(key, result.promptTokens() + result.tokens().length);
         return result;
     }
 
