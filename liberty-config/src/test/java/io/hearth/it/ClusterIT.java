@@ -143,6 +143,11 @@ class ClusterIT {
         assertEquals(onB.get("output").asText(), onA.get("output").asText(), "and answers exactly as B, which computed them");
         assertTrue(metric(A, "hearth_prefix_cache_hits_total", "model=\"default\"", "tier=\"shared\"") >= shared / 16.0);
 
+        HttpResponse<String> keyMadeOnA = HTTP.send(HttpRequest.newBuilder(URI.create(B + "/fn/" + name)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + Credentials.apiKey(A)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"question\":\"Is my key known here?\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, keyMadeOnA.statusCode(), "an API key made on A works on B: " + keyMadeOnA.body());
+
         assertEquals(204, send(B, "DELETE", "/admin/functions/" + name, "application/json", new byte[0]).statusCode());
         waitFor(30, () -> !listed(A, name));
         assertEquals(404, send(A, "POST", "/fn/" + name, "application/json", "{}".getBytes(StandardCharsets.UTF_8)).statusCode(),
