@@ -45,7 +45,13 @@ public final class FunctionInvoker implements AutoCloseable {
     private final ModelPool pool;
     private final ModelCalls calls;
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
-    private final ExecutorService javaThreads = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Platform threads, not virtual ones: a function looping without ever blocking holds the thread it runs on past
+     * its timeout (interruption cannot stop it), and a virtual thread would hold one of the few carrier threads every
+     * other function's calls need. The operating system shares the cores among platform threads; how many run is
+     * bounded by the functions' concurrency limits.
+     */
+    private final ExecutorService javaThreads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("hearth-function-", 0).factory());
     private final Jinjava templates = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false).build());
 
     /** {@code pool} answers which models exist; model calls go through {@code calls} (the guarded path). */

@@ -149,4 +149,26 @@ class JavaFunctionTest {
         assertThrows(FunctionTimeoutException.class, () -> invoker.invoke(fn, Map.of(), TokenListener.NONE));
         assertTrue(System.nanoTime() - start < 5_000_000_000L);
     }
+
+    /**
+     * Loops that ignore interruption, more of them than this machine has cores: each call times out, and another
+     * function still runs at once. (Such a loop holds the thread it runs on; it must not hold one other functions need.)
+     * The loops end when the test is over, through a system property they poll without ever blocking.
+     */
+    @Test
+    void loopsThatIgnoreTheirTimeoutFailAloneAndOthersKeepServing() throws Exception {
+        String release = "hearth.test.release-spinners." + System.nanoTime();
+        var stubborn = deploy("stubborn", "long spins = 0; while (!Boolean.getBoolean(\"" + release + "\")) spins++; return spins;", "timeout_ms: 200");
+        var quick = deploy("quick", "return \"still here\";", "timeout_ms: 5000");
+        try {
+            for (int i = 0; i < Runtime.getRuntime().availableProcessors() + 1; i++) {
+                assertThrows(FunctionTimeoutException.class, () -> invoker.invoke(stubborn, Map.of(), TokenListener.NONE));
+            }
+            Object answer = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                    () -> invoker.invoke(quick, Map.of(), TokenListener.NONE).output(), "another function is not starved of threads");
+            assertEquals("still here", answer);
+        } finally {
+            System.setProperty(release, "true");
+        }
+    }
 }
