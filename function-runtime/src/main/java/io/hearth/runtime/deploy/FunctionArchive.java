@@ -11,7 +11,8 @@ import java.util.zip.ZipInputStream;
 
 /**
  * A function archive (zip or jar) read within limits before anything is stored: total size, entry count,
- * uncompressed size (zip bombs), and entry names (no absolute paths, no '..'), with function.yaml at the root.
+ * uncompressed size (zip bombs), entry names (no absolute paths, no '..') and no symbolic links, with function.yaml
+ * at the root.
  */
 public record FunctionArchive(byte[] bytes, FunctionManifest manifest, String sha256) {
     public static final long MAX_ARCHIVE_BYTES = 64L << 20;
@@ -48,6 +49,8 @@ public record FunctionArchive(byte[] bytes, FunctionManifest manifest, String sh
             throw new ArchiveInvalidException("the body is not a readable zip or jar: " + e.getMessage());
         }
         if (entries == 0) throw new ArchiveInvalidException("the body is not a zip or jar (no entries found)");
+        String link = ZipLinks.firstLink(bytes);
+        if (link != null) throw new ArchiveInvalidException("entry '" + link + "' is a symbolic link; archives must hold plain files only");
         if (manifest == null) throw new ArchiveInvalidException("the archive has no function.yaml at its root");
         return new FunctionArchive(bytes, FunctionManifest.parse(manifest), sha256(bytes));
     }

@@ -134,6 +134,26 @@ class FunctionRegistryTest {
                 .getMessage().contains("no function.yaml"));
     }
 
+    /** A zip whose entry "classes" is marked, as Info-ZIP's zip -y marks it, a Unix symbolic link (to /etc). */
+    @Test
+    void archivesWithSymbolicLinksAreRefused() {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("function.yaml", "name: x\nversion: 1\nmodel: m\nkind: prompt\nprompt: {template: t}\n".getBytes());
+        entries.put("classes", "/etc".getBytes());
+        byte[] plain = Archives.zip(entries);
+        FunctionArchive.read(plain);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(plain.clone()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int central = -1;
+        for (int i = 0; i + 4 <= b.capacity(); i++) {
+            if (b.getInt(i) == 0x02014b50 && new String(b.array(), i + 46, Short.toUnsignedInt(b.getShort(i + 28))).equals("classes")) central = i;
+        }
+        assertTrue(central > 0, "the entry's central directory header");
+        b.putShort(central + 4, (short) (3 << 8 | 30)); // made by Unix
+        b.putInt(central + 38, 0120777 << 16);          // lrwxrwxrwx
+        var e = assertThrows(ArchiveInvalidException.class, () -> FunctionArchive.read(b.array()));
+        assertTrue(e.getMessage().contains("'classes' is a symbolic link"), e.getMessage());
+    }
+
     @Test
     void manifestErrorsSayWhatToFix() {
         Map<String, String> cases = Map.of(
