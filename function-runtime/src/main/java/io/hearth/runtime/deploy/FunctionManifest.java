@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  *   system: You summarize.
  *   template: "Summarize: {{ text }}"
  * defaults: {max_tokens: 128, temperature: 0.2}
- * limits: {max_input_tokens: 2048, timeout_ms: 30000, concurrency: 4}
+ * limits: {max_input_tokens: 2048, timeout_ms: 30000, concurrency: 4, memory_mb: 256}  # memory_mb: a java function's heap
  * scaling: {min_warm: 1, keep_alive: 30m}  # replicas of its model kept warm while this version serves (within
  *                            # max-replicas); how long a replica stays loaded after its calls (within keep-alive bounds)
  * config: {any: value}       # given to java functions through FunctionContext.config
@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  */
 public record FunctionManifest(String name, String version, String model, Kind kind, String handler, String system,
                                String template, int maxTokens, float temperature, int maxInputTokens, long timeoutMillis,
-                               int concurrency, int minWarm, Duration keepAlive, Map<String, String> config,
+                               int concurrency, int memoryMb, int minWarm, Duration keepAlive, Map<String, String> config,
                                String tenant, GuardSettings guards) {
     public enum Kind { PROMPT, JAVA }
 
@@ -90,7 +90,7 @@ public record FunctionManifest(String name, String version, String model, Kind k
         root.path("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
         return new FunctionManifest(name, version, model, kind, handler, system, template, maxTokens, temperature,
                 positive(limits, "max_input_tokens", 2048, 1 << 20), positive(limits, "timeout_ms", 60_000, 600_000),
-                positive(limits, "concurrency", 8, 1024), count(root.path("scaling"), "min_warm", 16),
+                positive(limits, "concurrency", 8, 1024), positive(limits, "memory_mb", 256, 65_536), count(root.path("scaling"), "min_warm", 16),
                 keepAlive(root.path("scaling").path("keep_alive")), Map.copyOf(config), tenant,
                 GuardSettings.parse(root.path("guards"), CLASS_NAME));
     }

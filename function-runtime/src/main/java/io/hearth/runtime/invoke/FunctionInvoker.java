@@ -4,8 +4,6 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.FatalTemplateErrorsException;
 import io.hearth.engine.generate.TokenListener;
-import io.hearth.function.Function;
-import io.hearth.function.InputGuard;
 import io.hearth.function.ModelClient;
 import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelPool;
@@ -14,8 +12,7 @@ import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionRegistry;
 import io.hearth.runtime.guard.ModelCalls;
 
-import java.io.IOException;
-import java.net.MalformedURLException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,35 +20,52 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs deployed functions. A prompt function renders its template over the input and calls its model; a java
- * function runs in its own class loader on a virtual thread, so one that throws or loops past its timeout fails
- * alone. Each version admits at most {@code limits.concurrency} invocations at once; more are refused (429).
+ * function runs in a process of its own ({@link FunctionProcess}: its own heap limit, killed past its timeout), so one
+ * that throws, loops or allocates without bound fails alone. Each version admits at most {@code limits.concurrency}
+ * invocations at once; more are refused (429).
  */
 public final class FunctionInvoker implements AutoCloseable {
-    /** A deployed version ready to run: its admission limit and, for java functions, its handler. */
-    private record Loaded(FunctionManifest manifest, Semaphore permits, Function handler, FunctionClassLoader loader, Guards guards) {
+    /**
+     * A deployed version ready to run: its admission limit, its guards and its archive, whose own code (a java
+     * handler, an input guard) runs in a process started on first use and again after it ended.
+     */
+    private static final class Loaded {
+        final FunctionManifest manifest;
+        final Semaphore permits;
+        final Path archive;
+        final Guards guards;
+        private FunctionProcess process;
+
+        Loaded(FunctionManifest manifest, Path archive) {
+            this.manifest = manifest;
+            this.permits = new Semaphore(manifest.concurrency());
+            this.archive = archive;
+            this.guards = new Guards(manifest.id(), manifest.guards(), manifest.guards().filter() == null ? null : input -> process().screen(input));
+        }
+
+        /** Whether any of the function's own code runs (and so needs a process). */
+        boolean hasCode() {
+            return manifest.kind() == FunctionManifest.Kind.JAVA || manifest.guards().filter() != null;
+        }
+
+        synchronized FunctionProcess process() {
+            if (process == null || !process.alive()) process = FunctionProcess.start(manifest, archive);
+            return process;
+        }
+
+        synchronized void close() {
+            if (process != null) process.retire();
+        }
     }
 
     private final ModelPool pool;
     private final ModelCalls calls;
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
-    /**
-     * Platform threads, not virtual ones: a function looping without ever blocking holds the thread it runs on past
-     * its timeout (interruption cannot stop it), and a virtual thread would hold one of the few carrier threads every
-     * other function's calls need. The operating system shares the cores among platform threads; how many run is
-     * bounded by the functions' concurrency limits.
-     */
-    private final ExecutorService javaThreads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("hearth-function-", 0).factory());
     private final Jinjava templates = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false).build());
 
     /** {@code pool} answers which models exist; model calls go through {@code calls} (the guarded path). */
@@ -67,9 +81,9 @@ public final class FunctionInvoker implements AutoCloseable {
     /** Runs a function on {@code input}, its generated text going to {@code listener} as it comes. */
     public InvocationResult invoke(FunctionRegistry.Deployed deployed, Map<String, Object> input, TokenListener listener,
                                    InvocationOptions options) {
-        Loaded function = loaded.computeIfAbsent(deployed.sha256(), sha -> load(deployed));
-        FunctionManifest m = function.manifest();
-        if (!function.permits().tryAcquire()) {
+        Loaded function = loaded.computeIfAbsent(deployed.sha256(), sha -> new Loaded(deployed.manifest(), deployed.archive()));
+        FunctionManifest m = function.manifest;
+        if (!function.permits.tryAcquire()) {
             throw new FunctionBusyException(m.id() + " is at its concurrency limit of " + m.concurrency() + "; retry shortly");
         }
         try {
@@ -79,19 +93,21 @@ public final class FunctionInvoker implements AutoCloseable {
                 firstToken.compareAndSet(0, System.nanoTime());
                 listener.onToken(token, text);
             };
+            // the process of the function's own code is started (if it is not running) before its timeout starts counting
+            FunctionProcess host = function.hasCode() ? function.process() : null;
             Instant deadline = Instant.now().plusMillis(m.timeoutMillis());
-            Map<String, Object> screened = function.guards().screen(input);
+            Map<String, Object> screened = function.guards.screen(input);
             // redacted output is only known whole: the pieces of a stream are held back, the answer carries it all
             TokenListener relayed = m.guards().redacts() ? (token, text) -> firstToken.compareAndSet(0, System.nanoTime()) : timed;
             PoolModelClient model = new PoolModelClient(calls, m, deadline, options, relayed);
             InvocationContext context = new InvocationContext(m, model, deadline, UUID.randomUUID().toString());
-            Outcome outcome = m.kind() == FunctionManifest.Kind.PROMPT ? runPrompt(m, screened, model) : runJava(function, screened, context);
+            Outcome outcome = m.kind() == FunctionManifest.Kind.PROMPT ? runPrompt(m, screened, model) : runJava(host, screened, context);
             long end = System.nanoTime();
-            return new InvocationResult(m.name(), m.version(), model.servedBy(), function.guards().redact(outcome.output()), outcome.finishReason(), model.promptTokens(),
+            return new InvocationResult(m.name(), m.version(), model.servedBy(), function.guards.redact(outcome.output()), outcome.finishReason(), model.promptTokens(),
                     model.completionTokens(), model.queuedNanos() / 1e6, firstToken.get() == 0 ? -1 : (firstToken.get() - start) / 1e6, (end - start) / 1e6,
                     model.coldStart(), model.prefix());
         } finally {
-            function.permits().release();
+            function.permits.release();
         }
     }
 
@@ -113,37 +129,8 @@ public final class FunctionInvoker implements AutoCloseable {
         return new Outcome(r.text(), r.finishReason());
     }
 
-    private Outcome runJava(Loaded function, Map<String, Object> input, InvocationContext context) {
-        FunctionManifest m = function.manifest();
-        Future<Object> result = javaThreads.submit(() -> {
-            Thread.currentThread().setContextClassLoader(function.loader());
-            return function.handler().handle(input, context);
-        });
-        try {
-            return new Outcome(result.get(m.timeoutMillis(), TimeUnit.MILLISECONDS), "stop");
-        } catch (TimeoutException e) {
-            result.cancel(true);
-            throw new FunctionTimeoutException(m.id() + " ran past its timeout of " + m.timeoutMillis() + " ms");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re && isPlatformError(re)) throw re;
-            throw new FunctionFailedException(m.id() + " failed: " + cause.getClass().getSimpleName()
-                    + (cause.getMessage() != null ? ": " + cause.getMessage() : ""), cause);
-        } catch (InterruptedException e) {
-            result.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new FunctionTimeoutException(m.id() + " was interrupted");
-        }
-    }
-
-    /**
-     * Errors that keep their own meaning: limits, failures and timeouts the platform raised inside a model call, and
-     * IllegalArgumentException, which the function API defines as rejecting the caller's input.
-     */
-    private static boolean isPlatformError(RuntimeException e) {
-        String from = e.getClass().getPackageName();
-        return e instanceof FunctionTimeoutException || e instanceof IllegalArgumentException || from.equals("io.hearth.pool")
-                || from.equals("io.hearth.runtime.guard") || from.equals("org.eclipse.microprofile.faulttolerance.exceptions");
+    private static Outcome runJava(FunctionProcess host, Map<String, Object> input, InvocationContext context) {
+        return new Outcome(host.invoke(input, context.model(), context.deadline(), context.requestId()), "stop");
     }
 
     /**
@@ -155,74 +142,32 @@ public final class FunctionInvoker implements AutoCloseable {
             throw new ArchiveInvalidException(m.id() + " names model '" + m.model() + "', which this server does not serve (served: "
                     + String.join(", ", pool.models().stream().map(io.hearth.pool.ModelInfo::id).toList()) + ")");
         }
-        if (m.kind() == FunctionManifest.Kind.JAVA || m.guards().filter() != null) {
-            try {
-                Loaded loaded = load(m, archive);
-                close(loaded.loader());
-            } catch (IllegalArgumentException e) {
-                throw new ArchiveInvalidException(e.getMessage());
-            }
-        }
-    }
-
-    private static Loaded load(FunctionRegistry.Deployed deployed) {
-        return load(deployed.manifest(), deployed.archive());
-    }
-
-    private static Loaded load(FunctionManifest m, java.nio.file.Path archive) {
-        Semaphore permits = new Semaphore(m.concurrency());
-        String filter = m.guards().filter();
-        if (m.kind() == FunctionManifest.Kind.PROMPT && filter == null) return new Loaded(m, permits, null, null, new Guards(m.id(), m.guards(), null));
-        FunctionClassLoader loader;
+        Loaded loaded = new Loaded(m, archive);
         try {
-            loader = new FunctionClassLoader(m.id(), archive.toUri().toURL(), Function.class.getClassLoader());
-        } catch (MalformedURLException e) {
-            throw new IllegalStateException(e);
-        }
-        try {
-            Function handler = m.kind() == FunctionManifest.Kind.JAVA ? instance(m, loader, m.handler(), Function.class, "handler") : null;
-            InputGuard guard = filter != null ? instance(m, loader, filter, InputGuard.class, "guards.filter") : null;
-            return new Loaded(m, permits, handler, loader, new Guards(m.id(), m.guards(), guard));
+            // the function's classes are created in a process of its own, as they will run: none of its code runs here
+            if (loaded.hasCode()) loaded.process();
         } catch (IllegalArgumentException e) {
-            close(loader);
-            throw e;
-        }
-    }
-
-    /** An instance of the archive's class {@code name}, which must implement {@code type}; what it names in function.yaml is {@code role}. */
-    private static <T> T instance(FunctionManifest m, FunctionClassLoader loader, String name, Class<T> type, String role) {
-        try {
-            Class<?> found = Class.forName(name, true, loader);
-            if (!type.isAssignableFrom(found)) {
-                throw new IllegalArgumentException(m.id() + ": " + role + " " + name + " does not implement " + type.getName());
-            }
-            return type.cast(found.getConstructor().newInstance());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException(m.id() + ": " + role + " class " + name + " is not in the archive");
-        } catch (ReflectiveOperationException | LinkageError e) {
-            throw new IllegalArgumentException(m.id() + ": cannot create " + role + " " + name + " (it needs a public no-argument constructor): " + e);
-        }
-    }
-
-    private static void close(FunctionClassLoader loader) {
-        try {
-            loader.close();
-        } catch (IOException ignored) {
-            // nothing left to release
+            throw new ArchiveInvalidException(e.getMessage());
+        } finally {
+            loaded.close();
         }
     }
 
     /**
-     * Drops what was loaded for archives no longer deployed (undeployed functions): their class loaders go once no
-     * invocation in flight holds them. Not closed here, since a call may still be running on one.
+     * Lets go of what was loaded for archives no longer deployed (undeployed functions): their processes end once the
+     * calls in them are over.
      */
     public void retainOnly(java.util.Set<String> deployedSha256s) {
-        loaded.keySet().retainAll(deployedSha256s);
+        loaded.entrySet().removeIf(e -> {
+            if (deployedSha256s.contains(e.getKey())) return false;
+            e.getValue().close();
+            return true;
+        });
     }
 
     @Override
     public void close() {
-        javaThreads.shutdownNow();
-        for (Loaded l : loaded.values()) if (l.loader() != null) close(l.loader());
+        for (Loaded l : loaded.values()) l.close();
+        loaded.clear();
     }
 }

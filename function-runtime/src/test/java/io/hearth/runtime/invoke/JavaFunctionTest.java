@@ -103,15 +103,28 @@ class JavaFunctionTest {
     }
 
     @Test
-    void anUndeployedFunctionsClassesAreLetGo() throws Exception {
-        // the handler's static state lives as long as its class loader
-        var fn = deploy("counter", "return fn.Handler.class.getClassLoader().hashCode();", "timeout_ms: 5000");
+    void anUndeployedFunctionsProcessIsLetGo() throws Exception {
+        // the handler and its static state live as long as its process
+        var fn = deploy("counter", "return ProcessHandle.current().pid();", "timeout_ms: 5000");
         Object first = invoker.invoke(fn, Map.of(), TokenListener.NONE).output();
-        assertEquals(first, invoker.invoke(fn, Map.of(), TokenListener.NONE).output(), "a deployed version keeps its loader");
+        assertNotEquals(ProcessHandle.current().pid(), ((Number) first).longValue(), "a java function runs in a process of its own");
+        assertEquals(first, invoker.invoke(fn, Map.of(), TokenListener.NONE).output(), "a deployed version keeps its process");
         invoker.retainOnly(java.util.Set.of(fn.sha256()));
         assertEquals(first, invoker.invoke(fn, Map.of(), TokenListener.NONE).output(), "still deployed: kept");
         invoker.retainOnly(java.util.Set.of());
-        assertNotEquals(first, invoker.invoke(fn, Map.of(), TokenListener.NONE).output(), "undeployed: let go (a new call loads it afresh)");
+        assertTrue(Eventually.ended(((Number) first).longValue()), "undeployed: its process ends");
+        assertNotEquals(first, invoker.invoke(fn, Map.of(), TokenListener.NONE).output(), "and a new call starts afresh");
+    }
+
+    /** Waits a few seconds for a process to end. */
+    private static final class Eventually {
+        static boolean ended(long pid) throws InterruptedException {
+            for (int i = 0; i < 100; i++) {
+                if (ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)) return true;
+                Thread.sleep(50);
+            }
+            return false;
+        }
     }
 
     @Test
@@ -133,6 +146,8 @@ class JavaFunctionTest {
                 return "escaped";""", "timeout_ms: 5000");
         FunctionFailedException e = assertThrows(FunctionFailedException.class, () -> invoker.invoke(fn, Map.of(), TokenListener.NONE));
         assertTrue(e.getMessage().contains("ClassNotFoundException"), e.getMessage());
+        var env = deploy("env", "return new TreeMap<>(System.getenv()).toString();", "timeout_ms: 5000");
+        assertEquals("{}", invoker.invoke(env, Map.of(), TokenListener.NONE).output(), "nor the server's environment, where its secrets are");
     }
 
     @Test
@@ -151,24 +166,31 @@ class JavaFunctionTest {
     }
 
     /**
-     * Loops that ignore interruption, more of them than this machine has cores: each call times out, and another
-     * function still runs at once. (Such a loop holds the thread it runs on; it must not hold one other functions need.)
-     * The loops end when the test is over, through a system property they poll without ever blocking.
+     * Loops that ignore interruption, more of them than this machine has cores: each call times out, its process is
+     * stopped (nothing spins on afterwards), and another function still runs at once.
      */
     @Test
     void loopsThatIgnoreTheirTimeoutFailAloneAndOthersKeepServing() throws Exception {
-        String release = "hearth.test.release-spinners." + System.nanoTime();
-        var stubborn = deploy("stubborn", "long spins = 0; while (!Boolean.getBoolean(\"" + release + "\")) spins++; return spins;", "timeout_ms: 200");
+        var stubborn = deploy("stubborn", "long spins = 0; while (!Boolean.getBoolean(\"never.set\")) spins++; return spins;", "timeout_ms: 1000");
         var quick = deploy("quick", "return \"still here\";", "timeout_ms: 5000");
-        try {
-            for (int i = 0; i < Runtime.getRuntime().availableProcessors() + 1; i++) {
-                assertThrows(FunctionTimeoutException.class, () -> invoker.invoke(stubborn, Map.of(), TokenListener.NONE));
-            }
-            Object answer = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
-                    () -> invoker.invoke(quick, Map.of(), TokenListener.NONE).output(), "another function is not starved of threads");
-            assertEquals("still here", answer);
-        } finally {
-            System.setProperty(release, "true");
+        for (int i = 0; i < Runtime.getRuntime().availableProcessors() + 1; i++) {
+            assertThrows(FunctionTimeoutException.class, () -> invoker.invoke(stubborn, Map.of(), TokenListener.NONE));
         }
+        Object answer = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                () -> invoker.invoke(quick, Map.of(), TokenListener.NONE).output(), "another function is not starved");
+        assertEquals("still here", answer);
+        assertTrue(ProcessHandle.current().descendants().noneMatch(p -> p.info().arguments().map(a -> String.join(" ", a).contains("/stubborn/1.zip"))
+                .orElse(false) && p.isAlive()), "no stopped function's process spins on");
+    }
+
+    /** A function that allocates without bound runs out of its own heap, not the server's; it fails, then serves again. */
+    @Test
+    void aFunctionThatAllocatesWithoutBoundFailsAlone() throws Exception {
+        var hog = deploy("hog", "List<byte[]> kept = new ArrayList<>(); while (true) kept.add(new byte[1 << 20]);", "timeout_ms: 20000, memory_mb: 64");
+        var quick = deploy("quick", "return \"still here\";", "timeout_ms: 5000");
+        FunctionFailedException e = assertThrows(FunctionFailedException.class, () -> invoker.invoke(hog, Map.of(), TokenListener.NONE));
+        assertTrue(e.getMessage().contains("ran out of its memory limit of 64 MB"), e.getMessage());
+        assertEquals("still here", invoker.invoke(quick, Map.of(), TokenListener.NONE).output());
+        assertThrows(FunctionFailedException.class, () -> invoker.invoke(hog, Map.of(), TokenListener.NONE), "a fresh process, the same fate");
     }
 }

@@ -1,0 +1,277 @@
+package io.hearth.runtime.invoke;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hearth.function.Function;
+import io.hearth.function.ModelClient;
+import io.hearth.host.Channel;
+import io.hearth.host.FunctionHost;
+import io.hearth.runtime.deploy.FunctionManifest;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The host process ({@link FunctionHost}) of a function's own code (a java function's handler, an input guard), as
+ * the server drives it: started with the function's heap
+ * limit ({@code limits.memory_mb}), ended by the JVM when the function runs out of it, and killed when a call overruns
+ * its timeout, so a function that loops or allocates without bound fails alone while the server and every other
+ * function go on. Calls travel as frames; the function's model calls come back and run here, on the guarded path, so
+ * their errors are the server's own. What the function prints is logged as {@code hearth.function.<name>}.
+ */
+final class FunctionProcess {
+    private static final Logger LOG = Logger.getLogger(FunctionProcess.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicLong IDS = new AtomicLong();
+    /** The JVM's exit status under -XX:+ExitOnOutOfMemoryError. */
+    private static final int OUT_OF_MEMORY = 3;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    /** A call in flight: its answer, the model client its model calls use, and the errors those calls met. */
+    private record Call(CompletableFuture<Map<String, Object>> answer, ModelClient model, Map<Long, RuntimeException> modelErrors) {
+    }
+
+    private final FunctionManifest manifest;
+    private final Process process;
+    private final Channel channel;
+    private final Map<Long, Call> calls = new ConcurrentHashMap<>();
+    private final ExecutorService modelCalls = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("hearth-function-model-", 0).factory());
+    private volatile boolean retiring;
+
+    private FunctionProcess(FunctionManifest manifest, Process process) {
+        this.manifest = manifest;
+        this.process = process;
+        this.channel = new Channel(new DataInputStream(new BufferedInputStream(process.getInputStream())),
+                new DataOutputStream(new BufferedOutputStream(process.getOutputStream())));
+    }
+
+    /** Starts the host for a function's archive and waits until its classes are created; one that cannot be is an IllegalArgumentException. */
+    static FunctionProcess start(FunctionManifest m, Path archive) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + m.memoryMb() + "m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-Xss1m",
+                "-cp", classPath(), FunctionHost.class.getName()));
+        Process process = null;
+        try {
+            command.addAll(List.of(archive.toAbsolutePath().toString(), m.kind() == FunctionManifest.Kind.JAVA ? m.handler() : "-", m.name(),
+                    m.version(), JSON.writeValueAsString(m.config()), m.guards().filter() != null ? m.guards().filter() : "-"));
+            ProcessBuilder builder = new ProcessBuilder(command);
+            // nothing of the server's environment (its admin and keystore passwords live there) reaches a function
+            builder.environment().clear();
+            process = builder.start();
+            FunctionProcess started = new FunctionProcess(m, process);
+            Thread.ofPlatform().daemon().name("hearth-function-log-" + m.name()).start(started::relayLog);
+            CompletableFuture<Map<String, Object>> first = CompletableFuture.supplyAsync(started::readFrame);
+            Map<String, Object> hello = first.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (hello == null || !"ready".equals(hello.get("type"))) {
+                process.destroyForcibly();
+                throw new IllegalArgumentException(hello != null ? String.valueOf(hello.get("message")) : m.id() + ": its process ended before its handler was created");
+            }
+            Thread.ofPlatform().daemon().name("hearth-function-" + m.name()).start(started::dispatch);
+            return started;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the process of " + m.id() + ": " + e.getMessage(), e);
+        } catch (TimeoutException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException(m.id() + ": its process did not start within " + START_TIMEOUT.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting " + m.id(), e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(m.id() + ": its process could not be read: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** The host's classes, the function API and JSON, wherever this server loaded them from (jars in the EAR, or classes). */
+    private static String classPath() {
+        List<String> entries = new ArrayList<>();
+        for (Class<?> c : new Class<?>[]{FunctionHost.class, Function.class, ObjectMapper.class, JsonFactory.class, JsonProperty.class}) {
+            try {
+                entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException("cannot locate " + c.getName(), e);
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    boolean alive() {
+        return process.isAlive() && !retiring;
+    }
+
+    /**
+     * Runs one call: its output, or the error it ended in. A call past {@code deadline} kills the process (whatever
+     * the function does, it stops) and fails with a timeout; so do the other calls then in it.
+     */
+    Object invoke(Map<String, Object> input, ModelClient model, Instant deadline, String requestId) {
+        return exchange(Map.of("type", "invoke", "input", input, "deadline", deadline.toEpochMilli(), "request_id", requestId), model, deadline);
+    }
+
+    /** The input guard's verdict on {@code input}: why it is refused, or null. Held to the function's timeout. */
+    String screen(Map<String, Object> input) {
+        return (String) exchange(Map.of("type", "screen", "input", input), null, Instant.now().plusMillis(manifest.timeoutMillis()));
+    }
+
+    private Object exchange(Map<String, Object> request, ModelClient model, Instant deadline) {
+        long id = IDS.incrementAndGet();
+        Call call = new Call(new CompletableFuture<>(), model, new ConcurrentHashMap<>());
+        calls.put(id, call);
+        try {
+            Map<String, Object> frame = new java.util.HashMap<>(request);
+            frame.put("id", id);
+            channel.send(frame);
+            Map<String, Object> answer = call.answer().get(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
+            return outcome(answer, call);
+        } catch (TimeoutException e) {
+            kill(manifest.id() + ": its process was stopped when a call ran past its timeout of " + manifest.timeoutMillis() + " ms");
+            throw new FunctionTimeoutException(manifest.id() + " ran past its timeout of " + manifest.timeoutMillis() + " ms");
+        } catch (IOException e) {
+            throw new FunctionFailedException(manifest.id() + " failed: " + deathReason(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FunctionTimeoutException(manifest.id() + " was interrupted");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new FunctionFailedException(manifest.id() + " failed: " + e.getCause(), e.getCause());
+        } finally {
+            calls.remove(id);
+            if (retiring && calls.isEmpty()) stop();
+        }
+    }
+
+    private Object outcome(Map<String, Object> answer, Call call) {
+        if ("result".equals(answer.get("type"))) return answer.get("output");
+        if ("screened".equals(answer.get("type"))) return answer.get("refusal");
+        if (answer.get("model_call") instanceof Number n && call.modelErrors().get(n.longValue()) instanceof RuntimeException platform) throw platform;
+        String message = (String) answer.get("message");
+        if (Boolean.TRUE.equals(answer.get("bad_input"))) throw new IllegalArgumentException(message);
+        throw new FunctionFailedException(manifest.id() + " failed: " + answer.get("class") + (message != null ? ": " + message : ""), null);
+    }
+
+    /** Reads frames until the process ends: model calls run here, answers complete their calls. */
+    private void dispatch() {
+        for (Map<String, Object> frame; (frame = readFrame()) != null; ) {
+            Map<String, Object> f = frame;
+            switch (String.valueOf(f.get("type"))) {
+                case "model" -> modelCalls.execute(() -> modelCall(f));
+                case "result", "screened", "error" -> {
+                    Call call = calls.get(((Number) f.get("id")).longValue());
+                    if (call != null) call.answer().complete(f);
+                }
+                default -> LOG.warning(() -> manifest.id() + ": unknown frame " + f.get("type"));
+            }
+        }
+        String reason = deathReason();
+        calls.values().forEach(c -> c.answer().completeExceptionally(new FunctionFailedException(manifest.id() + " failed: " + reason, null)));
+        modelCalls.shutdown();
+    }
+
+    /** The next frame; null once the process ended (a JVM ending on OutOfMemoryError says so on its output first). */
+    private Map<String, Object> readFrame() {
+        try {
+            return channel.read();
+        } catch (IOException e) {
+            try {
+                if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                    LOG.log(Level.WARNING, manifest.id() + ": its process sent what is not a frame; it is stopped", e);
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            stop();
+            return null;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void modelCall(Map<String, Object> frame) {
+        long id = ((Number) frame.get("id")).longValue(), callId = ((Number) frame.get("call")).longValue();
+        Call call = calls.get(id);
+        Map<String, Object> options = (Map<String, Object>) frame.getOrDefault("options", Map.of());
+        ModelClient.ModelOptions modelOptions = new ModelClient.ModelOptions(options.get("max_tokens") instanceof Number n ? n.intValue() : null,
+                options.get("temperature") instanceof Number t ? t.floatValue() : null, (List<String>) options.get("stop"));
+        try {
+            if (call == null) throw new IllegalStateException("the call is over");
+            ModelClient.ModelResult r = "chat".equals(frame.get("kind"))
+                    ? call.model().chat(((List<Map<String, String>>) frame.get("messages")).stream()
+                    .map(m -> new ModelClient.Message(m.get("role"), m.get("content"))).toList(), modelOptions)
+                    : call.model().complete((String) frame.get("prompt"), modelOptions);
+            reply(Map.of("type", "model_result", "call", callId, "text", r.text(), "finish_reason", r.finishReason(),
+                    "prompt_tokens", r.promptTokens(), "completion_tokens", r.completionTokens()));
+        } catch (RuntimeException e) {
+            if (call != null) call.modelErrors().put(callId, e);
+            reply(Map.of("type", "model_error", "call", callId, "message", String.valueOf(e.getMessage())));
+        }
+    }
+
+    private void reply(Map<String, Object> frame) {
+        try {
+            channel.send(frame);
+        } catch (IOException gone) {
+            LOG.fine(() -> manifest.id() + ": its process ended before a model call's answer: " + gone.getMessage());
+        }
+    }
+
+    private void relayLog() {
+        Logger log = Logger.getLogger("hearth.function." + manifest.name());
+        try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream()))) {
+            for (String line; (line = err.readLine()) != null; ) {
+                String l = line;
+                log.info(() -> manifest.id() + ": " + l);
+            }
+        } catch (IOException ended) {
+            // the process is gone
+        }
+    }
+
+    private String deathReason() {
+        try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) return "its process stopped answering";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (process.isAlive()) return "its process stopped answering";
+        return process.exitValue() == OUT_OF_MEMORY
+                ? "it ran out of its memory limit of " + manifest.memoryMb() + " MB (limits.memory_mb)"
+                : "its process ended (exit status " + process.exitValue() + ")";
+    }
+
+    private void kill(String why) {
+        LOG.warning(why);
+        stop();
+    }
+
+    /** Ends the process now; from here on it is not {@link #alive()}, though the kill takes a moment. */
+    private void stop() {
+        retiring = true;
+        process.destroyForcibly();
+    }
+
+    /** Ends the process once the calls in it are over (at once when there are none). */
+    void retire() {
+        retiring = true;
+        if (calls.isEmpty()) stop();
+    }
+}
