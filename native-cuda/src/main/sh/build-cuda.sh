@@ -13,7 +13,7 @@ if [[ -z "$nvcc" ]]; then
   exit 0
 fi
 mkdir -p "$out"
-if [[ "$out/libhearthcuda.so" -nt "$src/hearth_cuda.cu" ]]; then
+if [[ -f "$out/libhearthcuda.so" && -z "$(find "$src" -name '*.cu' -newer "$out/libhearthcuda.so")" ]]; then
   echo "[native-cuda] libhearthcuda.so is up to date"
   exit 0
 fi

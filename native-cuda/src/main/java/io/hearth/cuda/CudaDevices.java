@@ -23,17 +23,30 @@ public final class CudaDevices {
         return Once.FOUND;
     }
 
-    private static final class Once {
-        static final Discovery FOUND = find();
+    /** The bound library, for memory and kernels on a device discovery found; IllegalStateException where there is none. */
+    static CudaLibrary library() {
+        if (Once.LIBRARY == null) throw new IllegalStateException("no CUDA device: " + discover().unavailable());
+        return Once.LIBRARY;
     }
 
-    private static Discovery find() {
-        CudaLibrary library;
-        try {
-            library = CudaLibrary.load();
-        } catch (IllegalStateException | UnsatisfiedLinkError e) {
-            return new Discovery(List.of(), e.getMessage());
+    private static final class Once {
+        /** Why the library could not be bound (set by {@link #bind}); null when it was. */
+        static String unbound;
+        static final CudaLibrary LIBRARY = bind();
+        static final Discovery FOUND = find(LIBRARY);
+
+        private static CudaLibrary bind() {
+            try {
+                return CudaLibrary.load();
+            } catch (IllegalStateException | UnsatisfiedLinkError e) {
+                unbound = e.getMessage();
+                return null;
+            }
         }
+    }
+
+    private static Discovery find(CudaLibrary library) {
+        if (library == null) return new Discovery(List.of(), Once.unbound);
         try {
             int count = library.deviceCount();
             if (count == 0) return new Discovery(List.of(), "the CUDA driver reports no devices");

@@ -21,10 +21,16 @@ import java.nio.file.StandardCopyOption;
 final class CudaLibrary {
     static final String RESOURCE = "/native/linux-x86_64/libhearthcuda.so";
 
-    private final MethodHandle deviceCount, deviceInfo, errorString;
+    private final MethodHandle deviceCount, deviceInfo, errorString, malloc, free, copy, rmsnorm, gemvQ8_0;
 
     private CudaLibrary(SymbolLookup symbols) {
         Linker linker = Linker.nativeLinker();
+        ValueLayout I = ValueLayout.JAVA_INT, L = ValueLayout.JAVA_LONG, A = ValueLayout.ADDRESS, F = ValueLayout.JAVA_FLOAT;
+        malloc = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_malloc"), FunctionDescriptor.of(I, I, L, A));
+        free = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_free"), FunctionDescriptor.of(I, I, A));
+        copy = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_copy"), FunctionDescriptor.of(I, I, A, A, L, I));
+        rmsnorm = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_rmsnorm"), FunctionDescriptor.of(I, I, A, A, A, I, I, F));
+        gemvQ8_0 = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_gemv_q8_0"), FunctionDescriptor.of(I, I, A, A, A, I, I));
         deviceCount = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_device_count"),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
         deviceInfo = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_device_info"),
@@ -74,6 +80,53 @@ final class CudaLibrary {
                     (int) deviceInfo.invokeExact(index, name, (int) name.byteSize(), major, minor, total, free));
             return new CudaDevice(index, name.getString(0), major.get(ValueLayout.JAVA_INT, 0), minor.get(ValueLayout.JAVA_INT, 0),
                     total.get(ValueLayout.JAVA_LONG, 0), free.get(ValueLayout.JAVA_LONG, 0));
+        } catch (CudaException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("calling the CUDA library failed", t);
+        }
+    }
+
+    /** Device memory: its address on the device (as a segment of no size: never read from the host). */
+    MemorySegment malloc(int device, long bytes) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pointer = arena.allocate(ValueLayout.ADDRESS);
+            check("cudaMalloc(" + bytes + " bytes on device " + device + ")", (int) malloc.invokeExact(device, bytes, pointer));
+            return pointer.get(ValueLayout.ADDRESS, 0);
+        } catch (CudaException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("calling the CUDA library failed", t);
+        }
+    }
+
+    void free(int device, MemorySegment pointer) {
+        invoke("cudaFree", () -> (int) free.invokeExact(device, pointer));
+    }
+
+    /** A synchronous copy of {@code bytes} between host memory and device memory. */
+    void copy(int device, MemorySegment destination, MemorySegment source, long bytes, boolean toDevice) {
+        invoke(toDevice ? "cudaMemcpy(host to device)" : "cudaMemcpy(device to host)",
+                () -> (int) copy.invokeExact(device, destination, source, bytes, toDevice ? 1 : 0));
+    }
+
+    void rmsnorm(int device, MemorySegment out, MemorySegment x, MemorySegment weight, int rows, int n, float eps) {
+        invoke("rmsnorm kernel", () -> (int) rmsnorm.invokeExact(device, out, x, weight, rows, n, eps));
+    }
+
+    void gemvQ8_0(int device, MemorySegment out, MemorySegment weights, MemorySegment x, int rows, int cols) {
+        invoke("gemv_q8_0 kernel", () -> (int) gemvQ8_0.invokeExact(device, out, weights, x, rows, cols));
+    }
+
+    /** A native call that answers a CUDA error code. */
+    @FunctionalInterface
+    private interface NativeCall {
+        int run() throws Throwable;
+    }
+
+    private void invoke(String call, NativeCall nativeCall) {
+        try {
+            check(call, nativeCall.run());
         } catch (CudaException e) {
             throw e;
         } catch (Throwable t) {

@@ -38,4 +38,18 @@ class CudaDevicesTest {
             assertTrue(d.totalBytes() > 0 && d.freeBytes() > 0 && d.freeBytes() <= d.totalBytes(), d.toString());
         }
     }
+
+    /** Where the library is built but no device answers, memory is refused by the real cudaMalloc, named in the error. */
+    @Test
+    void withoutADeviceMemoryIsRefusedNamingTheCall() {
+        CudaDevices.Discovery found = CudaDevices.discover();
+        assumeFalse(!found.devices().isEmpty(), "a device is here: CudaKernelsTest covers it");
+        RuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> CudaMemory.allocate(0, 1024));
+        if (CudaLibrary.bundled()) {
+            assertTrue(refused instanceof CudaException && refused.getMessage().contains("cudaMalloc"), refused.toString());
+        } else {
+            assertTrue(refused.getMessage().contains("nvcc"), refused.getMessage());
+        }
+        assertTrue(CudaMemory.allocatedBytes(0) == 0, "nothing is counted for a refused allocation");
+    }
 }
