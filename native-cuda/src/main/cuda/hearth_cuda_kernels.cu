@@ -59,6 +59,31 @@ __global__ void gemv_q8_0_kernel(float *out, const uint8_t *weights, const float
     if (lane == 0) out[row] = sum;
 }
 
+// out[r] = dot(W[r], x) for F16 weights, one warp per row, each lane reading two halves at a time.
+__global__ void gemv_f16_kernel(float *out, const __half *weights, const float *x, int rows, int cols) {
+    int row = blockIdx.x * (blockDim.x / WARP) + threadIdx.x / WARP;
+    if (row >= rows) return;
+    int lane = threadIdx.x % WARP;
+    const __half *w = weights + (size_t) row * cols;
+    float sum = 0.0f;
+    for (int i = lane * 2; i + 1 < cols; i += WARP * 2) {
+        float2 pair = __half22float2(*(const __half2 *) (w + i));
+        sum += pair.x * x[i] + pair.y * x[i + 1];
+    }
+    if ((cols & 1) && lane == 0) sum += __half2float(w[cols - 1]) * x[cols - 1];
+    sum = warp_sum(sum);
+    if (lane == 0) out[row] = sum;
+}
+
+// gate[i] = silu(gate[i]) * up[i]: the FFN's SwiGLU, in place.
+__global__ void swiglu_kernel(float *gate, const float *up, long long n) {
+    long long i = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        float g = gate[i];
+        gate[i] = g / (1.0f + __expf(-g)) * up[i];
+    }
+}
+
 int finish() {
     cudaError_t e = cudaGetLastError();
     if (e != cudaSuccess) return (int) e;
@@ -68,6 +93,22 @@ int finish() {
 }  // namespace
 
 extern "C" {
+
+// cols must be even (the rows of every model's matrices are); rows start 4-byte aligned then.
+int hearth_cuda_gemv_f16(int device, float *out, const void *weights, const float *x, int rows, int cols) {
+    cudaError_t e = cudaSetDevice(device);
+    if (e != cudaSuccess) return (int) e;
+    const int rows_per_block = 8;
+    gemv_f16_kernel<<<(rows + rows_per_block - 1) / rows_per_block, rows_per_block * WARP>>>(out, (const __half *) weights, x, rows, cols);
+    return finish();
+}
+
+int hearth_cuda_swiglu(int device, float *gate, const float *up, long long n) {
+    cudaError_t e = cudaSetDevice(device);
+    if (e != cudaSuccess) return (int) e;
+    swiglu_kernel<<<(unsigned int) ((n + 255) / 256), 256>>>(gate, up, n);
+    return finish();
+}
 
 int hearth_cuda_rmsnorm(int device, float *out, const float *x, const float *weight, int rows, int n, float eps) {
     cudaError_t e = cudaSetDevice(device);

@@ -27,6 +27,22 @@ public final class CudaKernels {
         CudaDevices.library().gemvQ8_0(out.device(), out.pointer(), weights.pointer(), x.pointer(), rows, cols);
     }
 
+    /** {@code out[r] = W[r] · x} for F16 weights of {@code rows × cols} (cols even) and {@code cols} floats of x. */
+    public static void gemvF16(CudaMemory out, CudaMemory weights, CudaMemory x, int rows, int cols) {
+        require(cols % 2 == 0, "gemv_f16: cols must be even, got " + cols);
+        require(weights.bytes() >= (long) rows * cols * 2, "gemv_f16: weights smaller than " + rows + "×" + cols);
+        require(x.bytes() >= (long) cols * Float.BYTES && out.bytes() >= (long) rows * Float.BYTES, "gemv_f16: x or out too small");
+        sameDevice(out, weights, x);
+        CudaDevices.library().gemvF16(out.device(), out.pointer(), weights.pointer(), x.pointer(), rows, cols);
+    }
+
+    /** {@code gate[i] = silu(gate[i]) · up[i]} for {@code n} floats, in place: the FFN's SwiGLU. */
+    public static void swiglu(CudaMemory gate, CudaMemory up, long n) {
+        require(gate.bytes() >= n * Float.BYTES && up.bytes() >= n * Float.BYTES, "swiglu: buffers smaller than " + n + " floats");
+        sameDevice(gate, up);
+        CudaDevices.library().swiglu(gate.device(), gate.pointer(), up.pointer(), n);
+    }
+
     private static void sameDevice(CudaMemory first, CudaMemory... others) {
         for (CudaMemory m : others) require(m.device() == first.device(), "buffers on devices " + first.device() + " and " + m.device());
     }

@@ -21,7 +21,7 @@ import java.nio.file.StandardCopyOption;
 final class CudaLibrary {
     static final String RESOURCE = "/native/linux-x86_64/libhearthcuda.so";
 
-    private final MethodHandle deviceCount, deviceInfo, errorString, malloc, free, copy, rmsnorm, gemvQ8_0;
+    private final MethodHandle deviceCount, deviceInfo, errorString, malloc, free, copy, rmsnorm, gemvQ8_0, gemvF16, swiglu;
 
     private CudaLibrary(SymbolLookup symbols) {
         Linker linker = Linker.nativeLinker();
@@ -31,6 +31,8 @@ final class CudaLibrary {
         copy = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_copy"), FunctionDescriptor.of(I, I, A, A, L, I));
         rmsnorm = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_rmsnorm"), FunctionDescriptor.of(I, I, A, A, A, I, I, F));
         gemvQ8_0 = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_gemv_q8_0"), FunctionDescriptor.of(I, I, A, A, A, I, I));
+        gemvF16 = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_gemv_f16"), FunctionDescriptor.of(I, I, A, A, A, I, I));
+        swiglu = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_swiglu"), FunctionDescriptor.of(I, I, A, A, L));
         deviceCount = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_device_count"),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
         deviceInfo = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_device_info"),
@@ -116,6 +118,14 @@ final class CudaLibrary {
 
     void gemvQ8_0(int device, MemorySegment out, MemorySegment weights, MemorySegment x, int rows, int cols) {
         invoke("gemv_q8_0 kernel", () -> (int) gemvQ8_0.invokeExact(device, out, weights, x, rows, cols));
+    }
+
+    void gemvF16(int device, MemorySegment out, MemorySegment weights, MemorySegment x, int rows, int cols) {
+        invoke("gemv_f16 kernel", () -> (int) gemvF16.invokeExact(device, out, weights, x, rows, cols));
+    }
+
+    void swiglu(int device, MemorySegment gate, MemorySegment up, long n) {
+        invoke("swiglu kernel", () -> (int) swiglu.invokeExact(device, gate, up, n));
     }
 
     /** A native call that answers a CUDA error code. */

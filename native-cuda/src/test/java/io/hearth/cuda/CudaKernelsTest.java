@@ -19,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
- * The kernels against the CPU engine, on a GPU (skipped where there is none, saying why): a Q8_0 matrix-vector
- * product agrees with the engine's Q8_0 dot product within 1e-4 relative (float sums in another order), RMSNorm with
- * its definition within 1e-5; device memory is counted while held and given back on close.
+ * The kernels against the CPU engine, on a GPU (skipped where there is none, saying why): Q8_0 and F16
+ * matrix-vector products agree with the engine's dot products within 1e-4 relative (float sums in another order),
+ * RMSNorm and SwiGLU with their definitions within 1e-5; device memory is counted while held and given back on close.
  */
 class CudaKernelsTest {
     private static final int ROWS = 256, COLS = 2048;
@@ -54,17 +54,31 @@ class CudaKernelsTest {
 
     @Test
     void q8_0MatrixVectorProductAgreesWithTheCpuEngine() {
+        matrixVectorProductAgreesWithTheCpuEngine(GgmlType.Q8_0, (ROWS * (COLS / 32)) * 34L, CudaKernels::gemvQ8_0);
+    }
+
+    @Test
+    void f16MatrixVectorProductAgreesWithTheCpuEngine() {
+        matrixVectorProductAgreesWithTheCpuEngine(GgmlType.F16, (long) ROWS * COLS * 2, CudaKernels::gemvF16);
+    }
+
+    @FunctionalInterface
+    private interface Gemv {
+        void run(CudaMemory out, CudaMemory weights, CudaMemory x, int rows, int cols);
+    }
+
+    private static void matrixVectorProductAgreesWithTheCpuEngine(GgmlType type, long bytes, Gemv gemv) {
         float[] w = random(ROWS * COLS, 1), x = random(COLS, 2);
-        ByteBuffer quantized = ByteBuffer.allocate(ROWS * (COLS / 32) * 34).order(ByteOrder.LITTLE_ENDIAN);
-        for (int r = 0; r < ROWS; r++) Quantizer.quantize(GgmlType.Q8_0, w, r * COLS, COLS, quantized);
+        ByteBuffer quantized = ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int r = 0; r < ROWS; r++) Quantizer.quantize(type, w, r * COLS, COLS, quantized);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment weightsHost = arena.allocate(quantized.capacity());
             weightsHost.copyFrom(MemorySegment.ofArray(quantized.array()));
-            FloatTensor cpu = FloatTensor.of(GgmlType.Q8_0, weightsHost, COLS, ROWS);
+            FloatTensor cpu = FloatTensor.of(type, weightsHost, COLS, ROWS);
             try (CudaMemory weights = CudaMemory.allocate(0, weightsHost.byteSize()); CudaMemory xs = upload(arena, x);
                  CudaMemory out = CudaMemory.allocate(0, (long) ROWS * Float.BYTES)) {
                 weights.copyFrom(weightsHost);
-                CudaKernels.gemvQ8_0(out, weights, xs, ROWS, COLS);
+                gemv.run(out, weights, xs, ROWS, COLS);
                 float[] gpu = download(arena, out, ROWS);
                 for (int r = 0; r < ROWS; r++) {
                     float expected = cpu.dot(r, x, 0);
@@ -87,6 +101,20 @@ class CudaKernelsTest {
                 for (int i = 0; i < n; i++) squares += (double) x[r * n + i] * x[r * n + i];
                 double scale = 1 / Math.sqrt(squares / n + 1e-5);
                 for (int i = 0; i < n; i++) assertEquals(x[r * n + i] * scale * weight[i], gpu[r * n + i], 1e-5 * Math.max(1, Math.abs(x[r * n + i] * scale * weight[i])));
+            }
+        }
+    }
+
+    @Test
+    void swigluMatchesItsDefinition() {
+        int n = 5632 * 3;
+        float[] gate = random(n, 5), up = random(n, 6);
+        try (Arena arena = Arena.ofConfined(); CudaMemory g = upload(arena, gate); CudaMemory u = upload(arena, up)) {
+            CudaKernels.swiglu(g, u, n);
+            float[] gpu = download(arena, g, n);
+            for (int i = 0; i < n; i++) {
+                double expected = gate[i] / (1 + Math.exp(-gate[i])) * up[i];
+                assertEquals(expected, gpu[i], 1e-5 * Math.max(1, Math.abs(expected)), "element " + i);
             }
         }
     }
