@@ -45,6 +45,8 @@ public class FunctionsHolder {
     PoolHolder pool;
     @Inject
     GuardedModelCalls calls;
+    @Inject
+    RuntimeMetrics metrics;
 
     private volatile FunctionRegistry registry;
     private volatile FunctionInvoker invoker;
@@ -86,7 +88,7 @@ public class FunctionsHolder {
     }
 
     private synchronized FunctionInvoker buildInvoker() {
-        if (invoker == null) invoker = new FunctionInvoker(pool.pool(), calls);
+        if (invoker == null) invoker = new FunctionInvoker(pool.pool(), calls, metrics::functionProcessEnded);
         return invoker;
     }
 

@@ -10,8 +10,9 @@ import java.time.Duration;
 
 /**
  * What ops watch per function, on /metrics: {@code hearth_invocations_total{function,status}},
- * {@code hearth_invocation_seconds}, {@code hearth_ttft_seconds} and {@code hearth_tokens_in_total} /
- * {@code hearth_tokens_out_total}.
+ * {@code hearth_invocation_seconds}, {@code hearth_ttft_seconds}, {@code hearth_tokens_in_total} /
+ * {@code hearth_tokens_out_total}, and {@code hearth_function_process_exits_total{function,reason}}: java function
+ * processes stopped past a timeout, out of memory, or crashed.
  */
 @ApplicationScoped
 public class RuntimeMetrics {
@@ -25,6 +26,10 @@ public class RuntimeMetrics {
         if (r.ttftMillis() >= 0) registry.timer("hearth.ttft", function).update(Duration.ofNanos((long) (r.ttftMillis() * 1e6)));
         registry.counter("hearth.tokens.in", function).inc(r.promptTokens());
         registry.counter("hearth.tokens.out", function).inc(r.completionTokens());
+    }
+
+    public void functionProcessEnded(String function, String reason) {
+        registry.counter("hearth.function.process.exits", new Tag("function", function), new Tag("reason", reason)).inc();
     }
 
     public void failed(String function, int status) {

@@ -41,8 +41,11 @@ public final class FunctionInvoker implements AutoCloseable {
         final Guards guards;
         private FunctionProcess process;
 
-        Loaded(FunctionManifest manifest, Path archive) {
+        private final FunctionProcess.Exits exits;
+
+        Loaded(FunctionManifest manifest, Path archive, FunctionProcess.Exits exits) {
             this.manifest = manifest;
+            this.exits = exits;
             this.permits = new Semaphore(manifest.concurrency());
             this.archive = archive;
             this.guards = new Guards(manifest.id(), manifest.guards(), manifest.guards().filter() == null ? null : input -> process().screen(input));
@@ -54,7 +57,7 @@ public final class FunctionInvoker implements AutoCloseable {
         }
 
         synchronized FunctionProcess process() {
-            if (process == null || !process.alive()) process = FunctionProcess.start(manifest, archive);
+            if (process == null || !process.alive()) process = FunctionProcess.start(manifest, archive, exits);
             return process;
         }
 
@@ -65,13 +68,20 @@ public final class FunctionInvoker implements AutoCloseable {
 
     private final ModelPool pool;
     private final ModelCalls calls;
+    private final FunctionProcess.Exits exits;
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
     private final Jinjava templates = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false).build());
 
     /** {@code pool} answers which models exist; model calls go through {@code calls} (the guarded path). */
     public FunctionInvoker(ModelPool pool, ModelCalls calls) {
+        this(pool, calls, (function, reason) -> { });
+    }
+
+    /** As above; {@code exits} hears of each function process that ended unasked, and why (timeout, out_of_memory, crashed). */
+    public FunctionInvoker(ModelPool pool, ModelCalls calls, java.util.function.BiConsumer<String, String> exits) {
         this.pool = pool;
         this.calls = calls;
+        this.exits = exits::accept;
     }
 
     public InvocationResult invoke(FunctionRegistry.Deployed deployed, Map<String, Object> input, TokenListener listener) {
@@ -81,7 +91,7 @@ public final class FunctionInvoker implements AutoCloseable {
     /** Runs a function on {@code input}, its generated text going to {@code listener} as it comes. */
     public InvocationResult invoke(FunctionRegistry.Deployed deployed, Map<String, Object> input, TokenListener listener,
                                    InvocationOptions options) {
-        Loaded function = loaded.computeIfAbsent(deployed.sha256(), sha -> new Loaded(deployed.manifest(), deployed.archive()));
+        Loaded function = loaded.computeIfAbsent(deployed.sha256(), sha -> new Loaded(deployed.manifest(), deployed.archive(), exits));
         FunctionManifest m = function.manifest;
         if (!function.permits.tryAcquire()) {
             throw new FunctionBusyException(m.id() + " is at its concurrency limit of " + m.concurrency() + "; retry shortly");
@@ -142,7 +152,7 @@ public final class FunctionInvoker implements AutoCloseable {
             throw new ArchiveInvalidException(m.id() + " names model '" + m.model() + "', which this server does not serve (served: "
                     + String.join(", ", pool.models().stream().map(io.hearth.pool.ModelInfo::id).toList()) + ")");
         }
-        Loaded loaded = new Loaded(m, archive);
+        Loaded loaded = new Loaded(m, archive, FunctionProcess.Exits.NONE);
         try {
             // the function's classes are created in a process of its own, as they will run: none of its code runs here
             if (loaded.hasCode()) loaded.process();

@@ -55,22 +55,33 @@ final class FunctionProcess {
     private record Call(CompletableFuture<Map<String, Object>> answer, ModelClient model, Map<Long, RuntimeException> modelErrors) {
     }
 
+    /** Hears why a function's process ended when the server did not ask it to: {@code timeout}, {@code out_of_memory}, {@code crashed}. */
+    @FunctionalInterface
+    interface Exits {
+        Exits NONE = (function, reason) -> { };
+
+        void ended(String function, String reason);
+    }
+
     private final FunctionManifest manifest;
+    private final Exits exits;
     private final Process process;
     private final Channel channel;
     private final Map<Long, Call> calls = new ConcurrentHashMap<>();
     private final ExecutorService modelCalls = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("hearth-function-model-", 0).factory());
     private volatile boolean retiring;
+    private volatile boolean timedOut;
 
-    private FunctionProcess(FunctionManifest manifest, Process process) {
+    private FunctionProcess(FunctionManifest manifest, Exits exits, Process process) {
         this.manifest = manifest;
+        this.exits = exits;
         this.process = process;
         this.channel = new Channel(new DataInputStream(new BufferedInputStream(process.getInputStream())),
                 new DataOutputStream(new BufferedOutputStream(process.getOutputStream())));
     }
 
     /** Starts the host for a function's archive and waits until its classes are created; one that cannot be is an IllegalArgumentException. */
-    static FunctionProcess start(FunctionManifest m, Path archive) {
+    static FunctionProcess start(FunctionManifest m, Path archive, Exits exits) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + m.memoryMb() + "m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-Xss1m",
                 "-cp", classPath(), FunctionHost.class.getName()));
@@ -82,7 +93,7 @@ final class FunctionProcess {
             // nothing of the server's environment (its admin and keystore passwords live there) reaches a function
             builder.environment().clear();
             process = builder.start();
-            FunctionProcess started = new FunctionProcess(m, process);
+            FunctionProcess started = new FunctionProcess(m, exits, process);
             Thread.ofPlatform().daemon().name("hearth-function-log-" + m.name()).start(started::relayLog);
             CompletableFuture<Map<String, Object>> first = CompletableFuture.supplyAsync(started::readFrame);
             Map<String, Object> hello = first.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -146,6 +157,7 @@ final class FunctionProcess {
             Map<String, Object> answer = call.answer().get(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
             return outcome(answer, call);
         } catch (TimeoutException e) {
+            timedOut = true;
             kill(manifest.id() + ": its process was stopped when a call ran past its timeout of " + manifest.timeoutMillis() + " ms");
             throw new FunctionTimeoutException(manifest.id() + " ran past its timeout of " + manifest.timeoutMillis() + " ms");
         } catch (IOException e) {
@@ -184,6 +196,8 @@ final class FunctionProcess {
             }
         }
         String reason = deathReason();
+        if (timedOut) exits.ended(manifest.name(), "timeout");
+        else if (!retiring) exits.ended(manifest.name(), !process.isAlive() && process.exitValue() == OUT_OF_MEMORY ? "out_of_memory" : "crashed");
         calls.values().forEach(c -> c.answer().completeExceptionally(new FunctionFailedException(manifest.id() + " failed: " + reason, null)));
         modelCalls.shutdown();
     }
@@ -194,12 +208,11 @@ final class FunctionProcess {
             return channel.read();
         } catch (IOException e) {
             try {
-                if (!process.waitFor(2, TimeUnit.SECONDS)) {
-                    LOG.log(Level.WARNING, manifest.id() + ": its process sent what is not a frame; it is stopped", e);
-                }
+                if (process.waitFor(2, TimeUnit.SECONDS)) return null;
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
             }
+            LOG.log(Level.WARNING, manifest.id() + ": its process sent what is not a frame; it is stopped", e);
             stop();
             return null;
         }

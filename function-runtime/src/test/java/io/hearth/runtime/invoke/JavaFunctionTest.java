@@ -65,7 +65,9 @@ class JavaFunctionTest {
         }
     };
 
-    private final FunctionInvoker invoker = new FunctionInvoker(ECHO_POOL, ECHO_POOL::generate);
+    /** Why function processes ended unasked, as ops' metric hears it. */
+    private final List<String> exits = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final FunctionInvoker invoker = new FunctionInvoker(ECHO_POOL, ECHO_POOL::generate, (function, reason) -> exits.add(function + ":" + reason));
 
     @AfterEach
     void close() {
@@ -181,6 +183,7 @@ class JavaFunctionTest {
         assertEquals("still here", answer);
         assertTrue(ProcessHandle.current().descendants().noneMatch(p -> p.info().arguments().map(a -> String.join(" ", a).contains("/stubborn/1.zip"))
                 .orElse(false) && p.isAlive()), "no stopped function's process spins on");
+        assertTrue(exits.contains("stubborn:timeout"), "ops hear why: " + exits);
     }
 
     /** A function that allocates without bound runs out of its own heap, not the server's; it fails, then serves again. */
@@ -192,5 +195,6 @@ class JavaFunctionTest {
         assertTrue(e.getMessage().contains("ran out of its memory limit of 64 MB"), e.getMessage());
         assertEquals("still here", invoker.invoke(quick, Map.of(), TokenListener.NONE).output());
         assertThrows(FunctionFailedException.class, () -> invoker.invoke(hog, Map.of(), TokenListener.NONE), "a fresh process, the same fate");
+        assertEquals(List.of("hog:out_of_memory", "hog:out_of_memory"), exits, "ops hear why");
     }
 }
