@@ -129,6 +129,21 @@ class JavaFunctionTest {
         }
     }
 
+    /** A model call the server refuses keeps its own error (here 429's) through the function's process, unless caught. */
+    @Test
+    void aRefusedModelCallKeepsTheServersOwnError() throws Exception {
+        try (FunctionInvoker busy = new FunctionInvoker(ECHO_POOL, (model, request, listener, progress) -> {
+            throw new io.hearth.pool.PoolBusyException("model default has 8 requests waiting; retry shortly");
+        })) {
+            var plain = deploy("asks", "return ctx.model().complete(\"ping\", null).text();", "timeout_ms: 5000");
+            var e = assertThrows(io.hearth.pool.PoolBusyException.class, () -> busy.invoke(plain, Map.of(), TokenListener.NONE));
+            assertEquals("model default has 8 requests waiting; retry shortly", e.getMessage());
+            var careful = deploy("careful", "try { return ctx.model().complete(\"ping\", null).text(); } catch (RuntimeException e) { return \"caught: \" + e.getMessage(); }",
+                    "timeout_ms: 5000");
+            assertEquals("caught: model default has 8 requests waiting; retry shortly", busy.invoke(careful, Map.of(), TokenListener.NONE).output());
+        }
+    }
+
     @Test
     void callsItsModelAndSeesItsConfig() throws Exception {
         var fn = deploy("ok", """
