@@ -92,15 +92,9 @@ public final class FunctionHost {
             answer.put("refusal", guard.refusal((Map<String, Object>) screen.get("input")));
             answer.put("type", "screened");
         } catch (RuntimeException e) {
-            answer.put("type", "error");
-            answer.put("class", e.getClass().getSimpleName());
-            answer.put("message", e.getMessage());
+            failed(answer, e);
         }
-        try {
-            channel.send(answer);
-        } catch (IOException serverGone) {
-            System.exit(0);
-        }
+        answer(channel, answer);
     }
 
     @SuppressWarnings("unchecked")
@@ -115,14 +109,26 @@ public final class FunctionHost {
             answer.put("output", handler.handle((Map<String, Object>) invoke.get("input"), context));
             answer.put("type", "result");
         } catch (Throwable t) {
-            answer.put("type", "error");
-            answer.put("class", t.getClass().getSimpleName());
-            answer.put("message", t.getMessage());
-            answer.put("bad_input", t instanceof IllegalArgumentException);
-            for (Throwable c = t; c != null; c = c.getCause()) {
-                if (c instanceof ModelCallFailedException failed) answer.put("model_call", failed.call());
-            }
+            failed(answer, t);
         }
+        answer(channel, answer);
+    }
+
+    /**
+     * An {@code error} answer: what was thrown, whether it means bad input, and the model call (if any) whose refusal
+     * it carries, so the server answers with its own error.
+     */
+    private static void failed(Map<String, Object> answer, Throwable t) {
+        answer.put("type", "error");
+        answer.put("class", t.getClass().getSimpleName());
+        answer.put("message", t.getMessage());
+        answer.put("bad_input", t instanceof IllegalArgumentException);
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ModelCallFailedException failed) answer.put("model_call", failed.call());
+        }
+    }
+
+    private static void answer(Channel channel, Map<String, Object> answer) {
         try {
             channel.send(answer);
         } catch (IOException serverGone) {

@@ -1,8 +1,8 @@
 package io.hearth.pool;
 
-import io.hearth.engine.backend.BatchEntry;
 import io.hearth.engine.backend.CpuBackend;
 import io.hearth.engine.backend.EngineOptions;
+import io.hearth.engine.chat.ChatMessage;
 import io.hearth.engine.chat.ChatTemplate;
 import io.hearth.engine.generate.Decoding;
 import io.hearth.engine.generate.TokenListener;
@@ -51,6 +51,12 @@ final class Replica implements AutoCloseable {
     private volatile long reservedBytes;
     /** Blocks held for pinned prefixes, by pin key: never free, so never evicted, until unpinned. */
     private final Map<String, int[]> pinned = new ConcurrentHashMap<>();
+    /**
+     * Tokens of the functions' fixed prompt starts, rendered once each: keyed calls ask for theirs on every request.
+     * There are as many as deployed function versions; the bound only guards against a flood of them.
+     */
+    private final Map<List<ChatMessage>, int[]> prefixTokens = new ConcurrentHashMap<>();
+    private static final int PREFIX_TOKENS_KEPT = 1024;
     /** The idle time the last caller's keep-alive hint asked for (already bounded by ops); null: the model's idle-timeout. */
     private volatile Duration keepAlive;
 
@@ -233,9 +239,17 @@ final class Replica implements AutoCloseable {
         var kv = backend.kvCache();
         TenantScope tenant = request.tenant();
         if (tenant == null) return kv.scope(request.cacheSalt());
-        int[] shared = tenant.publicPrefix().isEmpty() ? new int[0] : template.prefixTokens(model.tokenizer(), tenant.publicPrefix());
+        int[] shared = tenant.publicPrefix().isEmpty() ? new int[0] : prefixTokens(tenant.publicPrefix());
         int firstDifference = Arrays.mismatch(shared, prompt);
         return kv.scope(request.cacheSalt(), tenant.tenant(), firstDifference < 0 ? shared.length : firstDifference);
+    }
+
+    /** The tokens of a conversation's start ({@link ChatTemplate#prefixTokens}), rendered once. */
+    private int[] prefixTokens(List<ChatMessage> messages) {
+        int[] known = prefixTokens.get(messages);
+        if (known != null) return known;
+        if (prefixTokens.size() >= PREFIX_TOKENS_KEPT) prefixTokens.clear();
+        return prefixTokens.computeIfAbsent(messages, m -> template.prefixTokens(model.tokenizer(), m));
     }
 
     /** Share of a replica's KV blocks pins may hold: the rest always stays for requests. */
@@ -248,7 +262,7 @@ final class Replica implements AutoCloseable {
      * the ones a call can use). Returns the blocks held.
      */
     int pin(String key, PinnedPrefix prefix) {
-        int[] tokens = template.prefixTokens(model.tokenizer(), prefix.messages());
+        int[] tokens = prefixTokens(prefix.messages());
         var kv = backend.kvCache();
         List<BlockHash> hashes = kv.prefixHashes(tokens, kv.scope(prefix.cacheSalt()));
         if (hashes.isEmpty()) return 0;

@@ -1,10 +1,6 @@
 package io.hearth.pool;
 
-import io.hearth.engine.compute.WorkerPool;
-import io.hearth.engine.genmodel.ModelGenerator;
-import io.hearth.engine.genmodel.ModelShape;
 import io.hearth.engine.sample.SamplingParams;
-import io.hearth.engine.tensor.GgmlType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package io.hearth.it;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -9,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,21 +68,33 @@ class LoadSheddingIT {
     private static void report(List<LoadGenerator.Level> levels, double recoveryMs) throws Exception {
         StringBuilder md = new StringBuilder("| load | clients | requests | accepted | shed (429) | 5xx | no answer | accepted/s | p50 ms | p99 ms |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|\n");
-        StringBuilder json = new StringBuilder("{\"function_concurrency\": " + CONCURRENCY + ", \"levels\": [");
+        List<Map<String, Object>> rows = new ArrayList<>();
         for (LoadGenerator.Level l : levels) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %.1f | %.1f | %.1f |%n", l.name(), l.clients(), l.requests(),
                     l.accepted(), l.shed(), l.serverErrors(), l.noAnswer(), l.acceptedPerSecond(), l.p50Ms(), l.p99Ms()));
-            json.append(String.format(Locale.ROOT, "%s{\"load\":\"%s\",\"clients\":%d,\"seconds\":%.1f,\"accepted\":%d,\"shed\":%d,\"server_errors\":%d,"
-                            + "\"no_answer\":%d,\"accepted_per_second\":%.2f,\"p50_ms\":%.2f,\"p99_ms\":%.2f}", l == levels.getFirst() ? "" : ",", l.name(),
-                    l.clients(), l.seconds(), l.accepted(), l.shed(), l.serverErrors(), l.noAnswer(), l.acceptedPerSecond(), l.p50Ms(), l.p99Ms()));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("load", l.name());
+            row.put("clients", l.clients());
+            row.put("seconds", l.seconds());
+            row.put("accepted", l.accepted());
+            row.put("shed", l.shed());
+            row.put("server_errors", l.serverErrors());
+            row.put("no_answer", l.noAnswer());
+            row.put("accepted_per_second", l.acceptedPerSecond());
+            row.put("p50_ms", l.p50Ms());
+            row.put("p99_ms", l.p99Ms());
+            rows.add(row);
         }
         md.append(String.format(Locale.ROOT, "%nFirst call after the load: %.1f ms.%n", recoveryMs));
-        json.append(String.format(Locale.ROOT, "], \"recovery_ms\": %.2f}%n", recoveryMs));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("function_concurrency", CONCURRENCY);
+        json.put("levels", rows);
+        json.put("recovery_ms", recoveryMs);
         System.out.println(md);
         String results = System.getProperty("hearth.load.results");
         if (results != null && !results.isBlank()) {
             Files.writeString(Path.of(results + ".md"), md.toString(), StandardCharsets.UTF_8);
-            Files.writeString(Path.of(results + ".json"), json.toString(), StandardCharsets.UTF_8);
+            new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(Path.of(results + ".json").toFile(), json);
         }
     }
 }

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import io.hearth.runtime.files.AtomicFiles;
 import io.hearth.runtime.pool.PoolHolder;
 import org.eclipse.microprofile.config.Config;
 
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Level;
@@ -25,7 +25,7 @@ import java.util.logging.Logger;
 /**
  * Ops' changes to the pools' policies (REST or JMX) outlive a restart: each change is applied, then merged into what
  * was changed before for that model and written to {@code hearth.settings.file} (default
- * {@code settings/pool-policies.json} in the server directory, replaced whole through a rename); at start the stored
+ * {@code settings/pool-policies.json} in the server directory, replaced whole); at start the stored
  * changes are applied again over the configured settings. A change that cannot be written is applied and reported.
  */
 @ApplicationScoped
@@ -65,15 +65,7 @@ public class PolicyStore {
         PoolInfo applied = change.applyTo(holder.admin(), model);
         changes.merge(model, change, PolicyChange::then);
         try {
-            Path file = file();
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-            try {
-                Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(changes));
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFiles.write(file(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(changes));
         } catch (IOException e) {
             throw new UncheckedIOException("the policy of " + model + " is changed but not saved; it lasts until the server stops", e);
         }

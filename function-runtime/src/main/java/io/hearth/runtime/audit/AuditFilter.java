@@ -1,5 +1,6 @@
 package io.hearth.runtime.audit;
 
+import io.hearth.runtime.errors.InvocationPaths;
 import io.hearth.runtime.functions.FunctionResource;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
@@ -42,8 +43,7 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
         request.setProperty(STARTED, System.nanoTime());
-        String path = request.getUriInfo().getPath().replaceFirst("^/", "");
-        if ((path.startsWith("fn/") || path.startsWith("v1/")) && request.hasEntity()
+        if (InvocationPaths.isInvocation(InvocationPaths.pathOf(request)) && request.hasEntity()
                 && config.getOptionalValue("hearth.audit.prompts", Boolean.class).orElse(false)) {
             byte[] body = request.getEntityStream().readAllBytes();
             request.setProperty(BODY, new String(body, StandardCharsets.UTF_8));
@@ -53,8 +53,8 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        String path = "/" + request.getUriInfo().getPath().replaceFirst("^/", "");
-        if (!(path.startsWith("/admin") || path.startsWith("/fn") || path.startsWith("/v1"))) return;
+        String path = "/" + InvocationPaths.pathOf(request);
+        if (!(path.startsWith("/admin") || InvocationPaths.isInvocation(path.substring(1)))) return;
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("time", Instant.now().toString());
         Principal user = request.getSecurityContext() != null ? request.getSecurityContext().getUserPrincipal() : null;

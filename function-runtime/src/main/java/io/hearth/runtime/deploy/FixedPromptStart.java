@@ -26,6 +26,12 @@ public final class FixedPromptStart {
         return new PinnedPrefix(messages, m.cacheSalt());
     }
 
+    /** The conversation every call of the function begins with, whoever calls; empty when nothing is fixed. */
+    public static List<ChatMessage> messagesOf(FunctionManifest m) {
+        PinnedPrefix fixed = of(m);
+        return fixed == null ? List.of() : fixed.messages();
+    }
+
     /** A Jinja template's text before its first expression, statement or comment: the same in every rendering. */
     public static String fixedStart(String template) {
         int end = template.length();

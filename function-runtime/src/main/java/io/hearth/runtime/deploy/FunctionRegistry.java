@@ -1,12 +1,12 @@
 package io.hearth.runtime.deploy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hearth.runtime.files.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -129,7 +129,7 @@ public final class FunctionRegistry {
             } finally {
                 Files.deleteIfExists(candidate);
             }
-            writeAtomically(zip, bytes);
+            AtomicFiles.write(zip, bytes);
             Deployed deployed = new Deployed(manifest, zip, archive.sha256());
             versions.computeIfAbsent(manifest.name(), n -> new TreeMap<>()).put(manifest.version(), deployed);
             return deployed;
@@ -221,6 +221,12 @@ public final class FunctionRegistry {
         }
     }
 
+    /** The function a reference names: {@code name} itself, or the name of {@code name@version}. */
+    public static String nameOf(String reference) {
+        int at = reference.indexOf('@');
+        return at >= 0 ? reference.substring(0, at) : reference;
+    }
+
     /** {@code name} (routing and canary honoured) or {@code name@version} (pinned). */
     public synchronized Deployed resolve(String reference) {
         int at = reference.indexOf('@');
@@ -263,22 +269,11 @@ public final class FunctionRegistry {
 
     private Routing saveRouting(String name, Routing r) {
         try {
-            writeAtomically(store.resolve(name).resolve("routing.json"), JSON.writeValueAsBytes(r));
+            AtomicFiles.write(store.resolve(name).resolve("routing.json"), JSON.writeValueAsBytes(r));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the routing of " + name, e);
         }
         routing.put(name, r);
         return r;
-    }
-
-    /** Writes a whole new file in place of {@code target}: a failed write (a full disk) leaves the old one and no temp file. */
-    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        try {
-            Files.write(temp, bytes);
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
     }
 }

@@ -25,8 +25,7 @@ public class RequestSizeLimit implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath().replaceFirst("^/", "");
-        if (!(path.startsWith("fn") || path.startsWith("v1")) || !request.hasEntity()) return;
+        if (!InvocationPaths.isInvocation(InvocationPaths.pathOf(request)) || !request.hasEntity()) return;
         long limit = config.getOptionalValue("hearth.limits.max-body-bytes", Long.class).orElse(1L << 20);
         if (request.getLength() > limit) throw tooLarge(limit);
         request.setEntityStream(new Bounded(request.getEntityStream(), limit));

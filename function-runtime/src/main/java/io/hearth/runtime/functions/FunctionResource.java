@@ -103,7 +103,7 @@ public class FunctionResource {
     public Response invoke(@PathParam("reference") String reference, @HeaderParam(HttpHeaders.ACCEPT) String accept,
                            @HeaderParam(KEEP_ALIVE_HEADER) String keepAliveHeader, @Context SecurityContext security,
                            Map<String, Object> input) {
-        String name = reference.contains("@") ? reference.substring(0, reference.indexOf('@')) : reference;
+        String name = FunctionRegistry.nameOf(reference);
         Duration keepAlive = keepAliveHeader == null ? null : PoolSettings.duration(keepAliveHeader);
         ApiKey key = KeyPrincipal.of(security);
         String tenant = key == null ? null : key.tenant();

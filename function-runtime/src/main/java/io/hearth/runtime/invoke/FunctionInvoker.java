@@ -5,7 +5,6 @@ import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.interpret.FatalTemplateErrorsException;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.function.ModelClient;
-import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelPool;
 import io.hearth.runtime.deploy.ArchiveInvalidException;
 import io.hearth.runtime.deploy.FunctionManifest;
@@ -13,7 +12,6 @@ import io.hearth.runtime.deploy.FunctionRegistry;
 import io.hearth.runtime.guard.ModelCalls;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

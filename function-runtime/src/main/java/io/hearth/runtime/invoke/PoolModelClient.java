@@ -10,7 +10,6 @@ import io.hearth.pool.Completion;
 import io.hearth.pool.LoadProgress;
 import io.hearth.pool.DeadlineExceededException;
 import io.hearth.pool.ModelRequest;
-import io.hearth.pool.PinnedPrefix;
 import io.hearth.pool.PrefixReuse;
 import io.hearth.pool.TenantScope;
 import io.hearth.runtime.deploy.FixedPromptStart;
@@ -52,7 +51,7 @@ final class PoolModelClient implements ModelClient {
     PoolModelClient(ModelCalls calls, FunctionManifest manifest, Instant deadline, InvocationOptions options, TokenListener listener) {
         this.calls = calls;
         this.keepAlive = options.keepAlive() != null ? options.keepAlive() : manifest.keepAlive();
-        this.tenant = options.tenant() == null ? null : new TenantScope(options.tenant(), publicStart(manifest));
+        this.tenant = options.tenant() == null ? null : new TenantScope(options.tenant(), FixedPromptStart.messagesOf(manifest));
         this.manifest = manifest;
         this.deadline = deadline;
         this.listener = listener;
@@ -86,11 +85,6 @@ final class PoolModelClient implements ModelClient {
         promptTokens.addAndGet(r.promptTokens());
         completionTokens.addAndGet(r.tokens().length);
         return new ModelResult(r.text(), r.finishReason().apiName(), r.promptTokens(), r.tokens().length);
-    }
-
-    private static List<ChatMessage> publicStart(FunctionManifest manifest) {
-        PinnedPrefix fixed = FixedPromptStart.of(manifest);
-        return fixed == null ? List.of() : fixed.messages();
     }
 
     String servedBy() {

@@ -1,5 +1,7 @@
 package io.hearth.runtime.keys;
 
+import io.hearth.runtime.deploy.FunctionRegistry;
+import io.hearth.runtime.errors.InvocationPaths;
 import io.hearth.runtime.keys.CallerDeniedException.Reason;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
@@ -27,8 +29,8 @@ public class ApiKeyFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath().replaceFirst("^/", "");
-        if (!(path.equals("fn") || path.startsWith("fn/") || path.startsWith("v1/") || path.equals("v1"))) return;
+        String path = InvocationPaths.pathOf(request);
+        if (!InvocationPaths.isInvocation(path)) return;
         try {
             authenticate(request, path);
         } catch (CallerDeniedException e) {
@@ -50,8 +52,7 @@ public class ApiKeyFilter implements ContainerRequestFilter {
         ApiKeys keys = holder.keys();
         ApiKey key = keys.authenticate(header.substring(BEARER.length()).trim());
         if (path.startsWith("fn/")) {
-            String reference = path.substring(3);
-            String function = reference.contains("@") ? reference.substring(0, reference.indexOf('@')) : reference;
+            String function = FunctionRegistry.nameOf(path.substring(3));
             if (!key.mayCall(function)) throw forbidden(key, function);
         }
         keys.admit(key);

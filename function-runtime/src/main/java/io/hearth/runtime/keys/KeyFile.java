@@ -1,23 +1,19 @@
 package io.hearth.runtime.keys;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hearth.runtime.files.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Where a server keeps its API keys (hashes, never secrets) and their token use across restarts: one JSON file,
- * readable only by the server's user, replaced whole through a synced temporary file and an atomic rename, so a crash
- * or a full disk leaves the previous contents, never half of new ones.
+ * readable only by the server's user, replaced whole ({@link AtomicFiles}).
  */
 final class KeyFile {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,15 +45,7 @@ final class KeyFile {
 
     synchronized void write(Collection<ApiKey> keys, Map<String, Long> usage) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(temporary);
-            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(temporary, JSON.writeValueAsBytes(new Contents(List.copyOf(keys), Map.copyOf(usage))));
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.writeOwnerOnly(file, JSON.writeValueAsBytes(new Contents(List.copyOf(keys), Map.copyOf(usage))));
         } catch (IOException e) {
             throw new UncheckedIOException("the API key file " + file + " cannot be written: " + e.getMessage(), e);
         }

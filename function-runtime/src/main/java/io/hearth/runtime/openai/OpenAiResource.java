@@ -6,7 +6,6 @@ import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelInfo;
 import io.hearth.pool.ModelRequest;
 import io.hearth.pool.ModelUnavailableException;
-import io.hearth.pool.PinnedPrefix;
 import io.hearth.pool.TenantScope;
 import io.hearth.runtime.deploy.FixedPromptStart;
 import io.hearth.runtime.deploy.FunctionManifest;
@@ -79,20 +78,14 @@ public class OpenAiResource {
             return limited.withKeepAlive(keepAlive != null ? keepAlive : function != null ? function.keepAlive() : null)
                     .withCaller(function != null ? function.name() : "openai-api")
                     .withCacheSalt(function != null ? function.cacheSalt() : null)
-                    .withTenant(key == null ? null : new TenantScope(key.tenant(), publicStart()));
-        }
-
-        private List<ChatMessage> publicStart() {
-            PinnedPrefix fixed = function == null ? null : FixedPromptStart.of(function);
-            return fixed == null ? List.of() : fixed.messages();
+                    .withTenant(key == null ? null : new TenantScope(key.tenant(), function == null ? List.of() : FixedPromptStart.messagesOf(function)));
         }
     }
 
     /** What the body's model names, if the caller's key may call it (a model itself needs a key for every function). */
     private Target target(ChatCompletionRequest body, ApiKey key) {
         String name = requireModel(body);
-        String functionName = name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
-        if (key != null && !(key.mayCallEverything() || key.mayCall(functionName) && !holder.pool().serves(name))) {
+        if (key != null && !(key.mayCallEverything() || key.mayCall(FunctionRegistry.nameOf(name)) && !holder.pool().serves(name))) {
             throw keys.refused(ApiKeyFilter.forbidden(key, name));
         }
         if (holder.pool().serves(name)) return new Target(name, null);

@@ -2,7 +2,6 @@ package io.hearth.runtime.functions;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.hearth.runtime.Archives;
-import io.hearth.runtime.ClusterMembers;
 import io.hearth.runtime.deploy.FunctionNotFoundException;
 import io.hearth.runtime.deploy.FunctionRegistry;
 import org.junit.jupiter.api.Test;
