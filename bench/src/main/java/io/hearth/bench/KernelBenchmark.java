@@ -87,6 +87,13 @@ public class KernelBenchmark {
         return out;
     }
 
+    /** 4 tokens: a small continuous batch, just below where the tiled path takes over. */
+    @Benchmark
+    public float[] batch4() {
+        MatMul.matmul(pool, weights, xs, 4, outs);
+        return outs;
+    }
+
     /**
      * 16 tokens: one step of a continuous batch of 16 decoding sequences. Its time over 16 × decode's is what batching
      * can gain at most on this machine (the pool's throughput target is 3× one client's at 16 clients).

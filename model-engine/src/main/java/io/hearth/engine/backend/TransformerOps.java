@@ -16,22 +16,32 @@ final class TransformerOps {
     }
 
     /**
-     * Rotates one head in place at position {@code pos}. Frequencies follow ggml's rope cache: theta starts at
-     * pos·freqScale and is multiplied by base^(−2/dims) per pair, divided by the pair's frequency factor if any.
+     * The rotation angles of position {@code pos} as cos and sin per pair, into {@code cos/sin[offset..offset+dims/2)}.
+     * Frequencies follow ggml's rope cache: theta starts at pos·freqScale and is multiplied by base^(−2/dims) per
+     * pair, divided by the pair's frequency factor if any. Computed once per token and step, since every head of
+     * every layer turns by the same angles (per head and layer, sin and cos took a tenth of a 16-sequence step).
      */
-    static void rope(float[] x, int offset, int ropeDims, int pos, float base, float freqScale, float[] freqFactors,
-                     RopeStyle style) {
+    static void ropeAngles(int ropeDims, int pos, float base, float freqScale, float[] freqFactors, float[] cos, float[] sin,
+                           int offset) {
         float thetaScale = (float) Math.pow(base, -2.0 / ropeDims);
         float theta = pos * freqScale;
-        int half = ropeDims / 2;
-        for (int i = 0; i < half; i++, theta *= thetaScale) {
+        for (int i = 0; i < ropeDims / 2; i++, theta *= thetaScale) {
             float angle = freqFactors != null ? theta / freqFactors[i] : theta;
-            float cos = (float) Math.cos(angle), sin = (float) Math.sin(angle);
+            cos[offset + i] = (float) Math.cos(angle);
+            sin[offset + i] = (float) Math.sin(angle);
+        }
+    }
+
+    /** Rotates one head in place by the angles at {@code angles} from {@link #ropeAngles}. */
+    static void rope(float[] x, int offset, int ropeDims, float[] cos, float[] sin, int angles, RopeStyle style) {
+        int half = ropeDims / 2;
+        for (int i = 0; i < half; i++) {
+            float c = cos[angles + i], s = sin[angles + i];
             int a = style == RopeStyle.ADJACENT_PAIRS ? offset + 2 * i : offset + i;
             int b = style == RopeStyle.ADJACENT_PAIRS ? a + 1 : a + half;
             float x0 = x[a], x1 = x[b];
-            x[a] = x0 * cos - x1 * sin;
-            x[b] = x0 * sin + x1 * cos;
+            x[a] = x0 * c - x1 * s;
+            x[b] = x0 * s + x1 * c;
         }
     }
 
