@@ -35,11 +35,14 @@ import java.util.concurrent.Future;
  *       warms the JIT before anything is timed, so no case pays for compiling the kernels;</li>
  *   <li>generated tokens/s summed over 1, 4 and 16 concurrent clients on one replica (continuous batching).</li>
  * </ol>
+ * Every case runs {@link #ROUNDS} times, interleaved with the others, and reports its median.
  * Usage: {@code PoolBenchmark <model.gguf> <threads> <results.json>}; bench/run-pool.sh runs it.
  */
 public final class PoolBenchmark {
     private static final String ID = "bench";
     private static final int TOKENS_PER_CLIENT = 32;
+    /** Repetitions of every case, interleaved; the tables show medians. */
+    private static final int ROUNDS = 3;
 
     public static void main(String[] args) throws Exception {
         Path model = Path.of(args[0]);
@@ -62,13 +65,19 @@ public final class PoolBenchmark {
             results.put("disk_read_GBps", diskGBps);
 
             for (int i = 0; i < 3; i++) ttft(pool, "JIT warm-up");
-            Map<String, Object> warm = ttft(pool, "warm replica");
-            pool.evict(ID);
-            awaitUnloaded(pool);
-            Map<String, Object> disk = ttft(pool, "disk cold start");
-            pool.drain(ID);
-            awaitUnloaded(pool);
-            Map<String, Object> host = ttft(pool, "host-tier cold start");
+            // Each case several times, interleaved, and its median: this machine's speed drifts by a third within
+            // a minute, and one sample of each case made the cold-start figures swing by ±100 ms.
+            List<Map<String, Object>> warms = new ArrayList<>(), hosts = new ArrayList<>(), disks = new ArrayList<>();
+            for (int round = 0; round < ROUNDS; round++) {
+                warms.add(ttft(pool, "warm replica"));
+                pool.evict(ID);
+                awaitUnloaded(pool);
+                disks.add(ttft(pool, "disk cold start"));
+                pool.drain(ID);
+                awaitUnloaded(pool);
+                hosts.add(ttft(pool, "host-tier cold start"));
+            }
+            Map<String, Object> warm = median(warms, "ttft_ms"), host = median(hosts, "ttft_ms"), disk = median(disks, "ttft_ms");
             double hostLimit = bytes / (memoryGBps * 1e9) * 1e3, diskLimit = bytes / (diskGBps * 1e9) * 1e3;
             double warmTtft = (double) warm.get("ttft_ms");
             host.put("cold_start_ms", (double) host.get("ttft_ms") - warmTtft);
@@ -79,8 +88,14 @@ public final class PoolBenchmark {
             disk.put("target_ms", 1.5 * diskLimit);
             results.put("ttft", List.of(warm, host, disk));
 
+            int[] clientCounts = {1, 4, 16};
+            List<List<Map<String, Object>>> runs = new ArrayList<>();
+            for (int ignored : clientCounts) runs.add(new ArrayList<>());
+            for (int round = 0; round < ROUNDS; round++) {
+                for (int i = 0; i < clientCounts.length; i++) runs.get(i).add(throughput(pool, clientCounts[i]));
+            }
             List<Map<String, Object>> throughput = new ArrayList<>();
-            for (int clients : new int[]{1, 4, 16}) throughput.add(throughput(pool, clients));
+            for (List<Map<String, Object>> run : runs) throughput.add(median(run, "tokens_per_s"));
             double solo = (double) throughput.getFirst().get("tokens_per_s");
             for (Map<String, Object> row : throughput) row.put("vs_1_client", (double) row.get("tokens_per_s") / solo);
             results.put("throughput", throughput);
@@ -135,6 +150,15 @@ public final class PoolBenchmark {
         return total / ((System.nanoTime() - start) / 1e9) / 1e9;
     }
 
+    /** The run whose {@code key} is the median of the runs (of an odd count), with every run's value beside it. */
+    private static Map<String, Object> median(List<Map<String, Object>> runs, String key) {
+        List<Map<String, Object>> sorted = new ArrayList<>(runs);
+        sorted.sort(java.util.Comparator.comparingDouble(r -> (double) r.get(key)));
+        Map<String, Object> median = new LinkedHashMap<>(sorted.get(sorted.size() / 2));
+        median.put(key + "_runs", runs.stream().map(r -> r.get(key)).toList());
+        return median;
+    }
+
     private static void awaitUnloaded(WarmModelPool pool) throws InterruptedException {
         while (!pool.pool(ID).replicas().isEmpty()) Thread.sleep(50);
     }
@@ -147,7 +171,8 @@ public final class PoolBenchmark {
     @SuppressWarnings("unchecked")
     private static void print(Map<String, Object> r) {
         System.out.printf("Pool benchmark: %s (%.2f GB), %s threads, %s%n", r.get("model"), (long) r.get("file_bytes") / 1e9, r.get("threads"), r.get("cpu"));
-        System.out.printf("measured limits: memory read %.1f GB/s, disk read %.2f GB/s%n%n", r.get("memory_read_GBps"), r.get("disk_read_GBps"));
+        System.out.printf("measured limits: memory read %.1f GB/s, disk read %.2f GB/s%n", r.get("memory_read_GBps"), r.get("disk_read_GBps"));
+        System.out.printf("each figure is the median of %d interleaved runs (all runs are in the JSON)%n%n", ROUNDS);
         System.out.println("| case | tier | load ms | TTFT ms | cold start ms (TTFT - warm TTFT) | physical limit ms | target ms |");
         System.out.println("|---|---|---|---|---|---|---|");
         for (Map<String, Object> row : (List<Map<String, Object>>) r.get("ttft")) {

@@ -33,6 +33,7 @@ final class PageCache {
     /** Linux 5.14+: fault a range's pages into the page tables in the kernel, in one call. */
     private static final int MADV_POPULATE_READ = 22;
     private static final long PAGE = 4096;
+    private static final int SAMPLES = 256, SAMPLE_PAGES = 16;
     private static final int POSIX_FADV_DONTNEED = 4;
 
     private PageCache() {
@@ -56,18 +57,29 @@ final class PageCache {
         }
     }
 
+    /**
+     * Asks mincore about {@link #SAMPLES} windows of {@link #SAMPLE_PAGES} pages spread over the file rather than
+     * every page: a whole 1.17 GB model is 286k page-cache lookups, 85 ms of a host-tier cold start, and the tier
+     * decision needs only the share.
+     */
     private static double residentFraction(MemorySegment mapped) {
         if (MINCORE == null || mapped.byteSize() == 0) return -1;
         long start = mapped.address() & -PAGE;
         long length = mapped.address() + mapped.byteSize() - start;
         long pages = (length + PAGE - 1) / PAGE;
+        long windows = Math.min(SAMPLES, (pages + SAMPLE_PAGES - 1) / SAMPLE_PAGES);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment vector = arena.allocate(pages);
-            int rc = (int) MINCORE.invokeExact(MemorySegment.ofAddress(start), length, vector);
-            if (rc != 0) return -1;
-            long resident = 0;
-            for (long i = 0; i < pages; i++) resident += vector.get(ValueLayout.JAVA_BYTE, i) & 1;
-            return (double) resident / pages;
+            MemorySegment vector = arena.allocate(SAMPLE_PAGES);
+            long asked = 0, resident = 0;
+            for (long w = 0; w < windows; w++) {
+                long first = pages * w / windows;
+                long count = Math.min(SAMPLE_PAGES, pages - first);
+                int rc = (int) MINCORE.invokeExact(MemorySegment.ofAddress(start + first * PAGE), count * PAGE, vector);
+                if (rc != 0) return -1;
+                for (long i = 0; i < count; i++) resident += vector.get(ValueLayout.JAVA_BYTE, i) & 1;
+                asked += count;
+            }
+            return (double) resident / asked;
         } catch (Throwable e) {
             return -1;
         }

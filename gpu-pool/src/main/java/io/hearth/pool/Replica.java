@@ -60,7 +60,8 @@ final class Replica implements AutoCloseable {
     /** The idle time the last caller's keep-alive hint asked for (already bounded by ops); null: the model's idle-timeout. */
     private volatile Duration keepAlive;
 
-    private Replica(int number, ModelSpec spec, Model model, WeightTier tier, long loadNanos) {
+    /** {@code loadStart}: when the load began; the load time ends once the KV cache is allocated. */
+    private Replica(int number, ModelSpec spec, Model model, WeightTier tier, long loadStart) {
         this.number = number;
         this.spec = spec;
         this.model = model;
@@ -68,20 +69,25 @@ final class Replica implements AutoCloseable {
         int kvTokens = Math.min(spec.kvTokens(), model.config().contextLength());
         this.backend = new CpuBackend(model, new EngineOptions(spec.threads(), KvType.F32, kvTokens));
         this.template = ChatTemplate.forModel(model);
-        this.loadNanos = loadNanos;
+        this.loadNanos = System.nanoTime() - loadStart;
     }
 
     /**
      * Maps the model, reads its weights into memory (in parallel chunks, reporting progress) and allocates the KV
-     * cache. The tier says whether the weights were already in host memory before the load.
+     * cache. The tier says whether the weights were already in host memory before the load. {@code kept}, a model
+     * the host tier held mapped, skips all of that but the KV cache.
      */
-    static Replica load(int number, ModelSpec spec, LoadProgress progress) {
+    static Replica load(int number, ModelSpec spec, LoadProgress progress, Model kept) {
         long start = System.nanoTime();
+        if (kept != null) {
+            progress.loading(100);
+            return new Replica(number, spec, kept, WeightTier.HOST, start);
+        }
         WeightTier tier = PageCache.residentFraction(spec.source()) >= 0.9 ? WeightTier.HOST : WeightTier.DISK;
         Model model = Model.load(spec.source());
         try {
             WeightLoader.read(model.file().data(), spec.threads(), progress);
-            return new Replica(number, spec, model, tier, System.nanoTime() - start);
+            return new Replica(number, spec, model, tier, start);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -340,8 +346,13 @@ final class Replica implements AutoCloseable {
 
     @Override
     public void close() {
+        closeKeepingWeights().close();
+    }
+
+    /** Stops the replica and frees its KV cache; the mapped model is the caller's (the host tier's) from here on. */
+    Model closeKeepingWeights() {
         if (scheduler != null) scheduler.close();
         backend.close();
-        model.close();
+        return model;
     }
 }

@@ -1,6 +1,7 @@
 package io.hearth.pool;
 
 import io.hearth.engine.generate.TokenListener;
+import io.hearth.engine.model.Model;
 
 import java.time.Instant;
 import java.time.LocalTime;
@@ -69,6 +70,8 @@ final class ReplicaPool {
     private int nextNumber = 1;
     /** Ops evicted the model: drop its pages from the page cache once its last replica has unloaded. */
     private boolean dropHostTier;
+    /** The last unloaded replica's mapped weights, so the next start skips mapping and populating them. */
+    private final HostTier hostTier = new HostTier();
     private float[] firstProbe;
     private String lastFailure;
     private long replicaFailures;
@@ -232,7 +235,7 @@ final class ReplicaPool {
     }
 
     private Replica load(int number, ModelSpec loadSpec) {
-        Replica r = Replica.load(number, loadSpec, percent -> loadingPercent = percent);
+        Replica r = Replica.load(number, loadSpec, percent -> loadingPercent = percent, hostTier.take(loadSpec.source()));
         try {
             int[] probe = r.probeTokens();
             r.start(policy.maxBatch(), (batch, generated) -> events.step(spec.id(), batch, generated), failure -> failed(r, failure),
@@ -408,6 +411,7 @@ final class ReplicaPool {
         }
         for (Replica r : unload) unload(r);
         if (dropNow) { // after the unloads: pages a live mapping holds cannot be dropped
+            hostTier.close();
             boolean dropped = PageCache.drop(spec.source());
             LOG.log(System.Logger.Level.INFO, "model " + spec.id() + " evicted" + (dropped ? "; host tier dropped" : ""));
         }
@@ -423,11 +427,17 @@ final class ReplicaPool {
 
     private void unload(Replica r) {
         long bytes = r.deviceBytes();
-        r.close();
+        Model weights = r.closeKeepingWeights();
+        boolean evicting;
+        synchronized (this) {
+            evicting = dropHostTier;
+        }
+        if (evicting) weights.close();
+        else hostTier.keep(spec.source(), weights);
         memory.release(r.reservedBytes());
         events.transition(spec.id(), ReplicaState.DRAINING, ReplicaState.COLD);
         LOG.log(System.Logger.Level.INFO, "replica " + r.number + " of model " + spec.id() + " unloaded (" + (bytes >> 20)
-                + " MiB freed; its weights stay in the page cache while memory allows)");
+                + " MiB freed; " + (evicting ? "its weights are dropped)" : "its weights stay mapped in host memory while memory allows)"));
     }
 
     /**
@@ -552,5 +562,6 @@ final class ReplicaPool {
             replicas.clear();
         }
         for (Replica r : all) r.close();
+        hostTier.close();
     }
 }

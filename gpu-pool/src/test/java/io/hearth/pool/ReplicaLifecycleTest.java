@@ -132,7 +132,8 @@ class ReplicaLifecycleTest {
             pool.drain("demo");
             await("drained replicas unload", () -> pool.pool("demo").replicas().isEmpty());
             pool.scale("demo", 0);
-            assertNotNull(call(pool, new ArrayList<>()).coldStart(), "after a drain the next call starts a replica");
+            assertEquals(WeightTier.HOST, call(pool, new ArrayList<>()).coldStart().tier(),
+                    "after a drain the next call starts a replica from the weights kept in host memory");
 
             pool.evict("demo");
             await("the evicted replica unloads", () -> pool.pool("demo").replicas().isEmpty());
