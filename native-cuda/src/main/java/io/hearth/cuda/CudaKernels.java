@@ -1,12 +1,15 @@
 package io.hearth.cuda;
 
+import io.hearth.engine.tensor.GgmlType;
+
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * The forward pass's kernels on device memory, each run to completion. Shapes are checked here, where a mistake
  * can still be a clear exception rather than a kernel reading past its buffer.
  */
 public final class CudaKernels {
-    private static final int Q8_0_BLOCK = 32, Q8_0_BLOCK_BYTES = 34;
-
     private CudaKernels() {
     }
 
@@ -18,22 +21,69 @@ public final class CudaKernels {
         CudaDevices.library().rmsnorm(out.device(), out.pointer(), x.pointer(), weight.pointer(), rows, n, eps);
     }
 
-    /** {@code out[r] = W[r] · x} for Q8_0 weights of {@code rows × cols} (GGUF's block layout) and {@code cols} floats of x. */
-    public static void gemvQ8_0(CudaMemory out, CudaMemory weights, CudaMemory x, int rows, int cols) {
-        require(cols % Q8_0_BLOCK == 0, "gemv_q8_0: cols must be a multiple of 32, got " + cols);
-        require(weights.bytes() >= (long) rows * (cols / Q8_0_BLOCK) * Q8_0_BLOCK_BYTES, "gemv_q8_0: weights smaller than " + rows + "×" + cols);
-        require(x.bytes() >= (long) cols * Float.BYTES && out.bytes() >= (long) rows * Float.BYTES, "gemv_q8_0: x or out too small");
+    /** The weight types the products read on the device, in GGUF's layouts. */
+    public static final Set<GgmlType> MATMUL_TYPES = EnumSet.of(GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
+
+    /**
+     * {@code out[t·rows + r] = W[r] · x[t·cols ..]} for {@code tokens} tokens and weights of {@code rows × cols} in
+     * {@code type} (dequantized inside the kernel), as the CPU engine's MatMul.
+     */
+    public static void matmul(GgmlType type, CudaMemory out, CudaMemory weights, CudaMemory x, int tokens, int rows, int cols) {
+        require(MATMUL_TYPES.contains(type), "matmul: " + type + " weights are not supported on the GPU (supported: " + MATMUL_TYPES + ")");
+        require(cols % type.blockSize() == 0 && cols % 2 == 0, "matmul: cols must be a multiple of " + Math.max(2, type.blockSize()) + " for " + type + ", got " + cols);
+        require(tokens >= 1 && rows >= 1, "matmul: " + tokens + " tokens × " + rows + " rows");
+        long rowBytes = type.bytesFor(cols);
+        require(weights.bytes() >= rowBytes * rows, "matmul: weights smaller than " + rows + "×" + cols + " " + type);
+        require(x.bytes() >= (long) tokens * cols * Float.BYTES && out.bytes() >= (long) tokens * rows * Float.BYTES,
+                "matmul: x or out smaller than " + tokens + " tokens");
         sameDevice(out, weights, x);
-        CudaDevices.library().gemvQ8_0(out.device(), out.pointer(), weights.pointer(), x.pointer(), rows, cols);
+        CudaDevices.library().matmul(out.device(), type.id(), out.pointer(), weights.pointer(), x.pointer(), tokens, rows, cols, rowBytes);
     }
 
-    /** {@code out[r] = W[r] · x} for F16 weights of {@code rows × cols} (cols even) and {@code cols} floats of x. */
-    public static void gemvF16(CudaMemory out, CudaMemory weights, CudaMemory x, int rows, int cols) {
-        require(cols % 2 == 0, "gemv_f16: cols must be even, got " + cols);
-        require(weights.bytes() >= (long) rows * cols * 2, "gemv_f16: weights smaller than " + rows + "×" + cols);
-        require(x.bytes() >= (long) cols * Float.BYTES && out.bytes() >= (long) rows * Float.BYTES, "gemv_f16: x or out too small");
-        sameDevice(out, weights, x);
-        CudaDevices.library().gemvF16(out.device(), out.pointer(), weights.pointer(), x.pointer(), rows, cols);
+    /**
+     * Rotates every head of {@code tokens} tokens ({@code [token][head][headDim]}) by angles given per token and pair
+     * ({@code cos/sin[token][ropeDims/2]}, as the CPU backend computes them); pairs adjacent (llama) or half a
+     * rotation apart (neox, qwen2).
+     */
+    public static void rope(CudaMemory x, int tokens, int heads, int headDim, int ropeDims, CudaMemory cos, CudaMemory sin,
+                            boolean adjacentPairs) {
+        require(ropeDims % 2 == 0 && ropeDims <= headDim, "rope: ropeDims " + ropeDims + " must be even and at most headDim " + headDim);
+        require(x.bytes() >= (long) tokens * heads * headDim * Float.BYTES, "rope: x smaller than " + tokens + "×" + heads + "×" + headDim);
+        long table = (long) tokens * (ropeDims / 2) * Float.BYTES;
+        require(cos.bytes() >= table && sin.bytes() >= table, "rope: angle tables smaller than " + tokens + "×" + ropeDims / 2);
+        sameDevice(x, cos, sin);
+        CudaDevices.library().rope(x.device(), x.pointer(), tokens, heads, headDim, ropeDims, cos.pointer(), sin.pointer(), adjacentPairs);
+    }
+
+    /** Writes each token's key and value ({@code [token][kvDim]}) to its slot of one layer's cache ({@code [slot][kvDim]}). */
+    public static void kvStore(CudaMemory cacheK, CudaMemory cacheV, CudaMemory k, CudaMemory v, CudaMemory slots, int tokens, int kvDim) {
+        long row = (long) kvDim * Float.BYTES;
+        require(k.bytes() >= tokens * row && v.bytes() >= tokens * row, "kv_store: k or v smaller than " + tokens + " tokens");
+        require(slots.bytes() >= (long) tokens * Integer.BYTES, "kv_store: fewer slots than tokens");
+        require(cacheK.bytes() == cacheV.bytes() && cacheK.bytes() % row == 0, "kv_store: caches must be whole, equal slot arrays");
+        sameDevice(cacheK, cacheV, k, v, slots);
+        CudaDevices.library().kvStore(cacheK.device(), cacheK.pointer(), cacheV.pointer(), k.pointer(), v.pointer(), slots.pointer(), tokens, kvDim);
+    }
+
+    /**
+     * Causal attention over paged KV for {@code tokens} queries ({@code [token][head][headDim]}): token t attends to
+     * the slots {@code slotTable[offsets[t] .. offsets[t] + lengths[t])} (its sequence's positions up to its own),
+     * heads sharing kv heads in groups (GQA). {@code scratch} holds {@code tokens × heads × maxLength} scores.
+     */
+    public static void attention(CudaMemory out, CudaMemory q, CudaMemory cacheK, CudaMemory cacheV, CudaMemory slotTable,
+                                 CudaMemory offsets, CudaMemory lengths, int tokens, int heads, int kvHeads, int headDim,
+                                 CudaMemory scratch, int maxLength) {
+        require(kvHeads >= 1 && heads % kvHeads == 0, "attention: " + heads + " heads cannot share " + kvHeads + " kv heads evenly");
+        long queries = (long) tokens * heads * headDim * Float.BYTES;
+        require(q.bytes() >= queries && out.bytes() >= queries, "attention: q or out smaller than " + tokens + "×" + heads + "×" + headDim);
+        require(offsets.bytes() >= (long) tokens * Integer.BYTES && lengths.bytes() >= (long) tokens * Integer.BYTES,
+                "attention: offsets or lengths shorter than " + tokens);
+        require(scratch.bytes() >= (long) tokens * heads * maxLength * Float.BYTES, "attention: scratch smaller than tokens × heads × maxLength");
+        require(cacheK.bytes() == cacheV.bytes() && cacheK.bytes() % ((long) kvHeads * headDim * Float.BYTES) == 0,
+                "attention: caches must be whole, equal slot arrays");
+        sameDevice(out, q, cacheK, cacheV, slotTable, offsets, lengths, scratch);
+        CudaDevices.library().attention(out.device(), out.pointer(), q.pointer(), cacheK.pointer(), cacheV.pointer(), slotTable.pointer(),
+                offsets.pointer(), lengths.pointer(), tokens, heads, kvHeads, headDim, (float) (1 / Math.sqrt(headDim)), scratch.pointer(), maxLength);
     }
 
     /** {@code gate[i] = silu(gate[i]) · up[i]} for {@code n} floats, in place: the FFN's SwiGLU. */

@@ -21,7 +21,7 @@ import java.nio.file.StandardCopyOption;
 final class CudaLibrary {
     static final String RESOURCE = "/native/linux-x86_64/libhearthcuda.so";
 
-    private final MethodHandle deviceCount, deviceInfo, errorString, malloc, free, copy, rmsnorm, gemvQ8_0, gemvF16, swiglu;
+    private final MethodHandle deviceCount, deviceInfo, errorString, malloc, free, copy, rmsnorm, matmul, rope, kvStore, attention, swiglu;
 
     private CudaLibrary(SymbolLookup symbols) {
         Linker linker = Linker.nativeLinker();
@@ -30,8 +30,11 @@ final class CudaLibrary {
         free = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_free"), FunctionDescriptor.of(I, I, A));
         copy = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_copy"), FunctionDescriptor.of(I, I, A, A, L, I));
         rmsnorm = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_rmsnorm"), FunctionDescriptor.of(I, I, A, A, A, I, I, F));
-        gemvQ8_0 = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_gemv_q8_0"), FunctionDescriptor.of(I, I, A, A, A, I, I));
-        gemvF16 = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_gemv_f16"), FunctionDescriptor.of(I, I, A, A, A, I, I));
+        matmul = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_matmul"), FunctionDescriptor.of(I, I, I, A, A, A, I, I, I, L));
+        rope = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_rope"), FunctionDescriptor.of(I, I, A, I, I, I, I, A, A, I));
+        kvStore = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_kv_store"), FunctionDescriptor.of(I, I, A, A, A, A, A, I, I));
+        attention = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_attention"),
+                FunctionDescriptor.of(I, I, A, A, A, A, A, A, A, I, I, I, I, F, A, I));
         swiglu = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_swiglu"), FunctionDescriptor.of(I, I, A, A, L));
         deviceCount = linker.downcallHandle(symbols.findOrThrow("hearth_cuda_device_count"),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
@@ -116,12 +119,27 @@ final class CudaLibrary {
         invoke("rmsnorm kernel", () -> (int) rmsnorm.invokeExact(device, out, x, weight, rows, n, eps));
     }
 
-    void gemvQ8_0(int device, MemorySegment out, MemorySegment weights, MemorySegment x, int rows, int cols) {
-        invoke("gemv_q8_0 kernel", () -> (int) gemvQ8_0.invokeExact(device, out, weights, x, rows, cols));
+    void matmul(int device, int ggmlType, MemorySegment out, MemorySegment weights, MemorySegment x, int tokens, int rows, int cols,
+                long rowBytes) {
+        invoke("matmul kernel (ggml type " + ggmlType + ")",
+                () -> (int) matmul.invokeExact(device, ggmlType, out, weights, x, tokens, rows, cols, rowBytes));
     }
 
-    void gemvF16(int device, MemorySegment out, MemorySegment weights, MemorySegment x, int rows, int cols) {
-        invoke("gemv_f16 kernel", () -> (int) gemvF16.invokeExact(device, out, weights, x, rows, cols));
+    void rope(int device, MemorySegment x, int tokens, int heads, int headDim, int ropeDims, MemorySegment cos, MemorySegment sin,
+              boolean adjacentPairs) {
+        invoke("rope kernel", () -> (int) rope.invokeExact(device, x, tokens, heads, headDim, ropeDims, cos, sin, adjacentPairs ? 1 : 0));
+    }
+
+    void kvStore(int device, MemorySegment cacheK, MemorySegment cacheV, MemorySegment k, MemorySegment v, MemorySegment slots,
+                 int tokens, int kvDim) {
+        invoke("kv_store kernel", () -> (int) kvStore.invokeExact(device, cacheK, cacheV, k, v, slots, tokens, kvDim));
+    }
+
+    void attention(int device, MemorySegment out, MemorySegment q, MemorySegment cacheK, MemorySegment cacheV, MemorySegment slotTable,
+                   MemorySegment offsets, MemorySegment lengths, int tokens, int heads, int kvHeads, int headDim, float scale,
+                   MemorySegment scratch, int maxLength) {
+        invoke("attention kernel", () -> (int) attention.invokeExact(device, out, q, cacheK, cacheV, slotTable, offsets, lengths, tokens,
+                heads, kvHeads, headDim, scale, scratch, maxLength));
     }
 
     void swiglu(int device, MemorySegment gate, MemorySegment up, long n) {

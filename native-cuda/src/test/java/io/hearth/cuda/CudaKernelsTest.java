@@ -5,6 +5,9 @@ import io.hearth.engine.tensor.GgmlType;
 import io.hearth.engine.tensor.Quantizer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,9 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
- * The kernels against the CPU engine, on a GPU (skipped where there is none, saying why): Q8_0 and F16
- * matrix-vector products agree with the engine's dot products within 1e-4 relative (float sums in another order),
- * RMSNorm and SwiGLU with their definitions within 1e-5; device memory is counted while held and given back on close.
+ * The kernels against the CPU engine, on a GPU (skipped where there is none, saying why): F16, BF16, Q8_0 and Q4_0
+ * products agree with the engine's dot products within 1e-4 relative (float sums in another order); RMSNorm, SwiGLU,
+ * RoPE and attention over paged slots with their definitions within 1e-5; device memory is counted while held and given back on close.
  */
 class CudaKernelsTest {
     private static final int ROWS = 256, COLS = 2048;
@@ -52,40 +55,114 @@ class CudaKernelsTest {
         return host.toArray(ValueLayout.JAVA_FLOAT);
     }
 
-    @Test
-    void q8_0MatrixVectorProductAgreesWithTheCpuEngine() {
-        matrixVectorProductAgreesWithTheCpuEngine(GgmlType.Q8_0, (ROWS * (COLS / 32)) * 34L, CudaKernels::gemvQ8_0);
-    }
-
-    @Test
-    void f16MatrixVectorProductAgreesWithTheCpuEngine() {
-        matrixVectorProductAgreesWithTheCpuEngine(GgmlType.F16, (long) ROWS * COLS * 2, CudaKernels::gemvF16);
-    }
-
-    @FunctionalInterface
-    private interface Gemv {
-        void run(CudaMemory out, CudaMemory weights, CudaMemory x, int rows, int cols);
-    }
-
-    private static void matrixVectorProductAgreesWithTheCpuEngine(GgmlType type, long bytes, Gemv gemv) {
-        float[] w = random(ROWS * COLS, 1), x = random(COLS, 2);
-        ByteBuffer quantized = ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
+    /** Three tokens through each type's product: the engine's dot product per output, within 1e-4 relative. */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F16", "BF16", "Q8_0", "Q4_0"})
+    void matrixProductAgreesWithTheCpuEngine(GgmlType type) {
+        int tokens = 3;
+        float[] w = random(ROWS * COLS, 1), x = random(tokens * COLS, 2);
+        ByteBuffer quantized = ByteBuffer.allocate(Math.toIntExact(type.bytesFor((long) ROWS * COLS))).order(ByteOrder.LITTLE_ENDIAN);
         for (int r = 0; r < ROWS; r++) Quantizer.quantize(type, w, r * COLS, COLS, quantized);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment weightsHost = arena.allocate(quantized.capacity());
             weightsHost.copyFrom(MemorySegment.ofArray(quantized.array()));
             FloatTensor cpu = FloatTensor.of(type, weightsHost, COLS, ROWS);
             try (CudaMemory weights = CudaMemory.allocate(0, weightsHost.byteSize()); CudaMemory xs = upload(arena, x);
-                 CudaMemory out = CudaMemory.allocate(0, (long) ROWS * Float.BYTES)) {
+                 CudaMemory out = CudaMemory.allocate(0, (long) tokens * ROWS * Float.BYTES)) {
                 weights.copyFrom(weightsHost);
-                gemv.run(out, weights, xs, ROWS, COLS);
-                float[] gpu = download(arena, out, ROWS);
-                for (int r = 0; r < ROWS; r++) {
-                    float expected = cpu.dot(r, x, 0);
-                    assertEquals(expected, gpu[r], 1e-4f * Math.max(1, Math.abs(expected)), "row " + r);
+                CudaKernels.matmul(type, out, weights, xs, tokens, ROWS, COLS);
+                float[] gpu = download(arena, out, tokens * ROWS);
+                for (int t = 0; t < tokens; t++) {
+                    for (int r = 0; r < ROWS; r++) {
+                        float expected = cpu.dot(r, x, t * COLS);
+                        assertEquals(expected, gpu[t * ROWS + r], 1e-4f * Math.max(1, Math.abs(expected)), type + " token " + t + " row " + r);
+                    }
                 }
             }
         }
+    }
+
+    /** Both pair layouts, against the rotation written out here, within 1e-5. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void ropeRotatesEveryHeadByItsTokensAngles(boolean adjacentPairs) {
+        int tokens = 2, heads = 4, headDim = 64, half = headDim / 2;
+        float[] x = random(tokens * heads * headDim, 7), cos = new float[tokens * half], sin = new float[tokens * half];
+        for (int t = 0; t < tokens; t++) {
+            for (int i = 0; i < half; i++) {
+                double angle = (t + 5) * Math.pow(10000, -2.0 * i / headDim);
+                cos[t * half + i] = (float) Math.cos(angle);
+                sin[t * half + i] = (float) Math.sin(angle);
+            }
+        }
+        try (Arena arena = Arena.ofConfined(); CudaMemory xs = upload(arena, x); CudaMemory c = upload(arena, cos);
+             CudaMemory s = upload(arena, sin)) {
+            CudaKernels.rope(xs, tokens, heads, headDim, headDim, c, s, adjacentPairs);
+            float[] gpu = download(arena, xs, x.length);
+            for (int t = 0; t < tokens; t++) {
+                for (int h = 0; h < heads; h++) {
+                    int base = (t * heads + h) * headDim;
+                    for (int i = 0; i < half; i++) {
+                        int a = adjacentPairs ? base + 2 * i : base + i, b = adjacentPairs ? a + 1 : a + half;
+                        float co = cos[t * half + i], si = sin[t * half + i];
+                        assertEquals(x[a] * co - x[b] * si, gpu[a], 1e-5f, "token " + t + " head " + h + " pair " + i);
+                        assertEquals(x[a] * si + x[b] * co, gpu[b], 1e-5f, "token " + t + " head " + h + " pair " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Two sequences in scattered slots, stored through kv_store, then attended: a decode token at position 5 of one,
+     * and the last prompt token at position 2 of the other, with 8 heads over 2 kv heads (GQA); against softmax
+     * attention written out here, within 1e-5.
+     */
+    @Test
+    void attentionOverPagedSlotsMatchesItsDefinition() {
+        int heads = 8, kvHeads = 2, headDim = 32, kvDim = kvHeads * headDim, slots = 64;
+        int[][] slotsOf = {{40, 41, 42, 43, 17, 18}, {3, 9, 60}};
+        float[] keys = random(slots * kvDim, 8), values = random(slots * kvDim, 9), q = random(2 * heads * headDim, 10);
+        int[] offsets = {0, slotsOf[0].length}, lengths = {slotsOf[0].length, slotsOf[1].length};
+        int[] table = java.util.stream.IntStream.concat(java.util.Arrays.stream(slotsOf[0]), java.util.Arrays.stream(slotsOf[1])).toArray();
+        try (Arena arena = Arena.ofConfined();
+             CudaMemory cacheK = CudaMemory.allocate(0, (long) slots * kvDim * Float.BYTES);
+             CudaMemory cacheV = CudaMemory.allocate(0, (long) slots * kvDim * Float.BYTES);
+             CudaMemory k = upload(arena, keys); CudaMemory v = upload(arena, values);
+             CudaMemory everySlot = uploadInts(arena, java.util.stream.IntStream.range(0, slots).toArray());
+             CudaMemory qs = upload(arena, q); CudaMemory out = CudaMemory.allocate(0, (long) q.length * Float.BYTES);
+             CudaMemory slotTable = uploadInts(arena, table); CudaMemory offs = uploadInts(arena, offsets);
+             CudaMemory lens = uploadInts(arena, lengths); CudaMemory scratch = CudaMemory.allocate(0, 2L * heads * 8 * Float.BYTES)) {
+            CudaKernels.kvStore(cacheK, cacheV, k, v, everySlot, slots, kvDim);
+            CudaKernels.attention(out, qs, cacheK, cacheV, slotTable, offs, lens, 2, heads, kvHeads, headDim, scratch, 8);
+            float[] gpu = download(arena, out, q.length);
+            for (int t = 0; t < 2; t++) {
+                for (int h = 0; h < heads; h++) {
+                    int kvOffset = (h / (heads / kvHeads)) * headDim, qo = (t * heads + h) * headDim;
+                    double[] weights = new double[lengths[t]];
+                    double max = Double.NEGATIVE_INFINITY, sum = 0;
+                    for (int p = 0; p < lengths[t]; p++) {
+                        double dot = 0;
+                        for (int d = 0; d < headDim; d++) dot += keys[slotsOf[t][p] * kvDim + kvOffset + d] * q[qo + d];
+                        weights[p] = dot / Math.sqrt(headDim);
+                        max = Math.max(max, weights[p]);
+                    }
+                    for (int p = 0; p < lengths[t]; p++) sum += weights[p] = Math.exp(weights[p] - max);
+                    for (int d = 0; d < headDim; d++) {
+                        double expected = 0;
+                        for (int p = 0; p < lengths[t]; p++) expected += weights[p] / sum * values[slotsOf[t][p] * kvDim + kvOffset + d];
+                        assertEquals(expected, gpu[qo + d], 1e-5 * Math.max(1, Math.abs(expected)), "token " + t + " head " + h + " dim " + d);
+                    }
+                }
+            }
+        }
+    }
+
+    private static CudaMemory uploadInts(Arena arena, int[] values) {
+        MemorySegment host = arena.allocateFrom(ValueLayout.JAVA_INT, values);
+        CudaMemory device = CudaMemory.allocate(0, host.byteSize());
+        device.copyFrom(host);
+        return device;
     }
 
     @Test
@@ -129,6 +206,7 @@ class CudaKernelsTest {
         assertEquals(before, CudaMemory.allocatedBytes(0), "freed once, counted once");
         CudaException tooMuch = assertThrows(CudaException.class, () -> CudaMemory.allocate(0, Long.MAX_VALUE / 2));
         assertTrue(tooMuch.getMessage().contains("cudaMalloc"), tooMuch.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> CudaKernels.gemvQ8_0(block, block, block, 1, 33), "shapes are checked before a launch");
+        assertThrows(IllegalArgumentException.class, () -> CudaKernels.matmul(GgmlType.Q8_0, block, block, block, 1, 1, 33),
+                "shapes are checked before a launch");
     }
 }
