@@ -79,10 +79,7 @@ final class Replica implements AutoCloseable {
      */
     static Replica load(int number, ModelSpec spec, LoadProgress progress, Model kept) {
         long start = System.nanoTime();
-        if (kept != null) {
-            progress.loading(100);
-            return new Replica(number, spec, kept, WeightTier.HOST, start);
-        }
+        if (kept != null) return new Replica(number, spec, kept, WeightTier.HOST, start); // the waiting callers hear 100% when it is done
         WeightTier tier = PageCache.residentFraction(spec.source()) >= 0.9 ? WeightTier.HOST : WeightTier.DISK;
         Model model = Model.load(spec.source());
         try {

@@ -396,6 +396,8 @@ final class ReplicaPool {
                 }
                 if (r.draining() && r.load() == 0) {
                     replicas.remove(r);
+                    // with the removal, so that nobody sees the replica gone and its budget still held
+                    memory.release(r.reservedBytes());
                     unload.add(r);
                 }
             }
@@ -434,7 +436,6 @@ final class ReplicaPool {
         }
         if (evicting) weights.close();
         else hostTier.keep(spec.source(), weights);
-        memory.release(r.reservedBytes());
         events.transition(spec.id(), ReplicaState.DRAINING, ReplicaState.COLD);
         LOG.log(System.Logger.Level.INFO, "replica " + r.number + " of model " + spec.id() + " unloaded (" + (bytes >> 20)
                 + " MiB freed; " + (evicting ? "its weights are dropped)" : "its weights stay mapped in host memory while memory allows)"));

@@ -5,6 +5,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /**
  * Weight × activations for a batch of tokens: {@code out[t·rows + r] = W[r,·] · x[t·cols ..]}.
  *
@@ -80,7 +82,7 @@ public final class MatMul {
                 int n = Math.min(TILE_ROWS, rows - r0);
                 for (int i = 0; i < n; i++) w.dequantizeRow(r0 + i, tile, i * cols);
                 // A short last tile computes zero rows rather than needing a second kernel; at most 5 rows per matrix.
-                java.util.Arrays.fill(tile, n * cols, TILE_ROWS * cols, 0f);
+                Arrays.fill(tile, n * cols, TILE_ROWS * cols, 0f);
                 multiplyTile(tile, cols, packed, padded, partial);
                 for (int i = 0; i < n; i++) {
                     for (int t = 0; t < tokens; t++) out[(t0 + t) * rows + r0 + i] = partial[i * padded + t];
@@ -113,7 +115,7 @@ public final class MatMul {
 
     /** partial[i·padded + t] = Σ_c tile[i·cols + c] · packed[c·padded + t] for the tile's 6 rows and every token. */
     private static void multiplyTile(float[] tile, int cols, float[] packed, int padded, float[] partial) {
-        java.util.Arrays.fill(partial, 0, TILE_ROWS * padded, 0f);
+        Arrays.fill(partial, 0, TILE_ROWS * padded, 0f);
         for (int k0 = 0; k0 < cols; k0 += K_BLOCK) {
             int k1 = Math.min(cols, k0 + K_BLOCK);
             int g = 0;
