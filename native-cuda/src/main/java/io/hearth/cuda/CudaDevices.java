@@ -23,6 +23,11 @@ public final class CudaDevices {
         return Once.FOUND;
     }
 
+    /** Free memory on {@code device} as the driver reports it now (not at discovery): what is left for other processes too. */
+    public static long freeBytesNow(int device) {
+        return library().device(device).freeBytes();
+    }
+
     /** The bound library, for memory and kernels on a device discovery found; IllegalStateException where there is none. */
     static CudaLibrary library() {
         if (Once.LIBRARY == null) throw new IllegalStateException("no CUDA device: " + discover().unavailable());

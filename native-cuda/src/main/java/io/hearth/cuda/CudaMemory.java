@@ -63,6 +63,27 @@ public final class CudaMemory implements AutoCloseable {
         library.copy(device, host, pointer(), host.byteSize(), false);
     }
 
+    /**
+     * Queues a copy of {@code source} (pinned, left untouched until the stream has passed the copy) to
+     * {@code offset} of this block.
+     */
+    public void copyFromAsync(long offset, MemorySegment source, CudaStream stream) {
+        checkRange(offset, source.byteSize());
+        library.copyAsync(device, stream.handle(), MemorySegment.ofAddress(pointer().address() + offset), source, source.byteSize(), true);
+    }
+
+    /** Queues a copy from {@code offset} of this block into all of {@code destination} (pinned, read after the stream passes it). */
+    public void copyToAsync(long offset, MemorySegment destination, CudaStream stream) {
+        checkRange(offset, destination.byteSize());
+        library.copyAsync(device, stream.handle(), destination, MemorySegment.ofAddress(pointer().address() + offset), destination.byteSize(), false);
+    }
+
+    private void checkRange(long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > bytes) {
+            throw new IllegalArgumentException("bytes " + offset + ".." + (offset + length) + " are outside this block of " + bytes);
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (pointer == null) return;

@@ -2,16 +2,14 @@ package io.hearth.engine.backend;
 
 import io.hearth.engine.compute.MatMul;
 import io.hearth.engine.compute.WorkerPool;
-import io.hearth.engine.kv.BlockPool;
 import io.hearth.engine.kv.KvCache;
-import io.hearth.engine.kv.KvStore;
+import io.hearth.engine.kv.HostKvStore;
 import io.hearth.engine.kv.Sequence;
 import io.hearth.engine.model.LayerWeights;
 import io.hearth.engine.model.Model;
 import io.hearth.engine.model.ModelConfig;
 import io.hearth.engine.model.Weights;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,6 +25,8 @@ public final class CpuBackend implements Backend {
     private final Weights weights;
     private final WorkerPool pool;
     private final KvCache kv;
+    /** The cache's storage, typed: this backend attends over it in place. */
+    private final HostKvStore store;
     /** Elements of an element-wise loop worth a thread: tens of microseconds of exp. */
     private static final int ELEMENTWISE_GRAIN = 8192;
     private final ThreadLocal<float[]> scores = ThreadLocal.withInitial(() -> new float[256]);
@@ -37,11 +37,9 @@ public final class CpuBackend implements Backend {
         this.config = model.config();
         this.weights = model.weights();
         this.pool = new WorkerPool(options.threads());
-        int blocks = (options.kvTokens() + BlockPool.BLOCK_TOKENS - 1) / BlockPool.BLOCK_TOKENS;
-        byte[] layout = (options.kvType().name() + "/" + config.kvDim()).getBytes(StandardCharsets.UTF_8);
-        byte[] extraKey = Arrays.copyOf(model.digest(), 32 + layout.length);
-        System.arraycopy(layout, 0, extraKey, 32, layout.length);
-        this.kv = new KvCache(new BlockPool(blocks), KvStore.create(options.kvType(), config.layers(), blocks, config.kvDim()), extraKey);
+        int blocks = KvCache.blocksFor(options.kvTokens());
+        this.store = HostKvStore.create(options.kvType(), config.layers(), blocks, config.kvDim());
+        this.kv = KvCache.forModel(model, store, blocks);
     }
 
     @Override
@@ -89,35 +87,14 @@ public final class CpuBackend implements Backend {
 
     @Override
     public synchronized List<float[]> forward(List<BatchEntry> batch) {
-        int total = 0;
-        for (BatchEntry e : batch) {
-            if (e.sequence().isReleased()) throw new IllegalStateException("sequence was released");
-            total += e.tokens().length;
-        }
-        int[] tokens = new int[total], positions = new int[total], slots = new int[total];
-        Sequence[] owners = new Sequence[total];
-        int t = 0;
-        for (BatchEntry e : batch) {
-            kv.reserve(e.sequence(), e.tokens().length);
-            for (int i = 0; i < e.tokens().length; i++, t++) {
-                tokens[t] = e.tokens()[i];
-                positions[t] = e.sequence().length() + i;
-                slots[t] = e.sequence().slot(positions[t]);
-                owners[t] = e.sequence();
-                if (tokens[t] < 0 || tokens[t] >= config.vocabSize()) {
-                    throw new IllegalArgumentException("token id " + tokens[t] + " is outside the vocabulary (0.." + (config.vocabSize() - 1) + ")");
-                }
-            }
-        }
+        StepLayout step = StepLayout.reserve(batch, kv, config);
+        int total = step.total();
         Buffers b = buffersFor(total);
-        int dim = config.dim(), half = config.ropeDims() / 2;
-        for (t = 0; t < total; t++) {
-            weights.tokenEmbedding().dequantizeRow(tokens[t], b.x(), t * dim);
-            TransformerOps.ropeAngles(config.ropeDims(), positions[t], config.ropeTheta(), config.ropeFrequencyScale(),
-                    weights.ropeFreqFactors(), b.ropeCos(), b.ropeSin(), t * half);
-        }
+        int dim = config.dim();
+        for (int t = 0; t < total; t++) weights.tokenEmbedding().dequantizeRow(step.tokens()[t], b.x(), t * dim);
+        step.ropeAngles(config, weights.ropeFreqFactors(), b.ropeCos(), b.ropeSin());
         for (int layer = 0; layer < config.layers(); layer++) {
-            attentionBlock(layer, weights.layers()[layer], b, total, slots, positions, owners);
+            attentionBlock(layer, weights.layers()[layer], b, total, step.slots(), step.positions(), step.owners());
             feedForwardBlock(weights.layers()[layer], b, total);
         }
         List<float[]> result = logits(batch, b, total);
@@ -137,7 +114,7 @@ public final class CpuBackend implements Backend {
             addBias(b.v(), t * kvDim, w.bv());
             for (int h = 0; h < config.heads(); h++) rope(b, b.q(), t * qDim + h * headDim, t);
             for (int h = 0; h < config.kvHeads(); h++) rope(b, b.k(), t * kvDim + h * headDim, t);
-            kv.store().write(layer, slots[t], b.k(), t * kvDim, b.v(), t * kvDim);
+            store.write(layer, slots[t], b.k(), t * kvDim, b.v(), t * kvDim);
         }
         int heads = config.heads();
         int grain = Math.max(1, MatMul.MIN_WORK_PER_THREAD / Math.max(1, 2 * headDim * (positions[total - 1] + 1)));
@@ -159,7 +136,6 @@ public final class CpuBackend implements Backend {
             scores.set(s);
         }
         Sequence sequence = owners[t];
-        KvStore store = kv.store();
         float scale = (float) (1.0 / Math.sqrt(headDim));
         for (int p = 0; p < length; p++) s[p] = store.dotKey(layer, sequence.slot(p), kvOffset, b.q(), qOffset, headDim) * scale;
         TransformerOps.softmax(s, length);
@@ -181,8 +157,7 @@ public final class CpuBackend implements Backend {
 
     private List<float[]> logits(List<BatchEntry> batch, Buffers b, int total) {
         int dim = config.dim(), vocab = config.vocabSize();
-        int rows = 0;
-        for (BatchEntry e : batch) rows += e.allLogits() ? e.tokens().length : 1;
+        int rows = StepLayout.logitRows(batch);
         float[] normed = new float[rows * dim];
         int row = 0, t = 0;
         for (BatchEntry e : batch) {

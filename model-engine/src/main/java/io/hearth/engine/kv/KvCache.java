@@ -1,6 +1,10 @@
 package io.hearth.engine.kv;
 
+import io.hearth.engine.model.Model;
+
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +25,22 @@ public final class KvCache {
         this.pool = pool;
         this.store = store;
         this.extraKey = extraKey.clone();
+    }
+
+    /**
+     * The cache of {@code model} over {@code store} ({@code blocks} blocks): block identities are unique to the model's
+     * digest and the store's layout (type, kvDim), so backends with the same layout share blocks and no other does.
+     */
+    public static KvCache forModel(Model model, KvStore store, int blocks) {
+        byte[] layout = (store.type().name() + "/" + model.config().kvDim()).getBytes(StandardCharsets.UTF_8);
+        byte[] extraKey = Arrays.copyOf(model.digest(), 32 + layout.length);
+        System.arraycopy(layout, 0, extraKey, 32, layout.length);
+        return new KvCache(new BlockPool(blocks), store, extraKey);
+    }
+
+    /** Blocks that hold {@code tokens} tokens. */
+    public static int blocksFor(int tokens) {
+        return (tokens + BlockPool.BLOCK_TOKENS - 1) / BlockPool.BLOCK_TOKENS;
     }
 
     public BlockPool pool() {
@@ -79,7 +99,7 @@ public final class KvCache {
             int block = pool.acquireCached(hashes.get(b));
             if (block < 0) break;
             sequence.addBlock(block);
-            sequence.appendTokens(java.util.Arrays.copyOfRange(prompt, b * BlockPool.BLOCK_TOKENS, (b + 1) * BlockPool.BLOCK_TOKENS));
+            sequence.appendTokens(Arrays.copyOfRange(prompt, b * BlockPool.BLOCK_TOKENS, (b + 1) * BlockPool.BLOCK_TOKENS));
             sequence.lastFullBlockHash(hashes.get(b));
         }
         return sequence.length();

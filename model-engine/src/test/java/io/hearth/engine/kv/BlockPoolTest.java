@@ -29,7 +29,7 @@ class BlockPoolTest {
 
     @Test
     void sequencesShareFullPrefixBlocksAndRecomputeTheLastToken() {
-        KvCache kv = new KvCache(new BlockPool(8), KvStore.create(KvType.F32, 1, 8, 4), MODEL_A);
+        KvCache kv = new KvCache(new BlockPool(8), HostKvStore.create(KvType.F32, 1, 8, 4), MODEL_A);
         int[] prompt = tokens(100, 40);
         Sequence a = kv.newSequence();
         assertEquals(0, kv.attachCachedPrefix(a, prompt));
@@ -56,7 +56,7 @@ class BlockPoolTest {
 
     @Test
     void blocksCachedInOneScopeAreNeverFoundFromAnother() {
-        KvCache kv = new KvCache(new BlockPool(8), KvStore.create(KvType.F32, 1, 8, 4), MODEL_A);
+        KvCache kv = new KvCache(new BlockPool(8), HostKvStore.create(KvType.F32, 1, 8, 4), MODEL_A);
         int[] prompt = tokens(100, 40);
         CacheScope tenantA = kv.scope("tenant-a"), tenantB = kv.scope("tenant-b");
         assertNull(kv.scope("").root(), "no salt: the unscoped chain");
@@ -74,7 +74,7 @@ class BlockPoolTest {
 
     @Test
     void aTenantSharesThePublicStartAndKeepsTheRestToItself() {
-        KvCache kv = new KvCache(new BlockPool(16), KvStore.create(KvType.F32, 1, 8, 4), MODEL_A);
+        KvCache kv = new KvCache(new BlockPool(16), HostKvStore.create(KvType.F32, 1, 8, 4), MODEL_A);
         int[] prompt = tokens(100, 50);
         // 20 public tokens: block 0 is public, block 1 (tokens 16..31) already holds the caller's own tokens
         CacheScope alice = kv.scope("fn", "team-a", 20), bob = kv.scope("fn", "team-b", 20), aliceAgain = kv.scope("fn", "team-a", 20);
@@ -91,7 +91,7 @@ class BlockPoolTest {
 
     @Test
     void freedBlocksStayCachedUntilReusedLeastRecentlyFreedFirst() {
-        KvCache kv = new KvCache(new BlockPool(4), KvStore.create(KvType.F32, 1, 4, 4), MODEL_A);
+        KvCache kv = new KvCache(new BlockPool(4), HostKvStore.create(KvType.F32, 1, 4, 4), MODEL_A);
         Sequence a = kv.newSequence();
         kv.reserve(a, 33);
         kv.commit(a, tokens(0, 33));

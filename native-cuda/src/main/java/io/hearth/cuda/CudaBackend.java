@@ -1,0 +1,235 @@
+package io.hearth.cuda;
+
+import io.hearth.engine.backend.Backend;
+import io.hearth.engine.backend.BatchEntry;
+import io.hearth.engine.backend.StepLayout;
+import io.hearth.engine.kv.KvCache;
+import io.hearth.engine.kv.Sequence;
+import io.hearth.engine.model.Model;
+import io.hearth.engine.model.ModelConfig;
+import io.hearth.engine.model.RopeStyle;
+import io.hearth.engine.tensor.GgmlType;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * The forward pass on a CUDA device, the CPU backend's twin step for step: weights and KV cache live in device
+ * memory, a step's inputs (token ids, slots, each sequence's slot table, RoPE angles from the CPU backend's own
+ * code) go up in one staging buffer, every kernel of every layer is queued on the replica's stream without a wait,
+ * and the step waits once, for its logits. A CUDA error surfaces as a {@link CudaException} naming the call; the
+ * pool then fails the replica and replaces it.
+ */
+public final class CudaBackend implements Backend {
+    private final Model model;
+    private final ModelConfig config;
+    private final int device;
+    private final CudaStream stream;
+    private final DeviceWeights weights;
+    private final DeviceKvStore store;
+    private final KvCache kv;
+    private final StepBuffers buffers;
+    private final StepBuffers.Shape shape;
+
+    private CudaBackend(Model model, int device, int kvTokens, IntConsumer progress) {
+        this.model = model;
+        this.config = model.config();
+        this.device = device;
+        this.shape = new StepBuffers.Shape(config.dim(), config.qDim(), config.kvDim(), config.ffDim(), config.ropeDims(), config.vocabSize());
+        CudaStream s = CudaStream.create(device);
+        DeviceWeights w = null;
+        DeviceKvStore kvStore = null;
+        try {
+            w = DeviceWeights.upload(model, device, progress);
+            int blocks = KvCache.blocksFor(kvTokens);
+            kvStore = new DeviceKvStore(device, config.layers(), blocks, config.kvDim(), s);
+            this.kv = KvCache.forModel(model, kvStore, blocks);
+        } catch (RuntimeException e) {
+            if (kvStore != null) kvStore.close();
+            if (w != null) w.close();
+            s.close();
+            throw e;
+        }
+        this.stream = s;
+        this.weights = w;
+        this.store = kvStore;
+        this.buffers = new StepBuffers(device);
+    }
+
+    /**
+     * Uploads {@code model} (mapped; its pages may already be in memory) to {@code cuda:device} with a KV cache of
+     * {@code kvTokens} tokens, reporting percent uploaded to {@code progress}.
+     */
+    public static CudaBackend load(Model model, int device, int kvTokens, IntConsumer progress) {
+        CudaDevices.Discovery found = CudaDevices.discover();
+        if (found.devices().stream().noneMatch(d -> d.index() == device)) {
+            throw new IllegalStateException("no CUDA device " + device + ": "
+                    + (found.devices().isEmpty() ? found.unavailable() : "this machine has " + found.devices().size()));
+        }
+        return new CudaBackend(model, device, kvTokens, progress);
+    }
+
+    /** Device bytes a replica of {@code model} with {@code kvTokens} KV tokens needs, before its per-step buffers. */
+    public static long deviceBytes(Model model, int kvTokens) {
+        ModelConfig c = model.config();
+        return DeviceWeights.bytesFor(model) + DeviceKvStore.bytesFor(c.layers(), KvCache.blocksFor(kvTokens), c.kvDim());
+    }
+
+    @Override
+    public String device() {
+        return "cuda:" + device;
+    }
+
+    @Override
+    public Model model() {
+        return model;
+    }
+
+    @Override
+    public KvCache kvCache() {
+        return kv;
+    }
+
+    @Override
+    public synchronized List<float[]> forward(List<BatchEntry> batch) {
+        StepLayout step = StepLayout.reserve(batch, kv, config);
+        int total = step.total(), rows = StepLayout.logitRows(batch);
+        SlotTables tables = SlotTables.of(batch, step);
+        int maxLength = step.maxLength();
+        buffers.ensure(total, rows, tables.slots().length, (long) total * config.heads() * maxLength, shape);
+        sendInputs(step, tables, logitRowIndices(batch));
+
+        StepBuffers b = buffers;
+        CudaKernels.embed(stream, weights.embedding().type(), b.x, weights.embedding().memory(), b.tokenIds, total, config.dim(),
+                weights.embedding().rows());
+        for (int layer = 0; layer < config.layers(); layer++) {
+            attentionBlock(layer, weights.layers().get(layer), total, maxLength);
+            feedForwardBlock(weights.layers().get(layer), total);
+        }
+        // the rows whose logits are asked for, gathered by the embedding kernel reading x as an F32 table
+        CudaKernels.embed(stream, GgmlType.F32, b.normed, b.x, b.logitRows, rows, config.dim(), total);
+        CudaKernels.rmsnorm(stream, b.normed, b.normed, weights.outputNorm(), rows, config.dim(), config.rmsEps());
+        matmul(weights.output(), b.logits, b.normed, rows);
+        float[] all = buffers.receiveLogits((long) rows * config.vocabSize(), stream);
+
+        List<float[]> result = new ArrayList<>(batch.size());
+        int row = 0, vocab = config.vocabSize();
+        for (BatchEntry e : batch) {
+            int n = e.allLogits() ? e.tokens().length : 1;
+            result.add(Arrays.copyOfRange(all, row * vocab, (row + n) * vocab));
+            row += n;
+        }
+        for (BatchEntry e : batch) kv.commit(e.sequence(), e.tokens());
+        return result;
+    }
+
+    /**
+     * Each token's view of its sequence's KV: the slots of positions 0.. of its sequence, once per sequence (a prefill
+     * chunk's tokens share their sequence's table), and where in that table each token's span starts and how long it is.
+     */
+    private record SlotTables(int[] slots, int[] offsets, int[] lengths) {
+        static SlotTables of(List<BatchEntry> batch, StepLayout step) {
+            Map<Sequence, Integer> start = new IdentityHashMap<>();
+            int size = 0;
+            for (BatchEntry e : batch) {
+                if (start.containsKey(e.sequence())) continue;
+                start.put(e.sequence(), size);
+                size += e.sequence().length() + e.tokens().length;
+            }
+            int[] slots = new int[size];
+            for (BatchEntry e : batch) {
+                int from = start.get(e.sequence()), length = e.sequence().length() + e.tokens().length;
+                for (int p = 0; p < length; p++) slots[from + p] = e.sequence().slot(p);
+            }
+            int[] offsets = new int[step.total()], lengths = new int[step.total()];
+            for (int t = 0; t < step.total(); t++) {
+                offsets[t] = start.get(step.owners()[t]);
+                lengths[t] = step.positions()[t] + 1;
+            }
+            return new SlotTables(slots, offsets, lengths);
+        }
+    }
+
+    /** Indices (into the step's tokens) of the rows whose logits the batch asks for. */
+    private static int[] logitRowIndices(List<BatchEntry> batch) {
+        int[] indices = new int[StepLayout.logitRows(batch)];
+        int row = 0, t = 0;
+        for (BatchEntry e : batch) {
+            int n = e.tokens().length;
+            for (int i = e.allLogits() ? 0 : n - 1; i < n; i++) indices[row++] = t + i;
+            t += n;
+        }
+        return indices;
+    }
+
+    private void sendInputs(StepLayout step, SlotTables tables, int[] logitRows) {
+        int total = step.total(), half = config.ropeDims() / 2;
+        float[] cos = new float[total * half], sin = new float[total * half];
+        step.ropeAngles(config, model.weights().ropeFreqFactors(), cos, sin);
+        StepBuffers b = buffers;
+        long at = b.send(step.tokens(), total, b.tokenIds, 0, stream);
+        at = b.send(step.slots(), total, b.slots, at, stream);
+        at = b.send(tables.offsets(), total, b.offsets, at, stream);
+        at = b.send(tables.lengths(), total, b.lengths, at, stream);
+        at = b.send(tables.slots(), tables.slots().length, b.slotTable, at, stream);
+        at = b.send(logitRows, logitRows.length, b.logitRows, at, stream);
+        at = b.send(cos, cos.length, b.cos, at, stream);
+        b.send(sin, sin.length, b.sin, at, stream);
+    }
+
+    private void attentionBlock(int layer, DeviceWeights.Layer w, int total, int maxLength) {
+        StepBuffers b = buffers;
+        int dim = config.dim(), headDim = config.headDim();
+        CudaKernels.rmsnorm(stream, b.xb, b.x, w.attnNorm(), total, dim, config.rmsEps());
+        matmul(w.wq(), b.q, b.xb, total);
+        matmul(w.wk(), b.k, b.xb, total);
+        matmul(w.wv(), b.v, b.xb, total);
+        addBias(b.q, w.bq(), total, config.qDim());
+        addBias(b.k, w.bk(), total, config.kvDim());
+        addBias(b.v, w.bv(), total, config.kvDim());
+        boolean adjacent = config.ropeStyle() == RopeStyle.ADJACENT_PAIRS;
+        CudaKernels.rope(stream, b.q, total, config.heads(), headDim, config.ropeDims(), b.cos, b.sin, adjacent);
+        CudaKernels.rope(stream, b.k, total, config.kvHeads(), headDim, config.ropeDims(), b.cos, b.sin, adjacent);
+        CudaKernels.kvStore(stream, store.keys(layer), store.values(layer), b.k, b.v, b.slots, total, config.kvDim());
+        CudaKernels.attention(stream, b.att, b.q, store.keys(layer), store.values(layer), b.slotTable, b.offsets, b.lengths, total,
+                config.heads(), config.kvHeads(), headDim, b.scores, maxLength);
+        matmul(w.wo(), b.xb, b.att, total);
+        CudaKernels.add(stream, b.x, b.xb, (long) total * dim, (long) total * dim);
+    }
+
+    private void feedForwardBlock(DeviceWeights.Layer w, int total) {
+        StepBuffers b = buffers;
+        int dim = config.dim();
+        CudaKernels.rmsnorm(stream, b.xb, b.x, w.ffnNorm(), total, dim, config.rmsEps());
+        matmul(w.wGate(), b.gate, b.xb, total);
+        matmul(w.wUp(), b.up, b.xb, total);
+        CudaKernels.swiglu(stream, b.gate, b.up, (long) total * config.ffDim());
+        matmul(w.wDown(), b.xb, b.gate, total);
+        CudaKernels.add(stream, b.x, b.xb, (long) total * dim, (long) total * dim);
+    }
+
+    private void matmul(DeviceTensor w, CudaMemory out, CudaMemory x, int tokens) {
+        CudaKernels.matmul(stream, w.type(), out, w.memory(), x, tokens, Math.toIntExact(w.rows()), w.cols());
+    }
+
+    private void addBias(CudaMemory x, CudaMemory bias, int tokens, int n) {
+        if (bias != null) CudaKernels.add(stream, x, bias, (long) tokens * n, n);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            stream.synchronize();
+        } catch (CudaException e) {
+            // a failed replica is closed too: what is left is freeing its memory
+        }
+        buffers.close();
+        store.close();
+        weights.close();
+        stream.close();
+    }
+}

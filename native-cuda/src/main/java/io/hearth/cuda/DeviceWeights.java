@@ -1,0 +1,101 @@
+package io.hearth.cuda;
+
+import io.hearth.engine.model.LayerWeights;
+import io.hearth.engine.model.Model;
+import io.hearth.engine.model.Weights;
+import io.hearth.engine.tensor.FloatTensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * A model's weights in device memory, uploaded from its mapped file ({@link WeightUpload}) and freed together on
+ * {@link #close}. Tied models (no {@code output.weight}) upload the embedding once and use it for both.
+ */
+record DeviceWeights(DeviceTensor embedding, List<Layer> layers, CudaMemory outputNorm, DeviceTensor output) implements AutoCloseable {
+
+    /** One transformer block; biases null where the architecture has none. */
+    record Layer(CudaMemory attnNorm, DeviceTensor wq, DeviceTensor wk, DeviceTensor wv, CudaMemory bq, CudaMemory bk, CudaMemory bv,
+                 DeviceTensor wo, CudaMemory ffnNorm, DeviceTensor wGate, DeviceTensor wUp, DeviceTensor wDown) {
+    }
+
+    /** Device bytes the weights of {@code model} take (K-quant matrices grow to F32). */
+    static long bytesFor(Model model) {
+        Weights w = model.weights();
+        long bytes = bytes(w.tokenEmbedding()) + (w.output() == w.tokenEmbedding() ? 0 : bytes(w.output())) + (long) w.outputNorm().length * Float.BYTES;
+        for (LayerWeights l : w.layers()) {
+            bytes += bytes(l.wq()) + bytes(l.wk()) + bytes(l.wv()) + bytes(l.wo()) + bytes(l.wGate()) + bytes(l.wUp()) + bytes(l.wDown())
+                    + (long) (l.attnNorm().length + l.ffnNorm().length + length(l.bq()) + length(l.bk()) + length(l.bv())) * Float.BYTES;
+        }
+        return bytes;
+    }
+
+    private static long bytes(FloatTensor t) {
+        return DeviceTensor.deviceBytes(t.type(), t.columns(), t.rows());
+    }
+
+    private static int length(float[] v) {
+        return v == null ? 0 : v.length;
+    }
+
+    /** Uploads every tensor of {@code model} to {@code device}, reporting percent done; on failure frees what it had uploaded. */
+    static DeviceWeights upload(Model model, int device, IntConsumer progress) {
+        Weights w = model.weights();
+        List<AutoCloseable> uploaded = new ArrayList<>();
+        try (WeightUpload upload = new WeightUpload(device, bytesFor(model), progress)) {
+            DeviceTensor embedding = track(uploaded, upload.matrix(w.tokenEmbedding()));
+            List<Layer> layers = new ArrayList<>();
+            for (LayerWeights l : w.layers()) {
+                layers.add(new Layer(track(uploaded, upload.vector(l.attnNorm())),
+                        track(uploaded, upload.matrix(l.wq())), track(uploaded, upload.matrix(l.wk())), track(uploaded, upload.matrix(l.wv())),
+                        optional(uploaded, upload, l.bq()), optional(uploaded, upload, l.bk()), optional(uploaded, upload, l.bv()),
+                        track(uploaded, upload.matrix(l.wo())), track(uploaded, upload.vector(l.ffnNorm())),
+                        track(uploaded, upload.matrix(l.wGate())), track(uploaded, upload.matrix(l.wUp())), track(uploaded, upload.matrix(l.wDown()))));
+            }
+            CudaMemory outputNorm = track(uploaded, upload.vector(w.outputNorm()));
+            DeviceTensor output = w.output() == w.tokenEmbedding() ? embedding : track(uploaded, upload.matrix(w.output()));
+            upload.finish();
+            return new DeviceWeights(embedding, List.copyOf(layers), outputNorm, output);
+        } catch (RuntimeException e) {
+            closeAll(uploaded);
+            throw e;
+        }
+    }
+
+    private static DeviceTensor track(List<AutoCloseable> uploaded, DeviceTensor tensor) {
+        uploaded.add(tensor.memory());
+        return tensor;
+    }
+
+    private static CudaMemory track(List<AutoCloseable> uploaded, CudaMemory memory) {
+        uploaded.add(memory);
+        return memory;
+    }
+
+    private static CudaMemory optional(List<AutoCloseable> uploaded, WeightUpload upload, float[] values) {
+        return values == null ? null : track(uploaded, upload.vector(values));
+    }
+
+    private static void closeAll(List<AutoCloseable> memories) {
+        for (AutoCloseable m : memories) {
+            try {
+                m.close();
+            } catch (Exception e) {
+                // keep freeing the rest: a failed free leaves nothing more to do for that block
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> all = new ArrayList<>(List.of(embedding.memory(), outputNorm));
+        if (output != embedding) all.add(output.memory());
+        for (Layer l : layers) {
+            all.addAll(List.of(l.attnNorm(), l.wq().memory(), l.wk().memory(), l.wv().memory(), l.wo().memory(), l.ffnNorm(),
+                    l.wGate().memory(), l.wUp().memory(), l.wDown().memory()));
+            for (CudaMemory bias : new CudaMemory[]{l.bq(), l.bk(), l.bv()}) if (bias != null) all.add(bias);
+        }
+        closeAll(all);
+    }
+}
