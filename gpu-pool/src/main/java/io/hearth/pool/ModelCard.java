@@ -1,5 +1,6 @@
 package io.hearth.pool;
 
+import io.hearth.cuda.CudaBackend;
 import io.hearth.engine.gguf.GgufFile;
 import io.hearth.engine.model.Model;
 import io.hearth.engine.model.ModelConfig;
@@ -8,19 +9,23 @@ import io.hearth.engine.model.ModelConfig;
  * What the pool knows of a model without loading it, read once from the GGUF header: listings and validation work
  * while the model is scaled to zero, and a broken file is found at start rather than on the first request.
  */
-record ModelCard(String name, String architecture, long fileBytes, int contextLength, boolean randomWeights, long kvBytesPerToken) {
+record ModelCard(String name, String architecture, long fileBytes, long gpuWeightBytes, int contextLength, boolean randomWeights,
+                 long kvBytesPerToken) {
     static ModelCard read(ModelSpec spec) {
         try (GgufFile file = GgufFile.open(spec.source())) {
             ModelConfig config = ModelConfig.from(file);
             return new ModelCard(file.string("general.name", file.path().getFileName().toString()), config.architecture(),
-                    file.fileSize(), config.contextLength(), file.bool(Model.RANDOM_WEIGHTS_KEY, false),
+                    file.fileSize(), CudaBackend.weightBytes(file), config.contextLength(), file.bool(Model.RANDOM_WEIGHTS_KEY, false),
                     2L * config.layers() * config.kvHeads() * config.headDim() * Float.BYTES);
         }
     }
 
-    /** Device memory a replica of this model takes: the mapped weights and an F32 KV cache of {@code kvTokens}. */
-    long replicaBytes(int kvTokens) {
+    /**
+     * Device memory a replica of this model takes on {@code device}: its weights (the mapped file on the CPU; on a
+     * GPU, as uploaded) and an F32 KV cache of {@code kvTokens}.
+     */
+    long replicaBytes(int kvTokens, String device) {
         int blocks = (Math.min(kvTokens, contextLength) + 15) / 16;
-        return fileBytes + blocks * 16L * kvBytesPerToken;
+        return (device.startsWith("cuda") ? gpuWeightBytes : fileBytes) + blocks * 16L * kvBytesPerToken;
     }
 }

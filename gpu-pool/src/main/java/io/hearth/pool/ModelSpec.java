@@ -4,14 +4,29 @@ import java.nio.file.Path;
 
 /**
  * A model the pool serves: its id (what clients name), where its GGUF file is, what a replica gets (threads, KV
- * cache tokens over all its sequences), how the pool scales it (changeable later through admin), and, for a model
- * fetched from a URL, where {@code source} is downloaded from before its first load (null for a local file).
+ * cache tokens over all its sequences), how the pool scales it (changeable later through admin), for a model
+ * fetched from a URL, where {@code source} is downloaded from before its first load (null for a local file), and
+ * where its replicas run: {@code auto} (a CUDA device where there is one, else the CPU), {@code cpu} or {@code cuda:N}.
  */
-public record ModelSpec(String id, Path source, int threads, int kvTokens, PoolPolicy policy, ModelDownload download) {
+public record ModelSpec(String id, Path source, int threads, int kvTokens, PoolPolicy policy, ModelDownload download, String device) {
+    public static final String AUTO = "auto";
+
     public ModelSpec {
         if (id == null || !id.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("model id '" + id + "' must be 1-64 letters, digits, '.', '_' or '-'");
         }
+        if (device == null || !device.matches("auto|cpu|cuda:[0-9]{1,2}")) {
+            throw new IllegalArgumentException("device '" + device + "' must be auto, cpu or cuda:N (N a device number)");
+        }
+    }
+
+    public ModelSpec(String id, Path source, int threads, int kvTokens, PoolPolicy policy, ModelDownload download) {
+        this(id, source, threads, kvTokens, policy, download, AUTO);
+    }
+
+    /** The same model with another KV size (what admin's settings change). */
+    public ModelSpec withKvTokens(int tokens) {
+        return new ModelSpec(id, source, threads, tokens, policy, download, device);
     }
 
     public ModelSpec(String id, Path source, int threads, int kvTokens, PoolPolicy policy) {

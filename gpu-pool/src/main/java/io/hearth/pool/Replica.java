@@ -1,5 +1,7 @@
 package io.hearth.pool;
 
+import io.hearth.cuda.CudaBackend;
+import io.hearth.engine.backend.Backend;
 import io.hearth.engine.backend.CpuBackend;
 import io.hearth.engine.backend.EngineOptions;
 import io.hearth.engine.chat.ChatMessage;
@@ -26,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
- * One loaded copy of a model on the CPU device: the mapped weights, a backend with its KV cache, and the
+ * One loaded copy of a model on a device (the CPU, or a CUDA device): the mapped weights, a backend with its KV cache (on the CPU,
+ * computing from the mapping; on a GPU, with the weights uploaded), and the
  * continuous-batching {@link Scheduler} that runs every request sent to it. Requests are tokenized on the caller's
  * thread; tokens come back to that thread through the sequence's event queue.
  */
@@ -38,7 +41,7 @@ final class Replica implements AutoCloseable {
     final int number;
     private final ModelSpec spec;
     private final Model model;
-    private final CpuBackend backend;
+    private final Backend backend;
     private final ChatTemplate template;
     private final WeightTier tier;
     private final long loadNanos;
@@ -60,31 +63,38 @@ final class Replica implements AutoCloseable {
     /** The idle time the last caller's keep-alive hint asked for (already bounded by ops); null: the model's idle-timeout. */
     private volatile Duration keepAlive;
 
-    /** {@code loadStart}: when the load began; the load time ends once the KV cache is allocated. */
-    private Replica(int number, ModelSpec spec, Model model, WeightTier tier, long loadStart) {
+    /** {@code loadStart}: when the load began; the load time ends once the backend is ready (weights on its device, KV allocated). */
+    private Replica(int number, ModelSpec spec, Model model, Backend backend, WeightTier tier, long loadStart) {
         this.number = number;
         this.spec = spec;
         this.model = model;
         this.tier = tier;
-        int kvTokens = Math.min(spec.kvTokens(), model.config().contextLength());
-        this.backend = new CpuBackend(model, new EngineOptions(spec.threads(), KvType.F32, kvTokens));
+        this.backend = backend;
         this.template = ChatTemplate.forModel(model);
         this.loadNanos = System.nanoTime() - loadStart;
     }
 
     /**
-     * Maps the model, reads its weights into memory (in parallel chunks, reporting progress) and allocates the KV
-     * cache. The tier says whether the weights were already in host memory before the load. {@code kept}, a model
-     * the host tier held mapped, skips all of that but the KV cache.
+     * Maps the model and makes a backend for it on {@code device} ({@code cpu} or {@code cuda:N}). On the CPU the
+     * weights are read into memory in parallel chunks; on a GPU they are uploaded from the mapping (reading it on
+     * the way); both report progress. The tier says whether the weights were already in host memory before the
+     * load. {@code kept}, a model the host tier held mapped and populated, skips the mapping and the reading.
      */
-    static Replica load(int number, ModelSpec spec, LoadProgress progress, Model kept) {
+    static Replica load(int number, ModelSpec spec, String device, LoadProgress progress, Model kept) {
         long start = System.nanoTime();
-        if (kept != null) return new Replica(number, spec, kept, WeightTier.HOST, start); // the waiting callers hear 100% when it is done
-        WeightTier tier = PageCache.residentFraction(spec.source()) >= 0.9 ? WeightTier.HOST : WeightTier.DISK;
-        Model model = Model.load(spec.source());
+        WeightTier tier = kept != null || PageCache.residentFraction(spec.source()) >= 0.9 ? WeightTier.HOST : WeightTier.DISK;
+        Model model = kept != null ? kept : Model.load(spec.source());
         try {
-            WeightLoader.read(model.file().data(), spec.threads(), progress);
-            return new Replica(number, spec, model, tier, start);
+            int kvTokens = Math.min(spec.kvTokens(), model.config().contextLength());
+            Backend backend;
+            if (device.startsWith("cuda:")) {
+                backend = CudaBackend.load(model, Integer.parseInt(device.substring("cuda:".length())), kvTokens, progress::loading);
+            } else {
+                // the kept model's pages are in memory already; the waiting callers hear 100% when it is done
+                if (kept == null) WeightLoader.read(model.file().data(), spec.threads(), progress);
+                backend = new CpuBackend(model, new EngineOptions(spec.threads(), KvType.F32, kvTokens));
+            }
+            return new Replica(number, spec, model, backend, tier, start);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -179,13 +189,13 @@ final class Replica implements AutoCloseable {
         return tokensGenerated.get();
     }
 
-    CpuBackend backend() {
+    Backend backend() {
         return backend;
     }
 
-    /** Bytes this replica holds on its device: the weights it maps and its KV cache. */
+    /** Bytes this replica holds on its device: its weights and its KV cache. */
     long deviceBytes() {
-        return model.file().fileSize() + backend.kvCache().store().byteSize();
+        return backend.deviceBytes();
     }
 
     int[] tokenize(ModelRequest request) {

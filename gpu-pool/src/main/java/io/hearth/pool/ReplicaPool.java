@@ -209,7 +209,7 @@ final class ReplicaPool {
 
     /** Reserves device memory for the load about to run, or records why it does not fit. */
     private synchronized void reserve(ModelSpec loadSpec) {
-        long bytes = card.replicaBytes(loadSpec.kvTokens());
+        long bytes = card.replicaBytes(loadSpec.kvTokens(), memory.device());
         try {
             memory.reserve(bytes, "a replica of model '" + spec.id() + "'");
         } catch (ModelUnavailableException doesNotFit) {
@@ -235,7 +235,7 @@ final class ReplicaPool {
     }
 
     private Replica load(int number, ModelSpec loadSpec) {
-        Replica r = Replica.load(number, loadSpec, percent -> loadingPercent = percent, hostTier.take(loadSpec.source()));
+        Replica r = Replica.load(number, loadSpec, memory.device(), percent -> loadingPercent = percent, hostTier.take(loadSpec.source()));
         try {
             int[] probe = r.probeTokens();
             r.start(policy.maxBatch(), (batch, generated) -> events.step(spec.id(), batch, generated), failure -> failed(r, failure),
@@ -477,7 +477,7 @@ final class ReplicaPool {
     /** KV tokens of replicas loaded from now on (running ones keep theirs until they unload). */
     synchronized void context(int tokens) {
         if (tokens < 16 || tokens > (1 << 20)) throw new IllegalArgumentException("context must be 16..1048576 tokens, got " + tokens);
-        spec = new ModelSpec(spec.id(), spec.source(), spec.threads(), tokens, spec.policy(), spec.download());
+        spec = spec.withKvTokens(tokens);
     }
 
     synchronized void policy(PoolPolicy newPolicy) {

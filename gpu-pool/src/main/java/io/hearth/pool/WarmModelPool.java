@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The model pools of a server, one {@link ReplicaPool} per configured model, on the CPU device. Models set to
+ * The model pools of a server, one {@link ReplicaPool} per configured model, each placed on a device: a model set
+ * to {@code auto} goes to the CUDA device with the largest memory budget where there is one, else to the CPU;
+ * {@code cpu} and {@code cuda:N} are taken as said (a missing device fails that model with the reason). Models set to
  * preload start loading when the pool is built (readiness waits for them); the others load on first use. A
  * maintenance pass every second unloads idle replicas and keeps {@code min-warm} ones loaded. A model whose file
  * cannot be read is kept as failed with its reason: its calls get {@link ModelUnavailableException}, the pool is
@@ -31,8 +33,12 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
     private final Map<String, ReplicaPool> pools = new LinkedHashMap<>();
     private final DeviceMemory cpu = DeviceMemory.cpu(CPU_MEMORY_SHARE);
     private final Map<String, String> failed = new LinkedHashMap<>();
-    /** Found once at start; shown to ops, not yet used for placement (there is no CUDA backend yet). */
+    /** Share of a CUDA device's free memory (at start) the pool may fill: the rest is for step buffers and the driver. */
+    public static final double GPU_MEMORY_SHARE = 0.9;
+    /** Found once at start. */
     private final CudaDevices.Discovery cuda = CudaDevices.discover();
+    /** Each CUDA device's budget, by index. */
+    private final Map<Integer, DeviceMemory> gpus = new LinkedHashMap<>();
     private final ExecutorService loader = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().name("hearth-model-loader").unstarted(r));
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("hearth-pool-maintenance").unstarted(r));
@@ -48,7 +54,8 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
     /** A pool whose replicas also find and offer prompt blocks in {@code shared} (the prefix cache's shared tier). */
     public WarmModelPool(List<ModelSpec> specs, PoolEvents events, SharedTier shared) {
         if (cuda.devices().isEmpty()) LOG.log(System.Logger.Level.INFO, "CUDA: " + cuda.unavailable() + "; replicas run on the CPU");
-        else LOG.log(System.Logger.Level.INFO, "CUDA devices: " + cuda.devices() + " (replicas still run on the CPU: the CUDA backend is not built yet)");
+        else LOG.log(System.Logger.Level.INFO, "CUDA devices: " + cuda.devices() + "; models set to auto run on them");
+        for (CudaDevice d : cuda.devices()) gpus.put(d.index(), new DeviceMemory(d.id(), (long) (d.freeBytes() * GPU_MEMORY_SHARE)));
         for (ModelSpec spec : specs) {
             if (pools.containsKey(spec.id()) || failed.containsKey(spec.id())) {
                 close();
@@ -56,7 +63,7 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
             }
             try {
                 boolean notFetchedYet = spec.download() != null && !Files.isRegularFile(spec.source());
-                pools.put(spec.id(), new ReplicaPool(spec, notFetchedYet ? null : ModelCard.read(spec), cpu, loader, events, shared.forModel(spec.id())));
+                pools.put(spec.id(), new ReplicaPool(spec, notFetchedYet ? null : ModelCard.read(spec), place(spec), loader, events, shared.forModel(spec.id())));
             } catch (RuntimeException e) {
                 failed.put(spec.id(), e.getMessage());
                 LOG.log(System.Logger.Level.ERROR, "model " + spec.id() + " cannot be served: " + e.getMessage());
@@ -72,6 +79,21 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
             }
         }
         maintenance.scheduleWithFixedDelay(this::maintain, ReplicaPool.MAINTENANCE_PERIOD_NANOS, ReplicaPool.MAINTENANCE_PERIOD_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    /** The device budget a model's replicas draw on, by its {@code device} setting. */
+    private DeviceMemory place(ModelSpec spec) {
+        if (spec.device().equals("cpu")) return cpu;
+        if (spec.device().equals(ModelSpec.AUTO)) {
+            return gpus.values().stream().max(java.util.Comparator.comparingLong(DeviceMemory::capacity)).orElse(cpu);
+        }
+        int index = Integer.parseInt(spec.device().substring("cuda:".length()));
+        DeviceMemory gpu = gpus.get(index);
+        if (gpu == null) {
+            throw new IllegalStateException("its device is " + spec.device() + ", which this server does not have ("
+                    + (cuda.devices().isEmpty() ? cuda.unavailable() : "devices: " + gpus.keySet()) + "); set device to auto or cpu");
+        }
+        return gpu;
     }
 
     private void maintain() {
@@ -175,8 +197,10 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
     public List<DeviceInfo> devices() {
         List<DeviceInfo> all = new ArrayList<>();
         all.add(new DeviceInfo(cpu.device(), cpu.used(), cpu.capacity()));
-        // a GPU's memory in use by anything (other processes included), as the driver reported it at start
-        for (CudaDevice d : cuda.devices()) all.add(new DeviceInfo(d.id(), d.totalBytes() - d.freeBytes(), d.totalBytes()));
+        // a GPU's memory in use: by other processes when the pool started, plus what its replicas reserve now
+        for (CudaDevice d : cuda.devices()) {
+            all.add(new DeviceInfo(d.id(), d.totalBytes() - d.freeBytes() + gpus.get(d.index()).used(), d.totalBytes()));
+        }
         return all;
     }
 

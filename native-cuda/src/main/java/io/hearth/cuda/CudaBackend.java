@@ -3,6 +3,7 @@ package io.hearth.cuda;
 import io.hearth.engine.backend.Backend;
 import io.hearth.engine.backend.BatchEntry;
 import io.hearth.engine.backend.StepLayout;
+import io.hearth.engine.gguf.GgufFile;
 import io.hearth.engine.kv.KvCache;
 import io.hearth.engine.kv.Sequence;
 import io.hearth.engine.model.Model;
@@ -73,10 +74,17 @@ public final class CudaBackend implements Backend {
         return new CudaBackend(model, device, kvTokens, progress);
     }
 
-    /** Device bytes a replica of {@code model} with {@code kvTokens} KV tokens needs, before its per-step buffers. */
-    public static long deviceBytes(Model model, int kvTokens) {
-        ModelConfig c = model.config();
-        return DeviceWeights.bytesFor(model) + DeviceKvStore.bytesFor(c.layers(), KvCache.blocksFor(kvTokens), c.kvDim());
+    /**
+     * Device bytes the weights of the model in {@code file} take on a GPU (K-quant matrices grow to F32), from its
+     * header: what the pool reserves on a device, with the KV cache, before it loads.
+     */
+    public static long weightBytes(GgufFile file) {
+        return DeviceWeights.bytesFor(file);
+    }
+
+    @Override
+    public long deviceBytes() {
+        return DeviceWeights.bytesFor(model.file()) + store.byteSize();
     }
 
     @Override

@@ -1,9 +1,10 @@
 package io.hearth.cuda;
 
+import io.hearth.engine.gguf.GgufFile;
+import io.hearth.engine.gguf.GgufTensorInfo;
 import io.hearth.engine.model.LayerWeights;
 import io.hearth.engine.model.Model;
 import io.hearth.engine.model.Weights;
-import io.hearth.engine.tensor.FloatTensor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,30 +21,23 @@ record DeviceWeights(DeviceTensor embedding, List<Layer> layers, CudaMemory outp
                  DeviceTensor wo, CudaMemory ffnNorm, DeviceTensor wGate, DeviceTensor wUp, DeviceTensor wDown) {
     }
 
-    /** Device bytes the weights of {@code model} take (K-quant matrices grow to F32). */
-    static long bytesFor(Model model) {
-        Weights w = model.weights();
-        long bytes = bytes(w.tokenEmbedding()) + (w.output() == w.tokenEmbedding() ? 0 : bytes(w.output())) + (long) w.outputNorm().length * Float.BYTES;
-        for (LayerWeights l : w.layers()) {
-            bytes += bytes(l.wq()) + bytes(l.wk()) + bytes(l.wv()) + bytes(l.wo()) + bytes(l.wGate()) + bytes(l.wUp()) + bytes(l.wDown())
-                    + (long) (l.attnNorm().length + l.ffnNorm().length + length(l.bq()) + length(l.bk()) + length(l.bv())) * Float.BYTES;
+    /**
+     * Device bytes the weights of a model take, from its file's header alone (so the pool can place a model it has not
+     * loaded): matrices in their type, K-quant ones grown to F32; vectors as F32.
+     */
+    static long bytesFor(GgufFile file) {
+        long bytes = 0;
+        for (GgufTensorInfo t : file.tensors().values()) {
+            bytes += t.dims().length == 2 ? DeviceTensor.deviceBytes(t.type(), t.columns(), t.rows()) : t.elementCount() * Float.BYTES;
         }
         return bytes;
-    }
-
-    private static long bytes(FloatTensor t) {
-        return DeviceTensor.deviceBytes(t.type(), t.columns(), t.rows());
-    }
-
-    private static int length(float[] v) {
-        return v == null ? 0 : v.length;
     }
 
     /** Uploads every tensor of {@code model} to {@code device}, reporting percent done; on failure frees what it had uploaded. */
     static DeviceWeights upload(Model model, int device, IntConsumer progress) {
         Weights w = model.weights();
         List<AutoCloseable> uploaded = new ArrayList<>();
-        try (WeightUpload upload = new WeightUpload(device, bytesFor(model), progress)) {
+        try (WeightUpload upload = new WeightUpload(device, bytesFor(model.file()), progress)) {
             DeviceTensor embedding = track(uploaded, upload.matrix(w.tokenEmbedding()));
             List<Layer> layers = new ArrayList<>();
             for (LayerWeights l : w.layers()) {

@@ -73,7 +73,7 @@ public class PoolHolder {
             Map<String, String> fallbackOf = new HashMap<>();
             for (PoolSettings.ModelSetting m : settings.models()) {
                 Path source = m.source() != null ? m.source() : builtInModel(settings.modelStore());
-                specs.add(new ModelSpec(m.id(), source, m.threads(), m.context(), m.policy(), m.download()));
+                specs.add(new ModelSpec(m.id(), source, m.threads(), m.context(), m.policy(), m.download(), m.device()));
                 if (m.fallback() != null) fallbackOf.put(m.id(), m.fallback());
             }
             fallbacks = Map.copyOf(fallbackOf);

@@ -21,8 +21,8 @@ import java.util.Locale;
  *       into the model store (then {@code hearth.models.<id>.sha256} is required); the id {@code default} needs
  *       none, it is the built-in model generated into the model store;</li>
  *   <li>{@code hearth.models.<id>.threads}, {@code hearth.models.<id>.context}: compute threads and KV tokens;</li>
- *   <li>{@code hearth.models.<id>.device}: {@code auto} (default) or {@code cpu}; {@code cuda:N} is refused with the
- *       reason until the CUDA backend exists;</li>
+ *   <li>{@code hearth.models.<id>.device}: {@code auto} (default: a CUDA device where the server has one, else the
+ *       CPU), {@code cpu}, or {@code cuda:N};</li>
  *   <li>{@code hearth.models.<id>.min-warm}, {@code max-replicas}, {@code idle-timeout} ({@code 90s}, {@code 10m},
  *       {@code 500ms}; a bare number is seconds), {@code preload}, {@code max-batch}, {@code max-queue},
  *       {@code keep-alive-min}, {@code keep-alive-max}, {@code prewarm-schedule} ({@code 08:30-18:00,...}),
@@ -37,7 +37,8 @@ public record PoolSettings(List<ModelSetting> models, Path modelStore) {
     public static final String BUILT_IN_ID = "default";
 
     /** One model; {@code download} is set (and {@code source} is its place in the store) for a model fetched by URL. */
-    public record ModelSetting(String id, Path source, ModelDownload download, int threads, int context, PoolPolicy policy, String fallback) {
+    public record ModelSetting(String id, Path source, ModelDownload download, int threads, int context, PoolPolicy policy, String fallback,
+                               String device) {
     }
 
     public static PoolSettings from(Config config) {
@@ -66,15 +67,14 @@ public record PoolSettings(List<ModelSetting> models, Path modelStore) {
             int threads = config.getOptionalValue(prefix + "threads", Integer.class).orElse(Runtime.getRuntime().availableProcessors());
             int context = config.getOptionalValue(prefix + "context", Integer.class).orElse(4096);
             String device = config.getOptionalValue(prefix + "device", String.class).map(String::trim).orElse("auto");
-            if (!device.equals("auto") && !device.equals("cpu")) {
-                throw new IllegalStateException(prefix + "device is '" + device + "': this build places replicas on the CPU only "
-                        + "(the CUDA backend, native-cuda, is not built yet); use auto or cpu");
+            if (!device.matches("auto|cpu|cuda:[0-9]{1,2}")) {
+                throw new IllegalStateException(prefix + "device is '" + device + "': use auto, cpu or cuda:N (N the CUDA device number)");
             }
             String fallback = config.getOptionalValue(prefix + "fallback", String.class).map(String::trim).orElse(null);
             if (fallback != null && (fallback.equals(id) || !idList.contains(fallback))) {
                 throw new IllegalStateException(prefix + "fallback is '" + fallback + "': name another model of hearth.models " + idList);
             }
-            models.add(new ModelSetting(id, source, download, threads, context, policy(config, prefix), fallback));
+            models.add(new ModelSetting(id, source, download, threads, context, policy(config, prefix), fallback, device));
         }
         return new PoolSettings(List.copyOf(models), store);
     }

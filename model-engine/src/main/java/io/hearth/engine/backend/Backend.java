@@ -18,6 +18,9 @@ public interface Backend extends AutoCloseable {
 
     KvCache kvCache();
 
+    /** Memory this backend holds on its device: weights (mapped, on the CPU) and KV cache. */
+    long deviceBytes();
+
     /**
      * Advances every entry's sequence by its tokens in one step and returns, per entry in order, the logits of its
      * last token ({@code vocab} floats) or of all its tokens ({@code tokens × vocab}).

@@ -57,6 +57,11 @@ public final class CpuBackend implements Backend {
         return kv;
     }
 
+    @Override
+    public long deviceBytes() {
+        return model.file().fileSize() + store.byteSize();
+    }
+
     public int threads() {
         return pool.threads();
     }
