@@ -34,6 +34,13 @@ int hearth_cuda_copy_async(int device, void *stream, void *destination, const vo
                                  (cudaStream_t) stream);
 }
 
+// Device to device on a stream: the benchmark's measure of the memory bandwidth the kernels can reach.
+int hearth_cuda_copy_device(int device, void *stream, void *destination, const void *source, unsigned long long bytes) {
+    cudaError_t e = cudaSetDevice(device);
+    if (e != cudaSuccess) return (int) e;
+    return (int) cudaMemcpyAsync(destination, source, bytes, cudaMemcpyDeviceToDevice, (cudaStream_t) stream);
+}
+
 // Page-locked host memory: copies from it run at PCIe speed and overlap with the host's work.
 int hearth_cuda_host_alloc(unsigned long long bytes, void **pointer) {
     *pointer = nullptr;

@@ -21,7 +21,7 @@ import java.nio.file.StandardCopyOption;
 final class CudaLibrary {
     static final String RESOURCE = "/native/linux-x86_64/libhearthcuda.so";
 
-    private final MethodHandle deviceCount, deviceInfo, errorString, malloc, free, copy, copyAsync, hostAlloc, hostFree,
+    private final MethodHandle deviceCount, deviceInfo, errorString, malloc, free, copy, copyAsync, copyDevice, hostAlloc, hostFree,
             streamCreate, streamDestroy, streamSynchronize, eventCreate, eventDestroy, eventRecord, eventSynchronize,
             rmsnorm, matmul, embed, rope, kvStore, attention, swiglu, add;
 
@@ -32,6 +32,7 @@ final class CudaLibrary {
         free = bind(linker, symbols, "hearth_cuda_free", FunctionDescriptor.of(I, I, A));
         copy = bind(linker, symbols, "hearth_cuda_copy", FunctionDescriptor.of(I, I, A, A, L, I));
         copyAsync = bind(linker, symbols, "hearth_cuda_copy_async", FunctionDescriptor.of(I, I, A, A, A, L, I));
+        copyDevice = bind(linker, symbols, "hearth_cuda_copy_device", FunctionDescriptor.of(I, I, A, A, A, L));
         hostAlloc = bind(linker, symbols, "hearth_cuda_host_alloc", FunctionDescriptor.of(I, L, A));
         hostFree = bind(linker, symbols, "hearth_cuda_host_free", FunctionDescriptor.of(I, A));
         streamCreate = bind(linker, symbols, "hearth_cuda_stream_create", FunctionDescriptor.of(I, I, A));
@@ -124,6 +125,10 @@ final class CudaLibrary {
     void copyAsync(int device, MemorySegment stream, MemorySegment destination, MemorySegment source, long bytes, boolean toDevice) {
         invoke(toDevice ? "cudaMemcpyAsync(host to device)" : "cudaMemcpyAsync(device to host)",
                 () -> (int) copyAsync.invokeExact(device, stream, destination, source, bytes, toDevice ? 1 : 0));
+    }
+
+    void copyDevice(int device, MemorySegment stream, MemorySegment destination, MemorySegment source, long bytes) {
+        invoke("cudaMemcpyAsync(device to device)", () -> (int) copyDevice.invokeExact(device, stream, destination, source, bytes));
     }
 
     MemorySegment hostAlloc(long bytes) {

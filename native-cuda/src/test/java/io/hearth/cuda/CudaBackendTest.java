@@ -15,6 +15,7 @@ import io.hearth.engine.tensor.GgmlType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -75,12 +76,28 @@ class CudaBackendTest {
         }
     }
 
+    /** Random-weight models of every weight type, generated here: the comparison needs no reference data, so it runs wherever a GPU is. */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class)
+    void generatedModelsOfEveryTypeMatchTheCpuBackend(GgmlType type, @TempDir Path dir) throws IOException {
+        needsADevice();
+        Path file = dir.resolve("tiny-" + type + ".gguf");
+        try (WorkerPool pool = new WorkerPool(2)) {
+            ModelGenerator.write(ModelShape.named("tiny"), type, 7, file, pool);
+        }
+        compareWithCpu(file, type.name());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"stories260K", "tiny-llama-spm-f32", "tiny-qwen2-f32", "tiny-llama3-bpe-f16", "tiny-llama-spm-256-q8_0",
             "tiny-llama-spm-256-q4_0", "tiny-llama-spm-256-q4_k_m"})
-    void logitsAndGreedyTokensMatchTheCpuBackend(String name) {
+    void conformanceModelsMatchTheCpuBackend(String name) {
         Path file = conformanceModel(name);
         needsADevice();
+        compareWithCpu(file, name);
+    }
+
+    private static void compareWithCpu(Path file, String name) {
         try (Model model = Model.load(file); CpuBackend cpu = new CpuBackend(model, new EngineOptions(2, KvType.F32, KV_TOKENS));
              CudaBackend gpu = CudaBackend.load(model, 0, KV_TOKENS, percent -> { })) {
             int[] shortPrompt = model.tokenizer().encode("Once upon a time", true, true);
