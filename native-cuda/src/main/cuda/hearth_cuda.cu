@@ -1,7 +1,7 @@
 // Hearth's CUDA library: plain extern "C" entry points called from Java through FFM. Each returns the cudaError_t of
 // the first call that failed (0: success) and answers through out-parameters, so Java names the failing call and
-// turns the code into a typed exception. Entry points are coarse on purpose: an FFM call costs far more than a kernel
-// launch, so Java asks for whole steps, never single kernels.
+// turns the code into a typed exception. An FFM call costs tens of nanoseconds, far less than the kernel launch it
+// makes, so Java drives a step kernel by kernel; what a step must avoid is waiting, so kernels queue on a stream.
 #include <cuda_runtime.h>
 #include <string.h>
 
