@@ -26,6 +26,6 @@ record ModelCard(String name, String architecture, long fileBytes, long gpuWeigh
      */
     long replicaBytes(int kvTokens, String device) {
         int blocks = (Math.min(kvTokens, contextLength) + 15) / 16;
-        return (device.startsWith("cuda") ? gpuWeightBytes : fileBytes) + blocks * 16L * kvBytesPerToken;
+        return (ModelSpec.cudaIndex(device) >= 0 ? gpuWeightBytes : fileBytes) + blocks * 16L * kvBytesPerToken;
     }
 }

@@ -10,12 +10,23 @@ import java.nio.file.Path;
  */
 public record ModelSpec(String id, Path source, int threads, int kvTokens, PoolPolicy policy, ModelDownload download, String device) {
     public static final String AUTO = "auto";
+    private static final String CUDA = "cuda:";
+
+    /** Whether {@code device} names a device setting: auto, cpu or cuda:N. */
+    public static boolean isDevice(String device) {
+        return device != null && device.matches("auto|cpu|cuda:[0-9]{1,2}");
+    }
+
+    /** The N of {@code cuda:N}; -1 for any other device. */
+    static int cudaIndex(String device) {
+        return device.startsWith(CUDA) ? Integer.parseInt(device.substring(CUDA.length())) : -1;
+    }
 
     public ModelSpec {
         if (id == null || !id.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("model id '" + id + "' must be 1-64 letters, digits, '.', '_' or '-'");
         }
-        if (device == null || !device.matches("auto|cpu|cuda:[0-9]{1,2}")) {
+        if (!isDevice(device)) {
             throw new IllegalArgumentException("device '" + device + "' must be auto, cpu or cuda:N (N a device number)");
         }
     }

@@ -87,8 +87,9 @@ final class Replica implements AutoCloseable {
         try {
             int kvTokens = Math.min(spec.kvTokens(), model.config().contextLength());
             Backend backend;
-            if (device.startsWith("cuda:")) {
-                backend = CudaBackend.load(model, Integer.parseInt(device.substring("cuda:".length())), kvTokens, progress::loading);
+            int cuda = ModelSpec.cudaIndex(device);
+            if (cuda >= 0) {
+                backend = CudaBackend.load(model, cuda, kvTokens, progress::loading);
             } else {
                 // the kept model's pages are in memory already; the waiting callers hear 100% when it is done
                 if (kept == null) WeightLoader.read(model.file().data(), spec.threads(), progress);

@@ -87,8 +87,7 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
         if (spec.device().equals(ModelSpec.AUTO)) {
             return gpus.values().stream().max(java.util.Comparator.comparingLong(DeviceMemory::capacity)).orElse(cpu);
         }
-        int index = Integer.parseInt(spec.device().substring("cuda:".length()));
-        DeviceMemory gpu = gpus.get(index);
+        DeviceMemory gpu = gpus.get(ModelSpec.cudaIndex(spec.device()));
         if (gpu == null) {
             throw new IllegalStateException("its device is " + spec.device() + ", which this server does not have ("
                     + (cuda.devices().isEmpty() ? cuda.unavailable() : "devices: " + gpus.keySet()) + "); set device to auto or cpu");

@@ -11,8 +11,7 @@ import io.hearth.engine.model.ModelConfig;
 import io.hearth.engine.model.RopeStyle;
 import io.hearth.engine.tensor.GgmlType;
 
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.lang.foreign.MemorySegment;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +83,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public long deviceBytes() {
-        return DeviceWeights.bytesFor(model.file()) + store.byteSize();
+        return weights.bytes() + store.byteSize();
     }
 
     @Override
@@ -105,11 +104,13 @@ public final class CudaBackend implements Backend {
     @Override
     public synchronized List<float[]> forward(List<BatchEntry> batch) {
         StepLayout step = StepLayout.reserve(batch, kv, config);
-        int total = step.total(), rows = StepLayout.logitRows(batch);
+        int total = step.total();
+        int[] logitRows = StepLayout.logitRows(batch);
+        int rows = logitRows.length;
         SlotTables tables = SlotTables.of(batch, step);
         int maxLength = step.maxLength();
         buffers.ensure(total, rows, tables.slots().length, (long) total * config.heads() * maxLength, shape);
-        sendInputs(step, tables, logitRowIndices(batch));
+        sendInputs(step, tables, logitRows);
 
         StepBuffers b = buffers;
         CudaKernels.embed(stream, weights.embedding().type(), b.x, weights.embedding().memory(), b.tokenIds, total, config.dim(),
@@ -123,14 +124,7 @@ public final class CudaBackend implements Backend {
         CudaKernels.rmsnorm(stream, b.normed, b.normed, weights.outputNorm(), rows, config.dim(), config.rmsEps());
         matmul(weights.output(), b.logits, b.normed, rows);
         float[] all = buffers.receiveLogits((long) rows * config.vocabSize(), stream);
-
-        List<float[]> result = new ArrayList<>(batch.size());
-        int row = 0, vocab = config.vocabSize();
-        for (BatchEntry e : batch) {
-            int n = e.allLogits() ? e.tokens().length : 1;
-            result.add(Arrays.copyOfRange(all, row * vocab, (row + n) * vocab));
-            row += n;
-        }
+        List<float[]> result = StepLayout.logitsPerEntry(batch, all, config.vocabSize());
         for (BatchEntry e : batch) kv.commit(e.sequence(), e.tokens());
         return result;
     }
@@ -162,31 +156,19 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** Indices (into the step's tokens) of the rows whose logits the batch asks for. */
-    private static int[] logitRowIndices(List<BatchEntry> batch) {
-        int[] indices = new int[StepLayout.logitRows(batch)];
-        int row = 0, t = 0;
-        for (BatchEntry e : batch) {
-            int n = e.tokens().length;
-            for (int i = e.allLogits() ? 0 : n - 1; i < n; i++) indices[row++] = t + i;
-            t += n;
-        }
-        return indices;
-    }
-
     private void sendInputs(StepLayout step, SlotTables tables, int[] logitRows) {
         int total = step.total(), half = config.ropeDims() / 2;
         float[] cos = new float[total * half], sin = new float[total * half];
         step.ropeAngles(config, model.weights().ropeFreqFactors(), cos, sin);
         StepBuffers b = buffers;
-        long at = b.send(step.tokens(), total, b.tokenIds, 0, stream);
-        at = b.send(step.slots(), total, b.slots, at, stream);
-        at = b.send(tables.offsets(), total, b.offsets, at, stream);
-        at = b.send(tables.lengths(), total, b.lengths, at, stream);
-        at = b.send(tables.slots(), tables.slots().length, b.slotTable, at, stream);
-        at = b.send(logitRows, logitRows.length, b.logitRows, at, stream);
-        at = b.send(cos, cos.length, b.cos, at, stream);
-        b.send(sin, sin.length, b.sin, at, stream);
+        long at = b.send(MemorySegment.ofArray(step.tokens()), b.tokenIds, 0, stream);
+        at = b.send(MemorySegment.ofArray(step.slots()), b.slots, at, stream);
+        at = b.send(MemorySegment.ofArray(tables.offsets()), b.offsets, at, stream);
+        at = b.send(MemorySegment.ofArray(tables.lengths()), b.lengths, at, stream);
+        at = b.send(MemorySegment.ofArray(tables.slots()), b.slotTable, at, stream);
+        at = b.send(MemorySegment.ofArray(logitRows), b.logitRows, at, stream);
+        at = b.send(MemorySegment.ofArray(cos), b.cos, at, stream);
+        b.send(MemorySegment.ofArray(sin), b.sin, at, stream);
     }
 
     private void attentionBlock(int layer, DeviceWeights.Layer w, int total, int maxLength) {

@@ -12,9 +12,11 @@ import java.util.function.IntConsumer;
 
 /**
  * A model's weights in device memory, uploaded from its mapped file ({@link WeightUpload}) and freed together on
- * {@link #close}. Tied models (no {@code output.weight}) upload the embedding once and use it for both.
+ * {@link #close} ({@code allocations}: every block uploaded). Tied models (no {@code output.weight}) upload the
+ * embedding once and use it for both.
  */
-record DeviceWeights(DeviceTensor embedding, List<Layer> layers, CudaMemory outputNorm, DeviceTensor output) implements AutoCloseable {
+record DeviceWeights(DeviceTensor embedding, List<Layer> layers, CudaMemory outputNorm, DeviceTensor output, List<CudaMemory> allocations)
+        implements AutoCloseable {
 
     /** One transformer block; biases null where the architecture has none. */
     record Layer(CudaMemory attnNorm, DeviceTensor wq, DeviceTensor wk, DeviceTensor wv, CudaMemory bq, CudaMemory bk, CudaMemory bv,
@@ -36,7 +38,7 @@ record DeviceWeights(DeviceTensor embedding, List<Layer> layers, CudaMemory outp
     /** Uploads every tensor of {@code model} to {@code device}, reporting percent done; on failure frees what it had uploaded. */
     static DeviceWeights upload(Model model, int device, IntConsumer progress) {
         Weights w = model.weights();
-        List<AutoCloseable> uploaded = new ArrayList<>();
+        List<CudaMemory> uploaded = new ArrayList<>();
         try (WeightUpload upload = new WeightUpload(device, bytesFor(model.file()), progress)) {
             DeviceTensor embedding = track(uploaded, upload.matrix(w.tokenEmbedding()));
             List<Layer> layers = new ArrayList<>();
@@ -50,32 +52,37 @@ record DeviceWeights(DeviceTensor embedding, List<Layer> layers, CudaMemory outp
             CudaMemory outputNorm = track(uploaded, upload.vector(w.outputNorm()));
             DeviceTensor output = w.output() == w.tokenEmbedding() ? embedding : track(uploaded, upload.matrix(w.output()));
             upload.finish();
-            return new DeviceWeights(embedding, List.copyOf(layers), outputNorm, output);
+            return new DeviceWeights(embedding, List.copyOf(layers), outputNorm, output, List.copyOf(uploaded));
         } catch (RuntimeException e) {
             closeAll(uploaded);
             throw e;
         }
     }
 
-    private static DeviceTensor track(List<AutoCloseable> uploaded, DeviceTensor tensor) {
+    private static DeviceTensor track(List<CudaMemory> uploaded, DeviceTensor tensor) {
         uploaded.add(tensor.memory());
         return tensor;
     }
 
-    private static CudaMemory track(List<AutoCloseable> uploaded, CudaMemory memory) {
+    private static CudaMemory track(List<CudaMemory> uploaded, CudaMemory memory) {
         uploaded.add(memory);
         return memory;
     }
 
-    private static CudaMemory optional(List<AutoCloseable> uploaded, WeightUpload upload, float[] values) {
+    private static CudaMemory optional(List<CudaMemory> uploaded, WeightUpload upload, float[] values) {
         return values == null ? null : track(uploaded, upload.vector(values));
     }
 
-    private static void closeAll(List<AutoCloseable> memories) {
-        for (AutoCloseable m : memories) {
+    /** Device bytes the weights hold. */
+    long bytes() {
+        return allocations.stream().mapToLong(CudaMemory::bytes).sum();
+    }
+
+    private static void closeAll(List<CudaMemory> memories) {
+        for (CudaMemory m : memories) {
             try {
                 m.close();
-            } catch (Exception e) {
+            } catch (RuntimeException e) {
                 // keep freeing the rest: a failed free leaves nothing more to do for that block
             }
         }
@@ -83,13 +90,6 @@ record DeviceWeights(DeviceTensor embedding, List<Layer> layers, CudaMemory outp
 
     @Override
     public void close() {
-        List<AutoCloseable> all = new ArrayList<>(List.of(embedding.memory(), outputNorm));
-        if (output != embedding) all.add(output.memory());
-        for (Layer l : layers) {
-            all.addAll(List.of(l.attnNorm(), l.wq().memory(), l.wk().memory(), l.wv().memory(), l.wo().memory(), l.ffnNorm(),
-                    l.wGate().memory(), l.wUp().memory(), l.wDown().memory()));
-            for (CudaMemory bias : new CudaMemory[]{l.bq(), l.bk(), l.bv()}) if (bias != null) all.add(bias);
-        }
-        closeAll(all);
+        closeAll(allocations);
     }
 }

@@ -67,17 +67,13 @@ final class StepBuffers implements AutoCloseable {
     record Shape(int dim, int qDim, int kvDim, int ffDim, int ropeDims, int vocab) {
     }
 
-    /** Queues a copy of {@code values} into {@code target} through the staging buffer at {@code stagingOffset} (bytes). */
-    long send(int[] values, int count, CudaMemory target, long stagingOffset, CudaStream stream) {
-        MemorySegment part = staging.segment().asSlice(stagingOffset, (long) count * Integer.BYTES);
-        MemorySegment.copy(values, 0, part, ValueLayout.JAVA_INT_UNALIGNED, 0, count);
-        target.copyFromAsync(0, part, stream);
-        return stagingOffset + part.byteSize();
-    }
-
-    long send(float[] values, int count, CudaMemory target, long stagingOffset, CudaStream stream) {
-        MemorySegment part = staging.segment().asSlice(stagingOffset, (long) count * Float.BYTES);
-        MemorySegment.copy(values, 0, part, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, count);
+    /**
+     * Queues a copy of {@code values} (a heap array's segment) into {@code target} through the staging buffer at
+     * {@code stagingOffset}; answers the staging offset after it.
+     */
+    long send(MemorySegment values, CudaMemory target, long stagingOffset, CudaStream stream) {
+        MemorySegment part = staging.segment().asSlice(stagingOffset, values.byteSize());
+        part.copyFrom(values);
         target.copyFromAsync(0, part, stream);
         return stagingOffset + part.byteSize();
     }

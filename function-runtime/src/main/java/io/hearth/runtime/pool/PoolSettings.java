@@ -1,6 +1,7 @@
 package io.hearth.runtime.pool;
 
 import io.hearth.pool.ModelDownload;
+import io.hearth.pool.ModelSpec;
 import io.hearth.pool.PoolPolicy;
 import io.hearth.pool.PrewarmSchedule;
 import org.eclipse.microprofile.config.Config;
@@ -67,7 +68,7 @@ public record PoolSettings(List<ModelSetting> models, Path modelStore) {
             int threads = config.getOptionalValue(prefix + "threads", Integer.class).orElse(Runtime.getRuntime().availableProcessors());
             int context = config.getOptionalValue(prefix + "context", Integer.class).orElse(4096);
             String device = config.getOptionalValue(prefix + "device", String.class).map(String::trim).orElse("auto");
-            if (!device.matches("auto|cpu|cuda:[0-9]{1,2}")) {
+            if (!ModelSpec.isDevice(device)) {
                 throw new IllegalStateException(prefix + "device is '" + device + "': use auto, cpu or cuda:N (N the CUDA device number)");
             }
             String fallback = config.getOptionalValue(prefix + "fallback", String.class).map(String::trim).orElse(null);

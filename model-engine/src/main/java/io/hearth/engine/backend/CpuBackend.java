@@ -10,7 +10,6 @@ import io.hearth.engine.model.Model;
 import io.hearth.engine.model.ModelConfig;
 import io.hearth.engine.model.Weights;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -102,7 +101,7 @@ public final class CpuBackend implements Backend {
             attentionBlock(layer, weights.layers()[layer], b, total, step.slots(), step.positions(), step.owners());
             feedForwardBlock(weights.layers()[layer], b, total);
         }
-        List<float[]> result = logits(batch, b, total);
+        List<float[]> result = logits(batch, b);
         for (BatchEntry e : batch) kv.commit(e.sequence(), e.tokens());
         return result;
     }
@@ -160,28 +159,16 @@ public final class CpuBackend implements Backend {
         addInto(b.x(), b.xb(), total * dim);
     }
 
-    private List<float[]> logits(List<BatchEntry> batch, Buffers b, int total) {
+    private List<float[]> logits(List<BatchEntry> batch, Buffers b) {
         int dim = config.dim(), vocab = config.vocabSize();
-        int rows = StepLayout.logitRows(batch);
-        float[] normed = new float[rows * dim];
-        int row = 0, t = 0;
-        for (BatchEntry e : batch) {
-            int n = e.tokens().length;
-            for (int i = e.allLogits() ? 0 : n - 1; i < n; i++, row++) {
-                TransformerOps.rmsNorm(normed, row * dim, b.x(), (t + i) * dim, weights.outputNorm(), dim, config.rmsEps());
-            }
-            t += n;
+        int[] rows = StepLayout.logitRows(batch);
+        float[] normed = new float[rows.length * dim];
+        for (int row = 0; row < rows.length; row++) {
+            TransformerOps.rmsNorm(normed, row * dim, b.x(), rows[row] * dim, weights.outputNorm(), dim, config.rmsEps());
         }
-        float[] all = new float[rows * vocab];
-        MatMul.matmul(pool, weights.output(), normed, rows, all);
-        List<float[]> result = new ArrayList<>(batch.size());
-        row = 0;
-        for (BatchEntry e : batch) {
-            int n = e.allLogits() ? e.tokens().length : 1;
-            result.add(Arrays.copyOfRange(all, row * vocab, (row + n) * vocab));
-            row += n;
-        }
-        return result;
+        float[] all = new float[rows.length * vocab];
+        MatMul.matmul(pool, weights.output(), normed, rows.length, all);
+        return StepLayout.logitsPerEntry(batch, all, vocab);
     }
 
     private void rope(Buffers b, float[] x, int offset, int token) {

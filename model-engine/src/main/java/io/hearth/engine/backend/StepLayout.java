@@ -4,6 +4,8 @@ import io.hearth.engine.kv.KvCache;
 import io.hearth.engine.kv.Sequence;
 import io.hearth.engine.model.ModelConfig;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -53,10 +55,32 @@ public record StepLayout(int total, int[] tokens, int[] positions, int[] slots, 
         return max;
     }
 
-    /** Rows of logits the step returns: all of an entry's tokens where it asks for them, else its last. */
-    public static int logitRows(List<BatchEntry> batch) {
+    /**
+     * The step's tokens whose logits the batch asks for, as indices into {@link #tokens}: all of an entry's tokens
+     * where it asks for them, else its last.
+     */
+    public static int[] logitRows(List<BatchEntry> batch) {
         int rows = 0;
         for (BatchEntry e : batch) rows += e.allLogits() ? e.tokens().length : 1;
-        return rows;
+        int[] indices = new int[rows];
+        int row = 0, t = 0;
+        for (BatchEntry e : batch) {
+            int n = e.tokens().length;
+            for (int i = e.allLogits() ? 0 : n - 1; i < n; i++) indices[row++] = t + i;
+            t += n;
+        }
+        return indices;
+    }
+
+    /** Splits the logits of all {@link #logitRows} rows ({@code vocab} each, in order) into one array per entry. */
+    public static List<float[]> logitsPerEntry(List<BatchEntry> batch, float[] all, int vocab) {
+        List<float[]> result = new ArrayList<>(batch.size());
+        int row = 0;
+        for (BatchEntry e : batch) {
+            int n = e.allLogits() ? e.tokens().length : 1;
+            result.add(Arrays.copyOfRange(all, row * vocab, (row + n) * vocab));
+            row += n;
+        }
+        return result;
     }
 }
