@@ -70,9 +70,7 @@ public final class PoolBenchmark {
             List<Map<String, Object>> warms = new ArrayList<>(), hosts = new ArrayList<>(), disks = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
                 warms.add(ttft(pool, "warm replica"));
-                pool.evict(ID);
-                awaitUnloaded(pool);
-                disks.add(ttft(pool, "disk cold start"));
+                disks.add(diskColdStart(pool));
                 pool.drain(ID);
                 awaitUnloaded(pool);
                 hosts.add(ttft(pool, "host-tier cold start"));
@@ -115,6 +113,21 @@ public final class PoolBenchmark {
         row.put("tier", c.coldStart() == null ? "none" : c.coldStart().tier().apiName());
         row.put("load_ms", c.coldStart() == null ? 0.0 : c.coldStart().loadNanos() / 1e6);
         row.put("ttft_ms", ((first[0] == 0 ? System.nanoTime() : first[0]) - start) / 1e6);
+        return row;
+    }
+
+    /**
+     * A cold start after an eviction. A replica's unload and the page-cache drop finish a moment after the replica
+     * leaves the list, so a request sent at once can still find the pages in memory; such a run is repeated rather
+     * than reported as a disk cold start (the tier comes from the load itself).
+     */
+    private static Map<String, Object> diskColdStart(WarmModelPool pool) throws InterruptedException {
+        Map<String, Object> row = null;
+        for (int attempt = 0; attempt < 3 && (row == null || !"disk".equals(row.get("tier"))); attempt++) {
+            pool.evict(ID);
+            awaitUnloaded(pool);
+            row = ttft(pool, "disk cold start");
+        }
         return row;
     }
 

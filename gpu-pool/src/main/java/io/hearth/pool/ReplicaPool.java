@@ -401,8 +401,9 @@ final class ReplicaPool {
                     unload.add(r);
                 }
             }
+            // dropHostTier stays set until the pages are dropped: the unloads below close the weights instead of
+            // keeping them, and an evict() racing this pass drops them again rather than finding nothing to do
             dropNow = dropHostTier && replicas.isEmpty() && loading == null;
-            if (dropNow) dropHostTier = false;
             if (!dropNow && active < keep && loading == null && lastFailure == null) {
                 startLoad();
                 if (active >= asked && prewarm != null) {
@@ -415,6 +416,9 @@ final class ReplicaPool {
         if (dropNow) { // after the unloads: pages a live mapping holds cannot be dropped
             hostTier.close();
             boolean dropped = PageCache.drop(spec.source());
+            synchronized (this) {
+                dropHostTier = false;
+            }
             LOG.log(System.Logger.Level.INFO, "model " + spec.id() + " evicted" + (dropped ? "; host tier dropped" : ""));
         }
     }
