@@ -3,6 +3,7 @@
 // synchronize, which Java names). Nothing here synchronizes, so a step's kernels queue back to back on the GPU and
 // the host runs ahead of them.
 #include <cuda_runtime.h>
+#include "hearth_cuda_check.h"
 #include <cuda_fp16.h>
 #include <mma.h>
 #include <stdint.h>
@@ -365,8 +366,7 @@ extern "C" {
 // Batches of 16 tokens and more (prefill) go to the tensor-core kernel, smaller ones (decode) to the warp-per-row one.
 int hearth_cuda_matmul(int device, void *stream, int type, float *out, const void *weights, const float *x, int tokens,
                        int rows, int cols, long long row_bytes) {
-    cudaError_t e = cudaSetDevice(device);
-    if (e != cudaSuccess) return (int) e;
+    HEARTH_TRY(cudaSetDevice(device));
     cudaStream_t s = (cudaStream_t) stream;
     const uint8_t *w = (const uint8_t *) weights;
     switch (type) {
@@ -382,8 +382,7 @@ int hearth_cuda_matmul(int device, void *stream, int type, float *out, const voi
 
 int hearth_cuda_embed(int device, void *stream, int type, float *out, const void *table, const int *token_ids, int tokens,
                       int cols, long long row_bytes) {
-    cudaError_t e = cudaSetDevice(device);
-    if (e != cudaSuccess) return (int) e;
+    HEARTH_TRY(cudaSetDevice(device));
     cudaStream_t s = (cudaStream_t) stream;
     const uint8_t *t = (const uint8_t *) table;
     switch (type) {
@@ -399,8 +398,7 @@ int hearth_cuda_embed(int device, void *stream, int type, float *out, const void
 
 int hearth_cuda_rope(int device, void *stream, float *x, int tokens, int heads, int head_dim, int rope_dims,
                      const float *cos_table, const float *sin_table, int adjacent) {
-    cudaError_t e = cudaSetDevice(device);
-    if (e != cudaSuccess) return (int) e;
+    HEARTH_TRY(cudaSetDevice(device));
     long long n = (long long) tokens * heads * (rope_dims / 2);
     rope_kernel<<<blocks_for(n, 256), 256, 0, (cudaStream_t) stream>>>(x, tokens, heads, head_dim, rope_dims, cos_table,
                                                                        sin_table, adjacent);
@@ -409,8 +407,7 @@ int hearth_cuda_rope(int device, void *stream, float *x, int tokens, int heads, 
 
 int hearth_cuda_kv_store(int device, void *stream, float *cache_k, float *cache_v, const float *k, const float *v,
                          const int *slots, int tokens, int kv_dim) {
-    cudaError_t e = cudaSetDevice(device);
-    if (e != cudaSuccess) return (int) e;
+    HEARTH_TRY(cudaSetDevice(device));
     long long n = (long long) tokens * kv_dim;
     kv_store_kernel<<<blocks_for(n, 256), 256, 0, (cudaStream_t) stream>>>(cache_k, cache_v, k, v, slots, tokens, kv_dim);
     return launched();
@@ -420,8 +417,7 @@ int hearth_cuda_attention(int device, void *stream, float *out, const float *q, 
                           const float *cache_v, const int *slot_table, const int *offsets, const int *lengths,
                           int tokens, int heads, int kv_heads, int head_dim, float scale, float *scratch,
                           int max_length) {
-    cudaError_t e = cudaSetDevice(device);
-    if (e != cudaSuccess) return (int) e;
+    HEARTH_TRY(cudaSetDevice(device));
     attention_kernel<<<tokens * heads, 128, 0, (cudaStream_t) stream>>>(out, q, cache_k, cache_v, slot_table, offsets,
                                                                         lengths, heads, kv_heads, head_dim, scale,
                                                                         scratch, max_length);
@@ -429,23 +425,20 @@ int hearth_cuda_attention(int device, void *stream, float *out, const float *q, 
 }
 
 int hearth_cuda_swiglu(int device, void *stream, float *gate, const float *up, long long n) {
-    cudaError_t e = cudaSetDevice(device);
-    if (e != cudaSuccess) return (int) e;
+    HEARTH_TRY(cudaSetDevice(device));
     swiglu_kernel<<<blocks_for(n, 256), 256, 0, (cudaStream_t) stream>>>(gate, up, n);
     return launched();
 }
 
 int hearth_cuda_add(int device, void *stream, float *x, const float *y, long long n, long long period) {
-    cudaError_t e = cudaSetDevice(device);
-    if (e != cudaSuccess) return (int) e;
+    HEARTH_TRY(cudaSetDevice(device));
     add_kernel<<<blocks_for(n, 256), 256, 0, (cudaStream_t) stream>>>(x, y, n, period);
     return launched();
 }
 
 int hearth_cuda_rmsnorm(int device, void *stream, float *out, const float *x, const float *weight, int rows, int n,
                         float eps) {
-    cudaError_t e = cudaSetDevice(device);
-    if (e != cudaSuccess) return (int) e;
+    HEARTH_TRY(cudaSetDevice(device));
     rmsnorm_kernel<<<rows, 256, 0, (cudaStream_t) stream>>>(out, x, weight, n, eps);
     return launched();
 }

@@ -13,7 +13,7 @@ if [[ -z "$nvcc" ]]; then
   exit 0
 fi
 mkdir -p "$out"
-if [[ -f "$out/libhearthcuda.so" && -z "$(find "$src" -name '*.cu' -newer "$out/libhearthcuda.so")" ]]; then
+if [[ -f "$out/libhearthcuda.so" && -z "$(find "$src" \( -name '*.cu' -o -name '*.h' \) -newer "$out/libhearthcuda.so")" ]]; then
   echo "[native-cuda] libhearthcuda.so is up to date"
   exit 0
 fi
