@@ -10,7 +10,8 @@ import java.util.Arrays;
 /**
  * Weight × activations for a batch of tokens: {@code out[t·rows + r] = W[r,·] · x[t·cols ..]}.
  *
- * <p>Few tokens (decode) are memory-bound: each row is read once per token straight from its quantized blocks.
+ * <p>Few tokens (decode, a small batch) run row by row straight from the quantized blocks, each block unpacked once
+ * for all of them where the type allows ({@link FloatTensor#dots}).
  * Many tokens (prefill, a continuous batch) are compute-bound and run as a register-blocked outer product: the
  * activations are first packed column-major ({@code packed[c·P + t]}, tokens padded to whole vectors), then each
  * worker dequantizes a tile of {@link #TILE_ROWS} rows once and, column by column, broadcasts each row's weight and
@@ -32,10 +33,12 @@ public final class MatMul {
     /** Columns per pass: a tile's 6 × 256 weights (6 KB) stay in L1 while every group of tokens uses them. */
     private static final int K_BLOCK = 256;
     /**
-     * From this many tokens on the tiled product wins: tokens are padded to a whole vector (8 on AVX2), and 4 tokens
-     * through the tile took 6.0 ms where 4 row-by-row passes took 5.2 (bench/run-kernels.sh shape, Q8_0).
+     * From this many tokens on the tiled product wins. Below it each row's blocks are unpacked once for up to four
+     * tokens ({@link FloatTensor#dots}); the tile pads tokens to a whole vector (8 on AVX2), and on 2 threads 5 and 6
+     * tokens took 3.4 and 2.8 ms that way against 4.0 and 3.9 through the tile, while 8 tokens were even and 12 or 16
+     * took twice as long as through the tile (5632 × 2048 Q8_0 matrices).
      */
-    private static final int TILED_FROM_TOKENS = 5;
+    private static final int TILED_FROM_TOKENS = 8;
     /**
      * Multiply-adds a thread should have at least: waking a worker costs about 10 µs, some 200K multiply-adds, so
      * smaller pieces run inline and a 1M-parameter model is not dominated by dispatch.
@@ -54,10 +57,7 @@ public final class MatMul {
         int grain = Math.max(1, MIN_WORK_PER_THREAD / Math.max(1, cols * tokens));
         if (tokens < TILED_FROM_TOKENS || L < 8) {
             pool.parallelFor(rows, grain, (start, end) -> {
-                for (int t = 0; t < tokens; t++) {
-                    int xo = t * cols, oo = t * rows;
-                    for (int r = start; r < end; r++) out[oo + r] = w.dot(r, x, xo);
-                }
+                for (int r = start; r < end; r++) w.dots(r, x, tokens, out, r, rows);
             });
             return;
         }

@@ -64,6 +64,15 @@ public abstract sealed class FloatTensor permits F32Tensor, HalfTensor, Q8_0Tens
 
     protected abstract float vectorDot(long row, float[] x, int xOffset);
 
+    /**
+     * One row against a few tokens: {@code out[t·outStride + outOffset] = row · x[t·columns ..]} for t &lt; tokens
+     * (x row-major, one token after another). A type whose blocks cost more to unpack than to multiply reads each
+     * block once for all the tokens; the others take the tokens one by one while the row is in L1.
+     */
+    public void dots(long row, float[] x, int tokens, float[] out, int outOffset, int outStride) {
+        for (int t = 0; t < tokens; t++) out[t * outStride + outOffset] = dot(row, x, t * columns);
+    }
+
     /** The reference dot product, element by element through {@link #getFloat}. */
     public final float scalarDot(long row, float[] x, int xOffset) {
         float sum = 0;

@@ -49,6 +49,72 @@ public final class Q8_0Tensor extends FloatTensor {
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
+    /**
+     * Converting a block's bytes to floats costs more than the multiply-adds that use them, so with several tokens
+     * each block is converted once and multiplied into four tokens, or two: on 2 threads a 5632 × 2048 product of
+     * 4 tokens went from 3.9–5.3 ms to 2.0–2.4 ms, of 2 tokens from 2.2–2.8 to 1.3–1.9 ms.
+     */
+    @Override
+    public void dots(long row, float[] x, int tokens, float[] out, int outOffset, int outStride) {
+        if (!Vectors.ENABLED) {
+            super.dots(row, x, tokens, out, outOffset, outStride);
+            return;
+        }
+        int t = 0;
+        for (; t + 4 <= tokens; t += 4) fourDots(row, x, t * columns, out, t * outStride + outOffset, outStride);
+        for (; t + 2 <= tokens; t += 2) twoDots(row, x, t * columns, out, t * outStride + outOffset, outStride);
+        if (t < tokens) out[t * outStride + outOffset] = vectorDot(row, x, t * columns);
+    }
+
+    /** As {@link #fourDots}, for two tokens. */
+    private void twoDots(long row, float[] x, int xOffset, float[] out, int o, int outStride) {
+        int x1 = xOffset + columns;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
+        long at = row * rowBytes;
+        for (int c = 0; c < columns; c += BLOCK, at += BYTES) {
+            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), u0 = FloatVector.zero(F), u1 = FloatVector.zero(F);
+            for (int j = 0; j < BLOCK; j += 2 * L) {
+                FloatVector q = Vectors.bytesToFloats(ByteVector.fromMemorySegment(B, data, at + 2 + j, LE));
+                FloatVector r = Vectors.bytesToFloats(ByteVector.fromMemorySegment(B, data, at + 2 + j + L, LE));
+                s0 = q.fma(FloatVector.fromArray(F, x, xOffset + c + j), s0);
+                s1 = q.fma(FloatVector.fromArray(F, x, x1 + c + j), s1);
+                u0 = r.fma(FloatVector.fromArray(F, x, xOffset + c + j + L), u0);
+                u1 = r.fma(FloatVector.fromArray(F, x, x1 + c + j + L), u1);
+            }
+            FloatVector d = FloatVector.broadcast(F, f16(data, at));
+            acc0 = s0.add(u0).fma(d, acc0);
+            acc1 = s1.add(u1).fma(d, acc1);
+        }
+        out[o] = acc0.reduceLanes(VectorOperators.ADD);
+        out[o + outStride] = acc1.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Four tokens at x[xOffset], x[xOffset + columns], ...: each block converted once, four FMA chains. */
+    private void fourDots(long row, float[] x, int xOffset, float[] out, int o, int outStride) {
+        int x1 = xOffset + columns, x2 = x1 + columns, x3 = x2 + columns;
+        FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F), acc2 = FloatVector.zero(F), acc3 = FloatVector.zero(F);
+        long at = row * rowBytes;
+        for (int c = 0; c < columns; c += BLOCK, at += BYTES) {
+            FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+            for (int j = 0; j < BLOCK; j += L) {
+                FloatVector q = Vectors.bytesToFloats(ByteVector.fromMemorySegment(B, data, at + 2 + j, LE));
+                s0 = q.fma(FloatVector.fromArray(F, x, xOffset + c + j), s0);
+                s1 = q.fma(FloatVector.fromArray(F, x, x1 + c + j), s1);
+                s2 = q.fma(FloatVector.fromArray(F, x, x2 + c + j), s2);
+                s3 = q.fma(FloatVector.fromArray(F, x, x3 + c + j), s3);
+            }
+            FloatVector d = FloatVector.broadcast(F, f16(data, at));
+            acc0 = s0.fma(d, acc0);
+            acc1 = s1.fma(d, acc1);
+            acc2 = s2.fma(d, acc2);
+            acc3 = s3.fma(d, acc3);
+        }
+        out[o] = acc0.reduceLanes(VectorOperators.ADD);
+        out[o + outStride] = acc1.reduceLanes(VectorOperators.ADD);
+        out[o + 2 * outStride] = acc2.reduceLanes(VectorOperators.ADD);
+        out[o + 3 * outStride] = acc3.reduceLanes(VectorOperators.ADD);
+    }
+
     @Override
     public void dequantizeRow(long row, float[] out, int offset) {
         // The prefill and batched-decode kernels dequantize every row tile they use, so this loop is on their

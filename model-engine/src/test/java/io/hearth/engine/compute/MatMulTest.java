@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class MatMulTest {
     private static final int COLUMNS = 768;
-    private static final int[] TOKEN_COUNTS = {1, 3, 4, 5, 8, 9, 16, 17, 31, 40};
+    private static final int[] TOKEN_COUNTS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 17, 31, 40};
 
     @ParameterizedTest
     @EnumSource(GgmlType.class)

@@ -40,6 +40,25 @@ class TensorKernelTest {
         }
     }
 
+    /** Several tokens through one row (blocks unpacked once for up to four of them) give each token's own dot. */
+    @ParameterizedTest
+    @EnumSource(GgmlType.class)
+    void dotsOfSeveralTokensMatchScalarReference(GgmlType type) {
+        FloatTensor tensor = randomTensor(type, gaussian(COLUMNS * ROWS, 5));
+        for (int tokens = 1; tokens <= 9; tokens++) {
+            float[] x = gaussian(COLUMNS * tokens, 6 + tokens);
+            float[] out = new float[tokens * ROWS + 2];
+            for (int row = 0; row < ROWS; row++) tensor.dots(row, x, tokens, out, row + 2, ROWS);
+            for (int t = 0; t < tokens; t++) {
+                for (int row = 0; row < ROWS; row++) {
+                    float expected = tensor.scalarDot(row, x, t * COLUMNS);
+                    assertEquals(expected, out[t * ROWS + row + 2], 1e-4 * Math.max(1, Math.abs(expected)),
+                            type + ": " + tokens + " tokens, token " + t + " row " + row);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(GgmlType.class)
     void dequantizeRowMatchesGetFloat(GgmlType type) {
