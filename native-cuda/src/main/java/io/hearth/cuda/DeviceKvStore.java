@@ -31,7 +31,7 @@ final class DeviceKvStore implements KvStore, AutoCloseable {
                 keys.add(CudaMemory.allocate(device, layerBytes));
                 values.add(CudaMemory.allocate(device, layerBytes));
             }
-            staging = PinnedBuffer.allocate(blockBytes(layers, kvDim));
+            staging = PinnedBuffer.allocate(KvStore.blockBytes(KvType.F32, layers, kvDim));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -41,10 +41,6 @@ final class DeviceKvStore implements KvStore, AutoCloseable {
     /** Device bytes of a store of {@code blocks} blocks. */
     static long bytesFor(int layers, int blocks, int kvDim) {
         return 2L * layers * blocks * BlockPool.BLOCK_TOKENS * kvDim * Float.BYTES;
-    }
-
-    private static int blockBytes(int layers, int kvDim) {
-        return 2 * layers * BlockPool.BLOCK_TOKENS * kvDim * Float.BYTES;
     }
 
     CudaMemory keys(int layer) {
@@ -67,7 +63,7 @@ final class DeviceKvStore implements KvStore, AutoCloseable {
 
     @Override
     public int blockBytes() {
-        return blockBytes(keys.size(), kvDim);
+        return KvStore.blockBytes(KvType.F32, keys.size(), kvDim);
     }
 
     @Override

@@ -10,10 +10,22 @@ import java.nio.ByteOrder;
  * {@link #addValue}). Heap arrays per layer (one per layer keeps each under the 2^31 element limit).
  */
 public abstract sealed class HostKvStore implements KvStore permits HostKvStore.F32Store, HostKvStore.F16Store {
-    protected final int kvDim;
+    protected final int layers, slots, kvDim;
 
-    HostKvStore(int kvDim) {
+    HostKvStore(int layers, int slots, int kvDim) {
+        this.layers = layers;
+        this.slots = slots;
         this.kvDim = kvDim;
+    }
+
+    @Override
+    public final long byteSize() {
+        return 2L * layers * slots * kvDim * type().bytes();
+    }
+
+    @Override
+    public final int blockBytes() {
+        return KvStore.blockBytes(type(), layers, kvDim);
     }
 
     public static HostKvStore create(KvType type, int layers, int blocks, int kvDim) {
@@ -37,7 +49,7 @@ public abstract sealed class HostKvStore implements KvStore permits HostKvStore.
         private final float[][] keys, values;
 
         F32Store(int layers, int slots, int kvDim) {
-            super(kvDim);
+            super(layers, slots, kvDim);
             keys = new float[layers][slots * kvDim];
             values = new float[layers][slots * kvDim];
         }
@@ -45,16 +57,6 @@ public abstract sealed class HostKvStore implements KvStore permits HostKvStore.
         @Override
         public KvType type() {
             return KvType.F32;
-        }
-
-        @Override
-        public long byteSize() {
-            return 2L * keys.length * keys[0].length * Float.BYTES;
-        }
-
-        @Override
-        public int blockBytes() {
-            return 2 * keys.length * BlockPool.BLOCK_TOKENS * kvDim * Float.BYTES;
         }
 
         @Override
@@ -101,7 +103,7 @@ public abstract sealed class HostKvStore implements KvStore permits HostKvStore.
         private final short[][] keys, values;
 
         F16Store(int layers, int slots, int kvDim) {
-            super(kvDim);
+            super(layers, slots, kvDim);
             keys = new short[layers][slots * kvDim];
             values = new short[layers][slots * kvDim];
         }
@@ -109,16 +111,6 @@ public abstract sealed class HostKvStore implements KvStore permits HostKvStore.
         @Override
         public KvType type() {
             return KvType.F16;
-        }
-
-        @Override
-        public long byteSize() {
-            return 2L * keys.length * keys[0].length * Short.BYTES;
-        }
-
-        @Override
-        public int blockBytes() {
-            return 2 * keys.length * BlockPool.BLOCK_TOKENS * kvDim * Short.BYTES;
         }
 
         @Override

@@ -18,6 +18,11 @@ public interface KvStore {
     /** Bytes of one block as {@link #exportBlock} writes it: K then V of its 16 slots, layer by layer, in the store's type. */
     int blockBytes();
 
+    /** {@link #blockBytes} of any store, host or device: the block format they share. */
+    static int blockBytes(KvType type, int layers, int kvDim) {
+        return 2 * layers * BlockPool.BLOCK_TOKENS * kvDim * type.bytes();
+    }
+
     /**
      * Writes block {@code block}'s keys and values (every layer) to {@code out} (little-endian), so the block can live
      * on outside this cache: in another replica's, or in the prefix cache's shared tier.
