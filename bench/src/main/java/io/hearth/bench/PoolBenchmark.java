@@ -36,9 +36,10 @@ import java.util.concurrent.Future;
  *       warms the JIT before anything is timed, so no case pays for compiling the kernels;</li>
  *   <li>generated tokens/s summed over 1, 4 and 16 concurrent clients on one replica (continuous batching). Each
  *       client sends a one-line request of 11–12 tokens ({@link #prompt}; a Llama tokenizer splits it into as many
- *       pieces as the generated model's vocabulary does) and takes {@link #TOKENS_PER_CLIENT} tokens. Prompt tokens
- *       are prefilled at the compute-bound rate whether one client or sixteen send them, so they dilute the batching
- *       gain: the table prints them beside the generated tokens. Prompts are shorter than one KV block, so no run is
+ *       pieces as the generated model's vocabulary does) and takes a short answer (32 tokens) or a longer one (128),
+ *       {@link #ANSWER_TOKENS}. Prompt tokens are prefilled at the compute-bound rate whether one client or sixteen
+ *       send them, so they dilute the batching gain most for short answers: the table prints them beside the
+ *       generated tokens. Prompts are shorter than one KV block, so no run is
  *       served from the prefix cache (the cached column shows it).</li>
  * </ol>
  * Every case runs {@link #ROUNDS} times, interleaved with the others, and reports its median.
@@ -46,7 +47,8 @@ import java.util.concurrent.Future;
  */
 public final class PoolBenchmark {
     private static final String ID = "bench";
-    private static final int TOKENS_PER_CLIENT = 32;
+    /** Tokens each client asks for: a short answer, and a longer one in which prefill weighs less. */
+    private static final int[] ANSWER_TOKENS = {32, 128};
     /** Repetitions of every case, interleaved; the tables show medians. */
     private static final int ROUNDS = 3;
 
@@ -62,7 +64,7 @@ public final class PoolBenchmark {
         results.put("cpu", cpuName());
 
         PoolPolicy policy = new PoolPolicy(0, 1, Duration.ofHours(1), false, 16, 64);
-        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec(ID, model, threads, 16 * 96, policy)));
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec(ID, model, threads, 16 * 160, policy)));
              WorkerPool workers = new WorkerPool(threads)) {
             double memoryGBps = MemoryBandwidth.measureGBps(workers);
             pool.evict(ID);
@@ -92,16 +94,8 @@ public final class PoolBenchmark {
             disk.put("target_ms", 1.5 * diskLimit);
             results.put("ttft", List.of(warm, host, disk));
 
-            int[] clientCounts = {1, 4, 16};
-            List<List<Map<String, Object>>> runs = new ArrayList<>();
-            for (int ignored : clientCounts) runs.add(new ArrayList<>());
-            for (int round = 0; round < ROUNDS; round++) {
-                for (int i = 0; i < clientCounts.length; i++) runs.get(i).add(throughput(pool, clientCounts[i]));
-            }
             List<Map<String, Object>> throughput = new ArrayList<>();
-            for (List<Map<String, Object>> run : runs) throughput.add(median(run, "tokens_per_s"));
-            double solo = (double) throughput.getFirst().get("tokens_per_s");
-            for (Map<String, Object> row : throughput) row.put("vs_1_client", (double) row.get("tokens_per_s") / solo);
+            for (int answer : ANSWER_TOKENS) throughput.addAll(throughput(pool, answer));
             results.put("throughput", throughput);
         }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), results);
@@ -137,13 +131,28 @@ public final class PoolBenchmark {
         return row;
     }
 
-    private static Map<String, Object> throughput(WarmModelPool pool, int clients) throws Exception {
+    /** 1, 4 and 16 clients, each asking for {@code answer} tokens, interleaved round by round; medians. */
+    private static List<Map<String, Object>> throughput(WarmModelPool pool, int answer) throws Exception {
+        int[] clientCounts = {1, 4, 16};
+        List<List<Map<String, Object>>> runs = new ArrayList<>();
+        for (int ignored : clientCounts) runs.add(new ArrayList<>());
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int i = 0; i < clientCounts.length; i++) runs.get(i).add(throughput(pool, clientCounts[i], answer));
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (List<Map<String, Object>> run : runs) rows.add(median(run, "tokens_per_s"));
+        double solo = (double) rows.getFirst().get("tokens_per_s");
+        for (Map<String, Object> row : rows) row.put("vs_1_client", (double) row.get("tokens_per_s") / solo);
+        return rows;
+    }
+
+    private static Map<String, Object> throughput(WarmModelPool pool, int clients, int answer) throws Exception {
         long start = System.nanoTime();
         long tokens = 0, promptTokens = 0, cachedTokens = 0;
         try (ExecutorService runners = Executors.newFixedThreadPool(clients)) {
             List<Future<GenerationResult>> calls = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
-                ModelRequest request = ModelRequest.text(prompt(i), SamplingParams.greedy(TOKENS_PER_CLIENT));
+                ModelRequest request = ModelRequest.text(prompt(i), SamplingParams.greedy(answer));
                 calls.add(runners.submit(() -> pool.generate(ID, request, (t, s) -> { }).generation()));
             }
             for (Future<GenerationResult> call : calls) {
@@ -156,6 +165,7 @@ public final class PoolBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("clients", clients);
+        row.put("tokens_per_client", answer);
         row.put("prompt_tokens", promptTokens);
         row.put("cached_prompt_tokens", cachedTokens);
         row.put("tokens", tokens);
@@ -216,10 +226,10 @@ public final class PoolBenchmark {
                     row.containsKey("target_ms") ? String.format("%.0f", row.get("target_ms")) : "-");
         }
         System.out.println();
-        System.out.println("| clients | prompt tokens (cached) | generated tokens | seconds | tokens/s | vs 1 client |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| answer tokens | clients | prompt tokens (cached) | generated tokens | seconds | tokens/s | vs 1 client |");
+        System.out.println("|---|---|---|---|---|---|---|");
         for (Map<String, Object> row : (List<Map<String, Object>>) r.get("throughput")) {
-            System.out.printf("| %s | %s (%s) | %s | %.1f | %.1f | %.2fx |%n", row.get("clients"), row.get("prompt_tokens"),
+            System.out.printf("| %s | %s | %s (%s) | %s | %.1f | %.1f | %.2fx |%n", row.get("tokens_per_client"), row.get("clients"), row.get("prompt_tokens"),
                     row.get("cached_prompt_tokens"), row.get("tokens"), row.get("seconds"),
                     row.get("tokens_per_s"), row.get("vs_1_client"));
         }
