@@ -45,8 +45,8 @@ class BatchWindowTest {
             ScheduledSequence first = submit(scheduler, model, "first");
             Thread.sleep(scheduler.batchWindowNanos() / 4_000_000); // a quarter of the window later
             ScheduledSequence second = submit(scheduler, model, "second");
-            awaitDone(first);
-            awaitDone(second);
+            int steps = Math.max(awaitDone(first), awaitDone(second));
+            Eventually.await("the burst's steps are reported", () -> stepSizes.size() >= steps);
             assertEquals(List.of(2, 2), stepSizes, "both prompts in the first step, both last tokens in the second");
         }
     }
