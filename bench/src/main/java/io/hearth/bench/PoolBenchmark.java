@@ -39,8 +39,8 @@ import java.util.concurrent.Future;
  *       pieces as the generated model's vocabulary does) and takes a short answer (32 tokens) or a longer one (128),
  *       {@link #ANSWER_TOKENS}. Prompt tokens are prefilled at the compute-bound rate whether one client or sixteen
  *       send them, so they dilute the batching gain most for short answers: the table prints them beside the
- *       generated tokens. Prompts are shorter than one KV block, so no run is
- *       served from the prefix cache (the cached column shows it).</li>
+ *       generated tokens. Prompts are shorter than one KV block, so no run is served from the prefix cache (the
+ *       cached column shows it).</li>
  * </ol>
  * Every case runs {@link #ROUNDS} times, interleaved with the others, and reports its median.
  * Usage: {@code PoolBenchmark <model.gguf> <threads> <results.json>}; bench/run-pool.sh runs it.
@@ -95,7 +95,7 @@ public final class PoolBenchmark {
             results.put("ttft", List.of(warm, host, disk));
 
             List<Map<String, Object>> throughput = new ArrayList<>();
-            for (int answer : ANSWER_TOKENS) throughput.addAll(throughput(pool, answer));
+            for (int answer : ANSWER_TOKENS) throughput.addAll(clientCounts(pool, answer));
             results.put("throughput", throughput);
         }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), results);
@@ -132,7 +132,7 @@ public final class PoolBenchmark {
     }
 
     /** 1, 4 and 16 clients, each asking for {@code answer} tokens, interleaved round by round; medians. */
-    private static List<Map<String, Object>> throughput(WarmModelPool pool, int answer) throws Exception {
+    private static List<Map<String, Object>> clientCounts(WarmModelPool pool, int answer) throws Exception {
         int[] clientCounts = {1, 4, 16};
         List<List<Map<String, Object>>> runs = new ArrayList<>();
         for (int ignored : clientCounts) runs.add(new ArrayList<>());

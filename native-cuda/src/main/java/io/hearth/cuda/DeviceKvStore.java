@@ -40,7 +40,7 @@ final class DeviceKvStore implements KvStore, AutoCloseable {
 
     /** Device bytes of a store of {@code blocks} blocks. */
     static long bytesFor(int layers, int blocks, int kvDim) {
-        return 2L * layers * blocks * BlockPool.BLOCK_TOKENS * kvDim * Float.BYTES;
+        return (long) blocks * KvStore.blockBytes(KvType.F32, layers, kvDim);
     }
 
     CudaMemory keys(int layer) {

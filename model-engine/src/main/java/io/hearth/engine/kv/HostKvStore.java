@@ -20,7 +20,7 @@ public abstract sealed class HostKvStore implements KvStore permits HostKvStore.
 
     @Override
     public final long byteSize() {
-        return 2L * layers * slots * kvDim * type().bytes();
+        return (long) (slots / BlockPool.BLOCK_TOKENS) * blockBytes();
     }
 
     @Override
