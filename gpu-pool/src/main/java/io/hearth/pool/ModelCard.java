@@ -2,6 +2,8 @@ package io.hearth.pool;
 
 import io.hearth.cuda.CudaBackend;
 import io.hearth.engine.gguf.GgufFile;
+import io.hearth.engine.kv.BlockPool;
+import io.hearth.engine.kv.KvCache;
 import io.hearth.engine.model.Model;
 import io.hearth.engine.model.ModelConfig;
 
@@ -25,7 +27,7 @@ record ModelCard(String name, String architecture, long fileBytes, long gpuWeigh
      * GPU, as uploaded) and an F32 KV cache of {@code kvTokens}.
      */
     long replicaBytes(int kvTokens, String device) {
-        int blocks = (Math.min(kvTokens, contextLength) + 15) / 16;
-        return (ModelSpec.cudaIndex(device) >= 0 ? gpuWeightBytes : fileBytes) + blocks * 16L * kvBytesPerToken;
+        long kvBytes = KvCache.blocksFor(kvTokens) * (long) BlockPool.BLOCK_TOKENS * kvBytesPerToken;
+        return (ModelSpec.cudaIndex(device) >= 0 ? gpuWeightBytes : fileBytes) + kvBytes;
     }
 }

@@ -85,7 +85,9 @@ final class Replica implements AutoCloseable {
         WeightTier tier = kept != null || PageCache.residentFraction(spec.source()) >= 0.9 ? WeightTier.HOST : WeightTier.DISK;
         Model model = kept != null ? kept : Model.load(spec.source());
         try {
-            int kvTokens = Math.min(spec.kvTokens(), model.config().contextLength());
+            // the KV pool serves all the replica's sequences; one sequence's length is bounded by the model's
+            // context where it is admitted (tokenize), not here
+            int kvTokens = spec.kvTokens();
             Backend backend;
             int cuda = ModelSpec.cudaIndex(device);
             if (cuda >= 0) {

@@ -3,6 +3,7 @@ package io.hearth.pool;
 import io.hearth.engine.compute.WorkerPool;
 import io.hearth.engine.genmodel.ModelGenerator;
 import io.hearth.engine.genmodel.ModelShape;
+import io.hearth.engine.kv.KvCache;
 import io.hearth.engine.sample.SamplingParams;
 import io.hearth.engine.tensor.GgmlType;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,17 @@ class ContinuousBatchingTest {
             assertTrue(largestBatch.get() > 1, "concurrent sequences shared forward steps (largest batch " + largestBatch.get() + ")");
             assertEquals(pool.pool("demo").replicas().getFirst().kvBlocks(), pool.pool("demo").replicas().getFirst().kvBlocksFree()
                     + 0, "every sequence's KV blocks went back to the pool (cached ones count as free)");
+        }
+    }
+
+    @Test
+    void theKvCacheHoldsItsConfiguredTokensOverAllSequencesEvenBeyondOneContext() throws Exception {
+        PoolPolicy policy = new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 8, 16);
+        // the tiny model's context is 2048 tokens; sixteen sequences of 140 tokens need 2304 between them
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", tinyModel(dir, "tiny.gguf", 42), 1, 4096, policy)))
+                .awaitPreloaded()) {
+            ReplicaInfo replica = pool.pool("demo").replicas().getFirst();
+            assertEquals(KvCache.blocksFor(4096), replica.kvBlocks(), "the replica's KV blocks, shared by its sequences");
         }
     }
 
