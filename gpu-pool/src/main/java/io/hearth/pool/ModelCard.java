@@ -2,8 +2,9 @@ package io.hearth.pool;
 
 import io.hearth.cuda.CudaBackend;
 import io.hearth.engine.gguf.GgufFile;
-import io.hearth.engine.kv.BlockPool;
 import io.hearth.engine.kv.KvCache;
+import io.hearth.engine.kv.KvStore;
+import io.hearth.engine.kv.KvType;
 import io.hearth.engine.model.Model;
 import io.hearth.engine.model.ModelConfig;
 
@@ -12,13 +13,13 @@ import io.hearth.engine.model.ModelConfig;
  * while the model is scaled to zero, and a broken file is found at start rather than on the first request.
  */
 record ModelCard(String name, String architecture, long fileBytes, long gpuWeightBytes, int contextLength, boolean randomWeights,
-                 long kvBytesPerToken) {
+                 int kvBlockBytes) {
     static ModelCard read(ModelSpec spec) {
         try (GgufFile file = GgufFile.open(spec.source())) {
             ModelConfig config = ModelConfig.from(file);
             return new ModelCard(file.string("general.name", file.path().getFileName().toString()), config.architecture(),
                     file.fileSize(), CudaBackend.weightBytes(file), config.contextLength(), file.bool(Model.RANDOM_WEIGHTS_KEY, false),
-                    2L * config.layers() * config.kvHeads() * config.headDim() * Float.BYTES);
+                    KvStore.blockBytes(KvType.F32, config.layers(), config.kvHeads() * config.headDim()));
         }
     }
 
@@ -27,7 +28,6 @@ record ModelCard(String name, String architecture, long fileBytes, long gpuWeigh
      * GPU, as uploaded) and an F32 KV cache of {@code kvTokens}.
      */
     long replicaBytes(int kvTokens, String device) {
-        long kvBytes = KvCache.blocksFor(kvTokens) * (long) BlockPool.BLOCK_TOKENS * kvBytesPerToken;
-        return (ModelSpec.cudaIndex(device) >= 0 ? gpuWeightBytes : fileBytes) + kvBytes;
+        return (ModelSpec.cudaIndex(device) >= 0 ? gpuWeightBytes : fileBytes) + (long) KvCache.blocksFor(kvTokens) * kvBlockBytes;
     }
 }

@@ -85,17 +85,16 @@ final class Replica implements AutoCloseable {
         WeightTier tier = kept != null || PageCache.residentFraction(spec.source()) >= 0.9 ? WeightTier.HOST : WeightTier.DISK;
         Model model = kept != null ? kept : Model.load(spec.source());
         try {
-            // the KV pool serves all the replica's sequences; one sequence's length is bounded by the model's
-            // context where it is admitted (tokenize), not here
-            int kvTokens = spec.kvTokens();
+            // the KV serves all the replica's sequences (spec.kvTokens); one sequence is bounded by the model's
+            // context where it is admitted (tokenize)
             Backend backend;
             int cuda = ModelSpec.cudaIndex(device);
             if (cuda >= 0) {
-                backend = CudaBackend.load(model, cuda, kvTokens, progress::loading);
+                backend = CudaBackend.load(model, cuda, spec.kvTokens(), progress::loading);
             } else {
                 // the kept model's pages are in memory already; the waiting callers hear 100% when it is done
                 if (kept == null) WeightLoader.read(model.file().data(), spec.threads(), progress);
-                backend = new CpuBackend(model, new EngineOptions(spec.threads(), KvType.F32, kvTokens));
+                backend = new CpuBackend(model, new EngineOptions(spec.threads(), KvType.F32, spec.kvTokens()));
             }
             return new Replica(number, spec, model, backend, tier, start);
         } catch (RuntimeException e) {

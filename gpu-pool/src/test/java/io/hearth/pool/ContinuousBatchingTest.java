@@ -78,7 +78,7 @@ class ContinuousBatchingTest {
     @Test
     void theKvCacheHoldsItsConfiguredTokensOverAllSequencesEvenBeyondOneContext() throws Exception {
         PoolPolicy policy = new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 8, 16);
-        // the tiny model's context is 2048 tokens; sixteen sequences of 140 tokens need 2304 between them
+        // the tiny model's context is 2048 tokens; the replica's KV is set to twice that, for all its sequences
         try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", tinyModel(dir, "tiny.gguf", 42), 1, 4096, policy)))
                 .awaitPreloaded()) {
             ReplicaInfo replica = pool.pool("demo").replicas().getFirst();
