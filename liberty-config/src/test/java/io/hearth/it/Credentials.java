@@ -50,7 +50,7 @@ final class Credentials {
 
     private static String createKey(String base) {
         try {
-            HttpResponse<String> created = createKey(base, "{\"name\":\"it-tests\",\"rate_limit\":{\"requests_per_minute\":100000,\"burst\":10000}}");
+            HttpResponse<String> created = createKey(base, "{\"name\":\"it-tests-" + URI.create(base).getPort() + "\",\"functions\":[\"*\"],\"rate_limit\":{\"requests_per_minute\":100000,\"burst\":10000}}");
             if (created.statusCode() != 201) throw new IllegalStateException("cannot create the tests' API key on " + base + ": " + created.body());
             return new ObjectMapper().readTree(created.body()).get("key").asText();
         } catch (Exception e) {

@@ -29,6 +29,7 @@ import java.util.List;
  * the previous version; {@code PUT .../traffic} sends a share of calls to a canary version; {@code DELETE} removes a
  * function (an archive in the drop-in folder is deployed again only when its file changes).
  */
+@AdminOnly
 @Path("/admin/functions")
 @ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)

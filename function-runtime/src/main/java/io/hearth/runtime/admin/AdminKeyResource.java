@@ -24,6 +24,7 @@ import java.util.List;
  * {@code GET /admin/keys} lists them with today's token use; {@code DELETE /admin/keys/{id}} revokes one at once,
  * on every server of the cluster.
  */
+@AdminOnly
 @Path("/admin/keys")
 @ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code GET /admin/models}: every configured model, loaded or failed, with its device and KV cache use. */
+@AdminOnly
 @Path("/admin/models")
 @ApplicationScoped
 public class AdminModelResource {

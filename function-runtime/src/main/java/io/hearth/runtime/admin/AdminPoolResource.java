@@ -23,6 +23,7 @@ import java.util.List;
  * {@code .../drain} and {@code .../evict} load replicas, take them out of service, or also drop the host tier;
  * {@code POST .../replicas/{n}/kill} fails one replica at once (it is replaced, its requests retried).
  */
+@AdminOnly
 @Path("/admin/pools")
 @ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)

@@ -22,6 +22,7 @@ import java.util.List;
  * its entries in the whole cluster (after a model was found to misbehave, or to reclaim room). Clearing is never
  * needed for correctness: a new model file has another digest, so its blocks never match the old ones.
  */
+@AdminOnly
 @Path("/admin/prefix-cache")
 @ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)

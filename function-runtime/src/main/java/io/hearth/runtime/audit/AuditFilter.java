@@ -1,7 +1,7 @@
 package io.hearth.runtime.audit;
 
-import io.hearth.runtime.errors.InvocationPaths;
 import io.hearth.runtime.functions.FunctionResource;
+import io.hearth.runtime.keys.KeyProtected;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -9,6 +9,8 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
 
 import org.eclipse.microprofile.config.Config;
@@ -22,8 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes an audit entry for each admin call and each invocation ({@code /admin/*}, {@code /fn/*}, {@code /v1/*}):
- * when, who (the authenticated user, else {@code anonymous}), what (method and path), the status and the time taken;
+ * Writes an audit entry for each request the API receives (admin calls, invocations, and requests that matched
+ * nothing): when, who (the authenticated user, else {@code anonymous}), what (the method, the path as it was
+ * received, undecoded, and the route it was dispatched to, or none), the status and the time taken;
  * for a function's JSON answer also its version, model and tokens. A streamed answer is audited when its stream
  * opens (status 200), before its tokens are known. With {@code hearth.audit.prompts=true} (regulated users who must
  * keep what was asked) an invocation's request body is recorded too; by default it never is. Runs after the body's
@@ -39,11 +42,13 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
     AuditLog audit;
     @Inject
     Config config;
+    @Context
+    ResourceInfo resource;
 
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
         request.setProperty(STARTED, System.nanoTime());
-        if (InvocationPaths.isInvocation(InvocationPaths.pathOf(request)) && request.hasEntity()
+        if (invocation() && request.hasEntity()
                 && config.getOptionalValue("hearth.audit.prompts", Boolean.class).orElse(false)) {
             byte[] body = request.getEntityStream().readAllBytes();
             request.setProperty(BODY, new String(body, StandardCharsets.UTF_8));
@@ -53,14 +58,13 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        String path = "/" + InvocationPaths.pathOf(request);
-        if (!(path.startsWith("/admin") || InvocationPaths.isInvocation(path.substring(1)))) return;
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("time", Instant.now().toString());
         Principal user = request.getSecurityContext() != null ? request.getSecurityContext().getUserPrincipal() : null;
         entry.put("who", user != null ? user.getName() : "anonymous");
         entry.put("method", request.getMethod());
-        entry.put("path", path);
+        entry.put("path", request.getUriInfo().getRequestUri().getRawPath());
+        entry.put("route", route());
         entry.put("status", response.getStatus());
         if (request.getProperty(STARTED) instanceof Long started) entry.put("ms", (System.nanoTime() - started) / 1e6);
         if (request.getProperty(BODY) instanceof String body) entry.put("request_body", body);
@@ -72,5 +76,20 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
             entry.put("completion_tokens", answer.usage().completion_tokens());
         }
         audit.write(entry);
+    }
+
+    private boolean invocation() {
+        Class<?> matched = resource.getResourceClass();
+        return matched != null && matched.isAnnotationPresent(KeyProtected.class);
+    }
+
+    /** The resource method's path template ({@code /fn/{reference}}), or null when the request matched none. */
+    private String route() {
+        Class<?> matched = resource.getResourceClass();
+        if (matched == null || resource.getResourceMethod() == null) return null;
+        jakarta.ws.rs.Path type = matched.getAnnotation(jakarta.ws.rs.Path.class);
+        jakarta.ws.rs.Path method = resource.getResourceMethod().getAnnotation(jakarta.ws.rs.Path.class);
+        String base = type == null ? "" : type.value();
+        return method == null ? base : base.replaceFirst("/$", "") + "/" + method.value().replaceFirst("^/", "");
     }
 }

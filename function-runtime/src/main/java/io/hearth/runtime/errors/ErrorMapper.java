@@ -11,6 +11,7 @@ import io.hearth.runtime.deploy.FunctionNotFoundException;
 import io.hearth.runtime.deploy.VersionConflictException;
 import io.hearth.runtime.invoke.FunctionBusyException;
 import io.hearth.runtime.keys.CallerDeniedException;
+import io.hearth.runtime.keys.KeyNameTakenException;
 import io.hearth.runtime.invoke.FunctionFailedException;
 import io.hearth.runtime.invoke.InputRefusedException;
 import io.hearth.runtime.guard.ModelCircuitOpenException;
@@ -63,6 +64,7 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             case FunctionNotFoundException x -> of(404, x, "function_not_found");
             case ArchiveInvalidException x -> of(400, x, "invalid_archive");
             case VersionConflictException x -> of(409, x, "version_conflict");
+            case KeyNameTakenException x -> of(409, x, "conflict");
             case FunctionBusyException x -> of(429, x, "overloaded");
             case PoolBusyException x -> of(429, x, "overloaded");
             case KvCacheFullException x -> of(429, x, "overloaded");

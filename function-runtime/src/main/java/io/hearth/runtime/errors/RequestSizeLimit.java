@@ -1,5 +1,6 @@
 package io.hearth.runtime.errors;
 
+import io.hearth.runtime.keys.KeyProtected;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -14,18 +15,19 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Bounds the JSON bodies of invocations ({@code /fn/*}, {@code /v1/*}) to {@code hearth.limits.max-body-bytes}
+ * Bounds the JSON bodies of invocations (the {@link KeyProtected} resources, however their URL is spelled) to {@code hearth.limits.max-body-bytes}
  * (1 MiB): a larger declared length is refused with 413 before anything is read, and a body sent without a length
  * stops being read at the limit. Archives have their own, larger limit (admin deploys).
  */
 @Provider
+@KeyProtected
 public class RequestSizeLimit implements ContainerRequestFilter {
     @Inject
     Config config;
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!InvocationPaths.isInvocation(InvocationPaths.pathOf(request)) || !request.hasEntity()) return;
+        if (!request.hasEntity()) return;
         long limit = config.getOptionalValue("hearth.limits.max-body-bytes", Long.class).orElse(1L << 20);
         if (request.getLength() > limit) throw tooLarge(limit);
         request.setEntityStream(new Bounded(request.getEntityStream(), limit));

@@ -6,7 +6,7 @@ import io.hearth.runtime.deploy.FunctionRegistry;
 import io.hearth.runtime.invoke.InvocationOptions;
 import io.hearth.runtime.invoke.InvocationResult;
 import io.hearth.runtime.keys.ApiKey;
-import io.hearth.runtime.keys.KeyPrincipal;
+import io.hearth.runtime.keys.KeyProtected;
 import io.hearth.runtime.keys.KeysHolder;
 import io.hearth.runtime.pool.PoolSettings;
 import io.hearth.runtime.sse.EventStream;
@@ -36,6 +36,7 @@ import java.util.Map;
  */
 @Path("/fn")
 @ApplicationScoped
+@KeyProtected
 public class FunctionResource {
     /** A callable function as listed. */
     public record Listed(String name, String version, String kind, String model) {
@@ -86,7 +87,7 @@ public class FunctionResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public List<Listed> list(@Context SecurityContext security) {
-        ApiKey key = KeyPrincipal.of(security);
+        ApiKey key = keys.caller(security);
         FunctionRegistry registry = functions.registry();
         List<Listed> out = new ArrayList<>();
         for (String name : registry.names()) {
@@ -105,19 +106,19 @@ public class FunctionResource {
                            Map<String, Object> input) {
         String name = FunctionRegistry.nameOf(reference);
         Duration keepAlive = keepAliveHeader == null ? null : PoolSettings.duration(keepAliveHeader);
-        ApiKey key = KeyPrincipal.of(security);
+        ApiKey key = keys.caller(security);
         String tenant = key == null ? null : key.tenant();
         FunctionRegistry.Deployed deployed = counted(name, () -> functions.registry().resolve(reference));
         Map<String, Object> body = input != null ? input : Map.of();
         if (accept != null && accept.contains(MediaType.SERVER_SENT_EVENTS)) {
             String model = deployed.manifest().model();
-            return EventStream.of(events -> events.send(answer(charged(key, counted(name, () -> functions.invoker().invoke(deployed, body,
+            return EventStream.of(events -> events.send(answer(counted(name, () -> functions.invoker().invoke(deployed, body,
                     (token, text) -> {
                         if (!text.isEmpty()) events.send(new Piece(text));
-                    }, new InvocationOptions(progressTo(events, model), keepAlive, tenant)))))));
+                    }, new InvocationOptions(progressTo(events, model), keepAlive, tenant, keys.budget(key)))))));
         }
-        InvocationResult result = charged(key, counted(name, () -> functions.invoker().invoke(deployed, body, (token, text) -> { },
-                new InvocationOptions(LoadProgress.NONE, keepAlive, tenant))));
+        InvocationResult result = counted(name, () -> functions.invoker().invoke(deployed, body, (token, text) -> { },
+                new InvocationOptions(LoadProgress.NONE, keepAlive, tenant, keys.budget(key))));
         return Response.ok(answer(result), MediaType.APPLICATION_JSON).build();
     }
 
@@ -135,12 +136,6 @@ public class FunctionResource {
         };
     }
 
-    /** Counts an invocation's tokens against the caller's key (none for an anonymous call). */
-    private InvocationResult charged(ApiKey key, InvocationResult result) {
-        keys.charge(key, result.promptTokens() + result.completionTokens());
-        return result;
-    }
-
     /** Runs a step of an invocation, counting a failure under the status it will be answered with. */
     private <T> T counted(String function, java.util.function.Supplier<T> step) {
         try {
@@ -148,7 +143,9 @@ public class FunctionResource {
             if (value instanceof InvocationResult r) metrics.succeeded(r);
             return value;
         } catch (RuntimeException e) {
-            metrics.failed(function, io.hearth.runtime.errors.ErrorMapper.classify(e).status());
+            // only deployed functions get a series of their own: a name made up by a caller must not add one
+            String label = functions.registry().names().contains(function) ? function : "unknown";
+            metrics.failed(label, io.hearth.runtime.errors.ErrorMapper.classify(e).status());
             throw e;
         }
     }

@@ -15,6 +15,7 @@ import io.hearth.pool.TenantScope;
 import io.hearth.runtime.deploy.FixedPromptStart;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.guard.ModelCalls;
+import io.hearth.runtime.keys.TokenBudget;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +48,8 @@ final class PoolModelClient implements ModelClient {
     private final Duration keepAlive;
     /** The caller's tenant, whose blocks beyond the function's fixed prompt start are its own (null: anonymous). */
     private final TenantScope tenant;
+    /** The caller's token quota: each call reserves its most before it runs and settles what it used. */
+    private final TokenBudget budget;
 
     PoolModelClient(ModelCalls calls, FunctionManifest manifest, Instant deadline, InvocationOptions options, TokenListener listener) {
         this.calls = calls;
@@ -56,6 +59,7 @@ final class PoolModelClient implements ModelClient {
         this.deadline = deadline;
         this.listener = listener;
         this.progress = options.progress();
+        this.budget = options.budget();
     }
 
     @Override
@@ -70,14 +74,21 @@ final class PoolModelClient implements ModelClient {
 
     private ModelResult run(ModelRequest request) {
         if (Instant.now().isAfter(deadline)) throw timedOut();
+        ModelRequest shaped = request.withMaxPromptTokens(manifest.maxInputTokens()).withDeadline(deadline)
+                .withKeepAlive(keepAlive).withCaller(manifest.name()).withCacheSalt(manifest.cacheSalt()).withTenant(tenant);
+        TokenBudget.Hold hold = budget.reserve(shaped);
         Completion completion;
         try {
-            completion = calls.generate(manifest.model(), request.withMaxPromptTokens(manifest.maxInputTokens()).withDeadline(deadline)
-                    .withKeepAlive(keepAlive).withCaller(manifest.name()).withCacheSalt(manifest.cacheSalt()).withTenant(tenant), listener, progress);
+            completion = calls.generate(manifest.model(), shaped, listener, progress);
         } catch (DeadlineExceededException e) {
+            hold.settle(0);
             throw timedOut();
+        } catch (RuntimeException e) {
+            hold.settle(0);
+            throw e;
         }
         GenerationResult r = completion.generation();
+        hold.settle(r.promptTokens() + r.tokens().length);
         servedBy = completion.model();
         queuedNanos.addAndGet(completion.queuedNanos());
         if (coldStart == null) coldStart = completion.coldStart();

@@ -1,7 +1,6 @@
 package io.hearth.runtime.keys;
 
 import io.hearth.runtime.deploy.FunctionRegistry;
-import io.hearth.runtime.errors.InvocationPaths;
 import io.hearth.runtime.keys.CallerDeniedException.Reason;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
@@ -12,12 +11,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
 
 /**
- * Invocations ({@code /fn/*}, {@code /v1/*}) need an API key, sent as {@code Authorization: Bearer <key>} (what OpenAI
+ * Invocations (the resources marked {@link KeyProtected}: {@code /fn}, {@code /v1}, however their URL is spelled) need an API key, sent as {@code Authorization: Bearer <key>} (what OpenAI
  * clients send): no key or a bad one is 401; a key is then held to its rate limit and quota (429 with Retry-After),
  * and for {@code /fn/<name>} to its functions (403). The OpenAI API checks the model a body names against the key
  * itself. Without a key a call passes only when {@code hearth.security.anonymous-invoke} is on.
  */
 @Provider
+@KeyProtected
 @Priority(Priorities.AUTHENTICATION)
 public class ApiKeyFilter implements ContainerRequestFilter {
     private static final String BEARER = "Bearer ";
@@ -29,17 +29,15 @@ public class ApiKeyFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String path = InvocationPaths.pathOf(request);
-        if (!InvocationPaths.isInvocation(path)) return;
         try {
-            authenticate(request, path);
+            authenticate(request);
         } catch (CallerDeniedException e) {
             metrics.refused(e.reason());
             throw e;
         }
     }
 
-    private void authenticate(ContainerRequestContext request, String path) {
+    private void authenticate(ContainerRequestContext request) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
             if (holder.anonymousInvoke()) return;
@@ -51,8 +49,10 @@ public class ApiKeyFilter implements ContainerRequestFilter {
         }
         ApiKeys keys = holder.keys();
         ApiKey key = keys.authenticate(header.substring(BEARER.length()).trim());
-        if (path.startsWith("fn/")) {
-            String function = FunctionRegistry.nameOf(path.substring(3));
+        // the function the router matched ({@code /fn/{reference}}), decoded as the resource will see it
+        String reference = request.getUriInfo().getPathParameters().getFirst("reference");
+        if (reference != null) {
+            String function = FunctionRegistry.nameOf(reference);
             if (!key.mayCall(function)) throw forbidden(key, function);
         }
         keys.admit(key);

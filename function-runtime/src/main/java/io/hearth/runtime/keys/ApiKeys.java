@@ -50,8 +50,12 @@ public final class ApiKeys {
         usage.putAll(stored.usage());
     }
 
-    public Created create(KeyRequest request) {
+    /** Makes a key; its name must be unused (409 otherwise: the tenant defaults to the name, so a twin would share its cache). */
+    public synchronized Created create(KeyRequest request) {
         KeyRequest.Settings s = request.validated();
+        if (keys.values().stream().anyMatch(k -> k.name().equals(s.name()))) {
+            throw new KeyNameTakenException("an API key named " + s.name() + " exists already: choose another name, or revoke that key first");
+        }
         String id = HexFormat.of().formatHex(random(6));
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random(32));
         byte[] salt = random(16);
@@ -108,11 +112,33 @@ public final class ApiKeys {
         }
     }
 
-    /** Counts tokens a key's call used against its quota. */
-    public void charge(ApiKey key, long tokens) {
-        if (tokens <= 0) return;
-        usage.merge(usageKey(key.id(), today()), tokens, Long::sum);
+    /**
+     * Reserves {@code tokens} of a key's quota for one call, atomically against every other call counted in
+     * {@link #usage} (this server's, or the cluster's map); a call that would take the day's use past the quota is
+     * refused (429). The hold is settled with what the call used: the unused part goes back.
+     */
+    public TokenBudget.Hold reserve(ApiKey key, long tokens) {
+        String day = usageKey(key.id(), today());
+        if (key.tokensPerDay() > 0) {
+            while (true) {
+                Long old = usage.get(day);
+                long used = old == null ? 0 : old;
+                if (used + tokens > key.tokensPerDay()) {
+                    throw new CallerDeniedException(Reason.QUOTA_EXCEEDED, "API key " + key.name() + " has " + Math.max(0, key.tokensPerDay() - used)
+                            + " of its " + key.tokensPerDay() + " tokens left today (UTC), and this call may use up to " + tokens
+                            + " (its prompt's bound plus max_tokens): lower max_tokens or wait", secondsToMidnight());
+                }
+                if (old == null ? usage.putIfAbsent(day, tokens) == null : usage.replace(day, old, used + tokens)) break;
+            }
+        } else {
+            usage.merge(day, tokens, Long::sum);
+        }
         usageDirty = true;
+        return used -> {
+            long unused = tokens - Math.max(0, used);
+            if (unused != 0) usage.merge(day, -unused, Long::sum);
+            usageDirty = true;
+        };
     }
 
     public long usedToday(String id) {

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The body of {@code POST /admin/keys}: {@code name} (required), {@code functions} (names, or {@code ["*"]}, the
- * default), {@code rate_limit} ({@code requests_per_minute}, default 600; {@code burst}, default 60),
+ * The body of {@code POST /admin/keys}: {@code name} (required), {@code functions} (required: names, or {@code ["*"]} for
+ * every function and model; an empty list is refused, never read as "all"), {@code rate_limit} ({@code requests_per_minute}, default 600; {@code burst}, default 60),
  * {@code token_quota} ({@code tokens_per_day}; absent: none) and {@code tenant} (default: the key's name, so keys
  * share cached prompts only when ops give them one tenant).
  */
@@ -33,7 +33,10 @@ public class KeyRequest {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("name is required: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
-        List<String> scope = functions == null || functions.isEmpty() ? List.of(ApiKey.ALL) : List.copyOf(functions);
+        if (functions == null || functions.isEmpty()) {
+            throw new IllegalArgumentException("functions is required: the names of the functions the key may call, or [\"*\"] for every function and model");
+        }
+        List<String> scope = List.copyOf(functions);
         for (String f : scope) {
             if (f == null || !(f.equals(ApiKey.ALL) || FUNCTION.matcher(f).matches())) {
                 throw new IllegalArgumentException("functions must be function names (lowercase letters, digits, '-') or \"*\" for all; got " + f);

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.config.Config;
 
 import java.nio.file.Path;
@@ -48,11 +49,30 @@ public class KeysHolder {
         return config.getOptionalValue("hearth.security.anonymous-invoke", Boolean.class).orElse(false);
     }
 
-    /** Counts tokens a call of {@code key} used against its quota (nothing for an anonymous call, a null key). */
-    public void charge(ApiKey key, long tokens) {
-        if (key == null) return;
-        keys().charge(key, tokens);
-        metrics.charged(key, tokens);
+    /**
+     * The key behind a request that reached an invocation resource: null for an anonymous call when anonymous
+     * invocation is on, else a refusal. The key filter decides first; this is the resources' own check, so a request
+     * the filter did not see is refused rather than let through.
+     */
+    public ApiKey caller(SecurityContext security) {
+        ApiKey key = KeyPrincipal.of(security);
+        if (key == null && !anonymousInvoke()) {
+            throw refused(new CallerDeniedException(CallerDeniedException.Reason.UNAUTHENTICATED,
+                    "an API key is required: send Authorization: Bearer <key> (ops create keys with POST /admin/keys)"));
+        }
+        return key;
+    }
+
+    /** The token budget of a caller's model calls: its key's quota, reserved per call; none for an anonymous call. */
+    public TokenBudget budget(ApiKey key) {
+        if (key == null) return TokenBudget.UNLIMITED;
+        return request -> {
+            TokenBudget.Hold hold = keys().reserve(key, TokenBudget.bound(request));
+            return used -> {
+                hold.settle(used);
+                metrics.charged(key, used);
+            };
+        };
     }
 
     /** Counts a refusal made outside the key filter (the OpenAI API's model check) and returns it, to throw. */

@@ -15,8 +15,10 @@ import io.hearth.runtime.functions.FunctionsHolder;
 import io.hearth.runtime.guard.GuardedModelCalls;
 import io.hearth.runtime.keys.ApiKey;
 import io.hearth.runtime.keys.ApiKeyFilter;
-import io.hearth.runtime.keys.KeyPrincipal;
+import io.hearth.runtime.keys.KeyProtected;
 import io.hearth.runtime.keys.KeysHolder;
+import io.hearth.runtime.keys.TokenBudget;
+import io.hearth.engine.generate.TokenListener;
 import io.hearth.runtime.pool.PoolHolder;
 import io.hearth.runtime.pool.PoolSettings;
 import io.hearth.runtime.sse.EventStream;
@@ -45,6 +47,7 @@ import java.util.UUID;
  */
 @Path("/v1")
 @ApplicationScoped
+@KeyProtected
 public class OpenAiResource {
     @Inject
     PoolHolder holder;
@@ -105,7 +108,7 @@ public class OpenAiResource {
     @Path("/models")
     @Produces(MediaType.APPLICATION_JSON)
     public Responses.ModelList models(@Context SecurityContext security) {
-        ApiKey key = KeyPrincipal.of(security);
+        ApiKey key = keys.caller(security);
         List<Responses.Model> data = new ArrayList<>();
         for (ModelInfo m : holder.pool().models()) {
             if (key != null && !key.mayCallEverything()) continue;
@@ -126,7 +129,7 @@ public class OpenAiResource {
     @Path("/chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response chat(@Context SecurityContext security, ChatCompletionRequest body) {
-        ApiKey key = KeyPrincipal.of(security);
+        ApiKey key = keys.caller(security);
         Target target = target(body, key);
         String model = body.model;
         if (body.messages == null || body.messages.isEmpty()) throw new IllegalArgumentException("messages must be a non-empty array");
@@ -142,13 +145,13 @@ public class OpenAiResource {
         if (Boolean.TRUE.equals(body.stream)) {
             return EventStream.of(events -> {
                 events.send(chunk(id, created, model, new Responses.Delta("assistant", ""), null));
-                GenerationResult result = charged(key, calls.generate(target.model(), request, (token, text) -> {
+                GenerationResult result = generate(key, target, request, (token, text) -> {
                     if (!text.isEmpty()) events.send(chunk(id, created, model, new Responses.Delta(null, text), null));
-                }, LoadProgress.NONE).generation());
+                });
                 events.send(chunk(id, created, model, new Responses.Delta(null, null), result.finishReason().apiName()));
             });
         }
-        GenerationResult result = charged(key, calls.generate(target.model(), request, (token, text) -> { }, LoadProgress.NONE).generation());
+        GenerationResult result = generate(key, target, request, (token, text) -> { });
         return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model,
                 List.of(new Responses.ChatChoice(0, new Responses.Message("assistant", result.text()), result.finishReason().apiName())),
                 usage(result)), MediaType.APPLICATION_JSON).build();
@@ -158,8 +161,13 @@ public class OpenAiResource {
     @Path("/completions")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response complete(@Context SecurityContext security, ChatCompletionRequest body) {
-        ApiKey key = KeyPrincipal.of(security);
+        ApiKey key = keys.caller(security);
         Target target = target(body, key);
+        if (target.function() != null) {
+            // a raw prompt would run the function's model without its system prompt and template: models only
+            throw new IllegalArgumentException(body.model + " is a function, which takes chat messages: call it at POST /v1/chat/completions "
+                    + "or POST /fn/" + target.function().name() + " (/v1/completions runs models, for keys that may call them)");
+        }
         String model = body.model;
         if (body.prompt == null) throw new IllegalArgumentException("prompt must be a string");
         ModelRequest request = target.shaped(ModelRequest.text(body.prompt, SamplingMapper.from(body, target.function())), keepAlive(body.keep_alive), key);
@@ -167,23 +175,31 @@ public class OpenAiResource {
         long created = System.currentTimeMillis() / 1000;
         if (Boolean.TRUE.equals(body.stream)) {
             return EventStream.of(events -> {
-                GenerationResult result = charged(key, calls.generate(target.model(), request, (token, text) -> {
+                GenerationResult result = generate(key, target, request, (token, text) -> {
                     if (!text.isEmpty()) events.send(new Responses.TextCompletion(id, "text_completion", created, model,
                             List.of(new Responses.TextChoice(0, text, null)), null));
-                }, LoadProgress.NONE).generation());
+                });
                 events.send(new Responses.TextCompletion(id, "text_completion", created, model,
                         List.of(new Responses.TextChoice(0, "", result.finishReason().apiName())), usage(result)));
             });
         }
-        GenerationResult result = charged(key, calls.generate(target.model(), request, (token, text) -> { }, LoadProgress.NONE).generation());
+        GenerationResult result = generate(key, target, request, (token, text) -> { });
         return Response.ok(new Responses.TextCompletion(id, "text_completion", created, model,
                 List.of(new Responses.TextChoice(0, result.text(), result.finishReason().apiName())), usage(result)),
                 MediaType.APPLICATION_JSON).build();
     }
 
-    /** Counts a call's tokens against the caller's key (none for an anonymous call). */
-    private GenerationResult charged(ApiKey key, GenerationResult result) {
-        keys.charge(key, result.promptTokens() + result.tokens().length);
+    /** Runs the call on the guarded path, its most reserved from the caller's token quota first and what it used settled after. */
+    private GenerationResult generate(ApiKey key, Target target, ModelRequest request, TokenListener listener) {
+        TokenBudget.Hold hold = keys.budget(key).reserve(request);
+        GenerationResult result;
+        try {
+            result = calls.generate(target.model(), request, listener, LoadProgress.NONE).generation();
+        } catch (RuntimeException e) {
+            hold.settle(0);
+            throw e;
+        }
+        hold.settle(result.promptTokens() + result.tokens().length);
         return result;
     }
 

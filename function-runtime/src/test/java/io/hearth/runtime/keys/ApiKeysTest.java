@@ -31,7 +31,7 @@ class ApiKeysTest {
     private static KeyRequest request(String name, List<String> functions, Integer perMinute, Integer burst, Long tokensPerDay) {
         KeyRequest r = new KeyRequest();
         r.name = name;
-        r.functions = functions;
+        r.functions = functions == null ? List.of(ApiKey.ALL) : functions;
         if (perMinute != null || burst != null) {
             r.rate_limit = new KeyRequest.RateLimit();
             r.rate_limit.requests_per_minute = perMinute;
@@ -94,19 +94,65 @@ class ApiKeysTest {
         ApiKeys keys = new ApiKeys(new KeyFile(file), clock);
         ApiKey key = keys.create(request("metered", null, null, null, 100L)).key();
         keys.admit(key);
-        keys.charge(key, 60);
+        keys.reserve(key, 60).settle(60);
         keys.admit(key);
-        keys.charge(key, 60);
+        assertEquals(Reason.QUOTA_EXCEEDED, refusal(() -> keys.reserve(key, 60)), "60 more would pass the quota: refused before the call runs");
+        keys.reserve(key, 50).settle(40);
         CallerDeniedException e = assertThrows(CallerDeniedException.class, () -> keys.admit(key));
         assertEquals(Reason.QUOTA_EXCEEDED, e.reason());
         assertEquals(3600, e.retryAfterSeconds(), "until midnight UTC");
         keys.flushUsage();
         ApiKeys restarted = new ApiKeys(new KeyFile(file), clock);
-        assertEquals(120, restarted.usedToday(key.id()), "use survives a restart");
+        assertEquals(100, restarted.usedToday(key.id()), "use survives a restart");
         assertEquals(Reason.QUOTA_EXCEEDED, refusal(() -> restarted.admit(key)));
         clock.now = Instant.parse("2026-11-23T00:00:01Z");
         restarted.admit(key);
         assertEquals(0, restarted.usedToday(key.id()));
+    }
+
+    @Test
+    void concurrentCallsReserveTheirMostSoTogetherTheyNeverPassTheQuota() throws Exception {
+        ApiKeys keys = new ApiKeys(new KeyFile(dir.resolve("keys.json")), Clock.systemUTC());
+        ApiKey key = keys.create(request("raced", null, null, null, 1000L)).key();
+        int calls = 16;
+        java.util.concurrent.CountDownLatch allReserved = new java.util.concurrent.CountDownLatch(calls);
+        java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                TokenBudget.Hold hold = null;
+                try {
+                    hold = keys.reserve(key, 100);
+                    admitted.incrementAndGet();
+                } catch (CallerDeniedException refused) {
+                    assertEquals(Reason.QUOTA_EXCEEDED, refused.reason());
+                }
+                allReserved.countDown();
+                try {
+                    allReserved.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                if (hold != null) hold.settle(70);
+            }));
+        }
+        for (Thread t : threads) t.join();
+        assertEquals(10, admitted.get(), "ten calls of at most 100 tokens fit a quota of 1000 at once, the other six are refused");
+        assertEquals(700, keys.usedToday(key.id()), "each settled what it used; the unused part went back");
+    }
+
+    @Test
+    void anEmptyScopeGrantsNothingAndNamesAreUnique() {
+        ApiKeys keys = new ApiKeys(new KeyFile(dir.resolve("keys.json")), Clock.systemUTC());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> keys.create(request("empty", List.of(), null, null, null)))
+                .getMessage().contains("functions is required"), "an empty list is not all-access");
+        KeyRequest unscoped = request("unscoped", null, null, null, null);
+        unscoped.functions = null;
+        assertThrows(IllegalArgumentException.class, () -> keys.create(unscoped), "all-access is asked for explicitly");
+        keys.create(request("team-a", List.of("chat"), null, null, null));
+        assertThrows(KeyNameTakenException.class, () -> keys.create(request("team-a", List.of("*"), null, null, null)),
+                "a twin would share team-a's tenant and its cached prompts");
+        assertEquals(1, keys.list().size());
     }
 
     @Test
@@ -132,9 +178,9 @@ class ApiKeysTest {
                 ApiKeys.Created made = b.create(request("made-on-b", List.of("chat"), null, null, null));
                 await("a key made on B works on A", () -> a.get(made.key().id()) != null);
                 assertEquals(made.key(), a.authenticate(made.secret()));
-                a.charge(early.key(), 400);
-                b.charge(early.key(), 700);
-                assertEquals(1100, a.usedToday(early.key().id()), "token use counts across the cluster");
+                a.reserve(early.key(), 400).settle(400);
+                b.reserve(early.key(), 700).settle(600);
+                assertEquals(1000, a.usedToday(early.key().id()), "token use counts across the cluster");
                 assertEquals(Reason.QUOTA_EXCEEDED, refusal(() -> a.admit(early.key())));
                 a.revoke(made.key().id());
                 await("a key revoked on A stops on B", () -> b.get(made.key().id()) == null);
