@@ -1,8 +1,5 @@
 package io.hearth.runtime.invoke;
 
-import com.hubspot.jinjava.Jinjava;
-import com.hubspot.jinjava.JinjavaConfig;
-import com.hubspot.jinjava.interpret.FatalTemplateErrorsException;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.function.ModelClient;
 import io.hearth.pool.ModelPool;
@@ -68,7 +65,7 @@ public final class FunctionInvoker implements AutoCloseable {
     private final ModelCalls calls;
     private final FunctionProcess.Exits exits;
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
-    private final Jinjava templates = new Jinjava(JinjavaConfig.newBuilder().withFailOnUnknownTokens(false).build());
+    private final PromptTemplate templates = new PromptTemplate();
 
     /** {@code pool} answers which models exist; model calls go through {@code calls} (the guarded path). */
     public FunctionInvoker(ModelPool pool, ModelCalls calls) {
@@ -109,7 +106,7 @@ public final class FunctionInvoker implements AutoCloseable {
             TokenListener relayed = m.guards().redacts() ? (token, text) -> firstToken.compareAndSet(0, System.nanoTime()) : timed;
             PoolModelClient model = new PoolModelClient(calls, m, deadline, options, relayed);
             InvocationContext context = new InvocationContext(m, model, deadline, UUID.randomUUID().toString());
-            Outcome outcome = m.kind() == FunctionManifest.Kind.PROMPT ? runPrompt(m, screened, model) : runJava(host, screened, context);
+            Outcome outcome = m.kind() == FunctionManifest.Kind.PROMPT ? runPrompt(m, screened, model, deadline) : runJava(host, screened, context);
             long end = System.nanoTime();
             return new InvocationResult(m.name(), m.version(), model.servedBy(), function.guards.redact(outcome.output()), outcome.finishReason(), model.promptTokens(),
                     model.completionTokens(), model.queuedNanos() / 1e6, firstToken.get() == 0 ? -1 : (firstToken.get() - start) / 1e6, (end - start) / 1e6,
@@ -123,13 +120,8 @@ public final class FunctionInvoker implements AutoCloseable {
     private record Outcome(Object output, String finishReason) {
     }
 
-    private Outcome runPrompt(FunctionManifest m, Map<String, Object> input, ModelClient model) {
-        String user;
-        try {
-            user = templates.render(m.template(), input);
-        } catch (FatalTemplateErrorsException e) {
-            throw new IllegalArgumentException("the input does not fit " + m.id() + "'s template: " + e.getMessage());
-        }
+    private Outcome runPrompt(FunctionManifest m, Map<String, Object> input, ModelClient model, Instant deadline) {
+        String user = templates.render(m.id(), m.template(), input, deadline, m.timeoutMillis());
         List<ModelClient.Message> messages = new ArrayList<>();
         if (m.system() != null) messages.add(ModelClient.Message.system(m.system()));
         messages.add(ModelClient.Message.user(user));

@@ -31,10 +31,13 @@ public final class ChatTemplate {
         this.bosToken = bosToken;
         this.eosToken = eosToken;
         JinjavaConfig config = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true)
-                .withFailOnUnknownTokens(false).build();
+                .withFailOnUnknownTokens(false)
+                // message contents are data: a "{{ ... }}" a caller writes reaches the model as text, never evaluated
+                .withNestedInterpretationEnabled(false).withMaxOutputSize(16L << 20).build();
         this.jinjava = withJinjavasClassLoader(() -> new Jinjava(config));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 ChatTemplate.class, "raiseException", String.class));
+        jinjava.getGlobalContext().registerFilter(new MarkedTrimFilter());
     }
 
     /**
@@ -54,8 +57,11 @@ public final class ChatTemplate {
     }
 
     public static ChatTemplate forModel(Model model) {
-        Vocabulary vocab = model.tokenizer().vocabulary();
-        String template = model.chatTemplate();
+        return of(model.chatTemplate(), model.tokenizer().vocabulary());
+    }
+
+    /** The template a GGUF file carries ({@code null}: ChatML), with the vocabulary's BOS and EOS. */
+    public static ChatTemplate of(String template, Vocabulary vocab) {
         return new ChatTemplate(template != null ? template : CHATML,
                 vocab.bos() >= 0 ? vocab.token(vocab.bos()) : "", vocab.eos() >= 0 ? vocab.token(vocab.eos()) : "");
     }
@@ -66,6 +72,15 @@ public final class ChatTemplate {
     }
 
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return Tokenizer.withoutMarks(renderMarked(messages, addGenerationPrompt));
+    }
+
+    /** The rendering with each message's content {@link Tokenizer#untrusted marked} as the caller's text. */
+    private String renderMarked(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return renderRaw(messages.stream().map(m -> new ChatMessage(m.role(), Tokenizer.untrusted(m.content()))).toList(), addGenerationPrompt);
+    }
+
+    private String renderRaw(List<ChatMessage> messages, boolean addGenerationPrompt) {
         List<Map<String, Object>> list = messages.stream()
                 .map(m -> Map.<String, Object>of("role", m.role(), "content", m.content())).toList();
         Map<String, Object> context = new HashMap<>();
@@ -94,12 +109,13 @@ public final class ChatTemplate {
     }
 
     /**
-     * The prompt tokens for a conversation: rendered with the generation prompt, special tokens parsed, and BOS
-     * added only where the template did not already write it.
+     * The prompt tokens for a conversation: rendered with the generation prompt, special tokens parsed in the
+     * template's markup only (never in a message's content), and BOS added only where the template did not already
+     * write it.
      */
     public int[] promptTokens(Tokenizer tokenizer, List<ChatMessage> messages) {
-        String rendered = render(messages, true);
-        return tokenizer.encode(rendered, !startsWithBos(rendered), true);
+        String marked = renderMarked(messages, true);
+        return tokenizer.encodeMarked(marked, !startsWithBos(Tokenizer.withoutMarks(marked)));
     }
 
     /**
@@ -110,14 +126,16 @@ public final class ChatTemplate {
      */
     public int[] prefixTokens(Tokenizer tokenizer, List<ChatMessage> messages) {
         String sentinel = "\u0000hearth-prefix-end\u0000";
-        List<ChatMessage> marked = new java.util.ArrayList<>(messages);
+        List<ChatMessage> marked = new java.util.ArrayList<>();
+        for (ChatMessage m : messages) marked.add(new ChatMessage(m.role(), Tokenizer.untrusted(m.content())));
         ChatMessage last = marked.removeLast();
-        marked.add(new ChatMessage(last.role(), last.content() + sentinel));
-        String rendered = render(marked, true);
+        // the sentinel goes inside the last content's marks: the prefix is cut within the caller's text, as it goes on
+        marked.add(new ChatMessage(last.role(), last.content().substring(0, last.content().length() - 1) + sentinel + Tokenizer.UNTRUSTED_END));
+        String rendered = renderRaw(marked, true);
         int cut = rendered.indexOf(sentinel);
         if (cut < 0) return new int[0];
         String prefix = rendered.substring(0, cut);
-        int[] tokens = tokenizer.encode(prefix, !startsWithBos(prefix), true);
+        int[] tokens = tokenizer.encodeMarked(prefix, !startsWithBos(Tokenizer.withoutMarks(prefix)));
         return java.util.Arrays.copyOf(tokens, Math.max(0, tokens.length - 1));
     }
 

@@ -11,6 +11,31 @@ final class SpecialTokenSplitter {
     private SpecialTokenSplitter() {
     }
 
+    /**
+     * Splits text in which callers' contents are marked ({@link Tokenizer#UNTRUSTED_START} ..
+     * {@link Tokenizer#UNTRUSTED_END}; an unclosed mark runs to the end): control tokens are recognised only outside
+     * the marks, in the template's own markup. Text on both sides of a mark with no special token between is joined
+     * again, so a conversation without control-token text in it tokenizes exactly as the unmarked rendering would.
+     */
+    static List<Tokenizer.Fragment> splitMarked(Vocabulary vocab, String marked) {
+        List<Tokenizer.Fragment> out = new ArrayList<>();
+        int at = 0;
+        boolean untrusted = false;
+        while (at <= marked.length()) {
+            int mark = marked.indexOf(untrusted ? Tokenizer.UNTRUSTED_END : Tokenizer.UNTRUSTED_START, at);
+            int end = mark < 0 ? marked.length() : mark;
+            for (Tokenizer.Fragment f : split(vocab, marked.substring(at, end), !untrusted)) {
+                Tokenizer.Fragment last = out.isEmpty() ? null : out.getLast();
+                if (!f.isToken() && last != null && !last.isToken()) out.set(out.size() - 1, new Tokenizer.Fragment(last.text() + f.text(), -1));
+                else out.add(f);
+            }
+            if (mark < 0) break;
+            untrusted = !untrusted;
+            at = mark + 1;
+        }
+        return out;
+    }
+
     static List<Tokenizer.Fragment> split(Vocabulary vocab, String text, boolean parseSpecial) {
         List<Tokenizer.Fragment> fragments = new ArrayList<>();
         fragments.add(new Tokenizer.Fragment(text, -1));

@@ -38,10 +38,43 @@ public abstract class Tokenizer {
      * @param parseSpecial recognise control tokens such as {@code <|im_start|>} written in the text
      */
     public final int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
+        return encode(SpecialTokenSplitter.split(vocab, text, parseSpecial), addSpecial);
+    }
+
+    /**
+     * Marks where a caller's text starts inside a rendered prompt (a Unicode noncharacter, which no text exchanged
+     * between programs carries): within the marks control tokens are not recognised, as llama.cpp's
+     * {@code parse_special=false} for user content, so a caller who writes {@code <|im_start|>} gets those
+     * characters, not a turn of their own.
+     */
+    public static final char UNTRUSTED_START = '\uFDD0';
+    /** Marks where a caller's text ends. */
+    public static final char UNTRUSTED_END = '\uFDD1';
+
+    /** A caller's text, marked for {@link #encodeMarked}, with any marks it carried itself removed. */
+    public static String untrusted(String text) {
+        return UNTRUSTED_START + withoutMarks(text) + UNTRUSTED_END;
+    }
+
+    /** {@code text} without the marks, which are never part of what a model sees. */
+    public static String withoutMarks(String text) {
+        if (text.indexOf(UNTRUSTED_START) < 0 && text.indexOf(UNTRUSTED_END) < 0) return text;
+        return text.replace(String.valueOf(UNTRUSTED_START), "").replace(String.valueOf(UNTRUSTED_END), "");
+    }
+
+    /**
+     * Tokenizes a rendered prompt whose callers' parts are {@link #untrusted marked}: control tokens are recognised
+     * only in the template's own markup.
+     */
+    public final int[] encodeMarked(String marked, boolean addSpecial) {
+        return encode(SpecialTokenSplitter.splitMarked(vocab, marked), addSpecial);
+    }
+
+    private int[] encode(List<Fragment> fragments, boolean addSpecial) {
         List<Integer> out = new ArrayList<>();
         if (addSpecial && vocab.addBos) out.add(vocab.bos);
         boolean previousWasSpecial = true;
-        for (Fragment fragment : SpecialTokenSplitter.split(vocab, text, parseSpecial)) {
+        for (Fragment fragment : fragments) {
             if (fragment.isToken()) {
                 out.add(fragment.token());
                 previousWasSpecial = true;
