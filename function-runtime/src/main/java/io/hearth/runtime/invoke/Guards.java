@@ -1,13 +1,13 @@
 package io.hearth.runtime.invoke;
 
 import io.hearth.function.InputGuard;
+import io.hearth.runtime.deploy.GuardPattern;
 import io.hearth.runtime.deploy.GuardSettings;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A function's guards at work: its deny rules and input guard see the caller's input before any model does (a match
@@ -61,15 +61,15 @@ record Guards(String functionId, GuardSettings settings, InputGuard filter) {
 
     private String redactText(String text) {
         String out = text;
-        for (Map.Entry<String, Pattern> kind : settings.redact().entrySet()) {
-            out = kind.getValue().matcher(out).replaceAll("[REDACTED:" + kind.getKey() + "]");
+        for (Map.Entry<String, GuardPattern> kind : settings.redact().entrySet()) {
+            out = kind.getValue().replaceAll(out, "[REDACTED:" + kind.getKey() + "]");
         }
         return out;
     }
 
-    private static boolean matches(Object value, Pattern rule) {
+    private static boolean matches(Object value, GuardPattern rule) {
         return switch (value) {
-            case String s -> rule.matcher(s).find();
+            case String s -> rule.find(s);
             case Map<?, ?> map -> map.values().stream().anyMatch(v -> matches(v, rule));
             case List<?> list -> list.stream().anyMatch(v -> matches(v, rule));
             case null, default -> false;
