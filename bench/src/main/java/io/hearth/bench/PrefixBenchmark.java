@@ -12,6 +12,7 @@ import io.hearth.pool.WarmModelPool;
 import io.hearth.pool.prefix.BlockCacheConfig;
 import io.hearth.pool.prefix.ClusterConnection;
 import io.hearth.pool.prefix.ClusterMember;
+import io.hearth.pool.prefix.ClusterSeal;
 import io.hearth.pool.prefix.JCacheSharedTier;
 
 import java.io.InputStream;
@@ -58,10 +59,11 @@ public final class PrefixBenchmark {
 
         BlockCacheConfig cache = new BlockCacheConfig(100_000, Duration.ofHours(1));
         String cluster = "hearth-bench-" + ProcessHandle.current().pid();
+        ClusterSeal seal = ClusterSeal.random(); // both members are in this process: a secret nobody else needs to know
         PoolPolicy policy = new PoolPolicy(1, 1, Duration.ofHours(1), true, 4, 8);
         List<ModelSpec> specs = List.of(new ModelSpec(ID, model, threads, 2048, policy));
-        try (ClusterConnection memberA = new ClusterMember(cluster, 15901, List.of("127.0.0.1:15902"), cache).start();
-             ClusterConnection memberB = new ClusterMember(cluster, 15902, List.of("127.0.0.1:15901"), cache).start();
+        try (ClusterConnection memberA = new ClusterMember(cluster, 15901, List.of("127.0.0.1:15902"), cache, seal).start();
+             ClusterConnection memberB = new ClusterMember(cluster, 15902, List.of("127.0.0.1:15901"), cache, seal).start();
              JCacheSharedTier tierA = new JCacheSharedTier(memberA, 4096);
              JCacheSharedTier tierB = new JCacheSharedTier(memberB, 4096);
              WarmModelPool nodeA = new WarmModelPool(specs, io.hearth.pool.PoolEvents.NONE, tierA).awaitPreloaded();

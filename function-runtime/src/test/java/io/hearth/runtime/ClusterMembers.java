@@ -1,5 +1,6 @@
 package io.hearth.runtime;
 
+import io.hearth.pool.prefix.ClusterSeal;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -11,6 +12,9 @@ import java.util.function.BooleanSupplier;
 public final class ClusterMembers {
     private ClusterMembers() {
     }
+
+    /** The secret the tests' members share. */
+    public static final ClusterSeal SEAL = ClusterSeal.of("tests-cluster-secret");
 
     /** A member of {@code cluster} on {@code port}, finding the members on {@code others} by TCP. */
     public static HazelcastInstance member(String cluster, int port, int... others) {

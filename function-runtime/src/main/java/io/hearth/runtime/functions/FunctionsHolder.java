@@ -97,7 +97,7 @@ public class FunctionsHolder {
         var connection = pool.cluster();
         if (connection == null) return;
         try {
-            cluster = new ClusterFunctions(connection.hazelcast(), registry());
+            cluster = new ClusterFunctions(connection.hazelcast(), connection.seal(), registry());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "functions are not shared with the cluster (" + e.getMessage() + "); this server serves its own", e);
         }

@@ -8,6 +8,7 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.hearth.pool.prefix.ClusterSeal;
 
 import java.util.Map;
 import java.util.UUID;
@@ -16,24 +17,30 @@ import java.util.logging.Logger;
 
 /**
  * The API keys of every server of a Hazelcast cluster, so a key created (or revoked) on one server works (or stops)
- * on all, and a key's token quota counts its use on all. Keys travel as JSON of their stored form (hashes only); on
- * joining, a server takes the cluster's keys and offers those the cluster does not have.
+ * on all, and a key's token quota counts its use on all. Keys travel as JSON of their stored form (hashes only),
+ * sealed with the cluster secret ({@link ClusterSeal}): a key record written by anyone without the secret does not
+ * open, and is ignored and reported, so a forged all-access key is accepted nowhere. On joining, a server takes the
+ * cluster's keys and offers those the cluster does not have.
  */
 final class ClusterApiKeys implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClusterApiKeys.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final IMap<String, String> shared;
+    private static final String KEYS = "hearth-api-keys";
+
+    private final IMap<String, byte[]> shared;
+    private final ClusterSeal seal;
     private final UUID listener;
 
-    ClusterApiKeys(HazelcastInstance hazelcast, ApiKeys keys) {
-        this.shared = hazelcast.getMap("hearth-api-keys");
+    ClusterApiKeys(HazelcastInstance hazelcast, ClusterSeal seal, ApiKeys keys) {
+        this.shared = hazelcast.getMap(KEYS);
+        this.seal = seal;
         this.listener = shared.addEntryListener(new Listener(keys), true);
-        for (Map.Entry<String, String> e : shared.entrySet()) adopt(keys, e.getValue());
+        for (Map.Entry<String, byte[]> e : shared.entrySet()) adopt(keys, e.getKey(), e.getValue());
         for (ApiKey k : keys.list()) {
             if (!shared.containsKey(k.id())) publish(k);
         }
-        keys.countUsageIn(hazelcast.getMap("hearth-api-key-usage"));
+        keys.countUsageIn(new SealedCounters(hazelcast.getMap("hearth-api-key-usage"), seal));
         keys.onChange(id -> {
             ApiKey k = keys.get(id);
             if (k != null) publish(k);
@@ -43,34 +50,44 @@ final class ClusterApiKeys implements AutoCloseable {
 
     private void publish(ApiKey key) {
         try {
-            shared.put(key.id(), JSON.writeValueAsString(key));
+            shared.put(key.id(), seal.sealText(KEYS + "/" + key.id(), JSON.writeValueAsString(key)));
         } catch (JsonProcessingException | RuntimeException e) {
             LOG.log(Level.WARNING, "API key " + key.name() + " is not shared with the cluster (it works here): " + e.getMessage(), e);
         }
     }
 
-    private static void adopt(ApiKeys keys, String json) {
+    /** A key the cluster holds under {@code id}: taken only when it opens under the secret and is the key of that id. */
+    private void adopt(ApiKeys keys, String id, byte[] sealed) {
+        String json = seal.openText(KEYS + "/" + id, sealed);
+        if (json == null) return;
         try {
-            keys.adopt(JSON.readValue(json, ApiKey.class));
+            ApiKey key = JSON.readValue(json, ApiKey.class);
+            if (key.id().equals(id)) keys.adopt(key);
         } catch (JsonProcessingException e) {
             LOG.warning(() -> "an API key from the cluster cannot be read: " + e.getMessage());
         }
     }
 
-    private record Listener(ApiKeys keys) implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
-            EntryRemovedListener<String, String> {
-        @Override
-        public void entryAdded(EntryEvent<String, String> e) {
-            adopt(keys, e.getValue());
+    private final class Listener implements EntryAddedListener<String, byte[]>, EntryUpdatedListener<String, byte[]>,
+            EntryRemovedListener<String, byte[]> {
+        private final ApiKeys keys;
+
+        Listener(ApiKeys keys) {
+            this.keys = keys;
         }
 
         @Override
-        public void entryUpdated(EntryEvent<String, String> e) {
-            adopt(keys, e.getValue());
+        public void entryAdded(EntryEvent<String, byte[]> e) {
+            adopt(keys, e.getKey(), e.getValue());
         }
 
         @Override
-        public void entryRemoved(EntryEvent<String, String> e) {
+        public void entryUpdated(EntryEvent<String, byte[]> e) {
+            adopt(keys, e.getKey(), e.getValue());
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, byte[]> e) {
             keys.forget(e.getKey());
         }
     }

@@ -93,7 +93,7 @@ public class KeysHolder {
         var connection = pool.cluster();
         if (connection != null) {
             try {
-                cluster = new ClusterApiKeys(connection.hazelcast(), made);
+                cluster = new ClusterApiKeys(connection.hazelcast(), connection.seal(), made);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "API keys are not shared with the cluster (" + e.getMessage() + "); keys made here work here", e);
             }

@@ -5,6 +5,7 @@ import io.hearth.pool.prefix.BlockCacheConfig;
 import io.hearth.pool.prefix.ClusterClient;
 import io.hearth.pool.prefix.ClusterConnection;
 import io.hearth.pool.prefix.ClusterMember;
+import io.hearth.pool.prefix.ClusterSeal;
 import io.hearth.pool.prefix.JCacheSharedTier;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.metrics.Metadata;
@@ -25,7 +26,11 @@ import java.util.logging.Logger;
  *   <li>{@code mode}: {@code member} (default: an embedded Hazelcast member on {@code port}, 5701, joining
  *       {@code members}, host:port comma-separated, none: a cluster of one; or by {@code multicast}, false) or {@code client} (a client of an
  *       external cluster reached through {@code members}, connecting within {@code connect-timeout}, 30s),</li>
- *   <li>{@code max-blocks} (10000 per member), {@code ttl} ({@code 1h}), {@code publish-queue} (256 blocks).</li>
+ *   <li>{@code max-blocks} (10000 per member), {@code ttl} ({@code 1h}), {@code publish-queue} (256 blocks),</li>
+ *   <li>{@code secret} ({@code HEARTH_CLUSTER_SECRET}, at least 16 characters, the same on every member): required as
+ *       soon as there are others to join (members, multicast, or client mode), since it is what lets a member or
+ *       client in and what every shared value is sealed with ({@link ClusterSeal}). Without others a member listens on
+ *       loopback only and makes a secret of its own, so no other process joins it.</li>
  * </ul>
  * A tier that cannot start (a taken port, no cluster to connect to) is logged and the server runs on local blocks
  * only: losing the shared tier slows requests down, it never fails them.
@@ -48,6 +53,9 @@ final class SharedTierHolder implements AutoCloseable {
         String name = config.getOptionalValue("hearth.cluster.name", String.class).orElse("hearth");
         String mode = config.getOptionalValue("hearth.cluster.mode", String.class).orElse("member");
         try {
+            boolean multicast = config.getOptionalValue("hearth.cluster.multicast", Boolean.class).orElse(false);
+            ClusterSeal seal = seal(config.getOptionalValue("hearth.cluster.secret", String.class).orElse(null),
+                    mode.equals("member") && members.isEmpty() && !multicast);
             BlockCacheConfig cache = new BlockCacheConfig(config.getOptionalValue("hearth.cluster.max-blocks", Integer.class).orElse(10_000),
                     duration(config, "hearth.cluster.ttl", "1h"));
             ClusterConnection connection;
@@ -55,14 +63,13 @@ final class SharedTierHolder implements AutoCloseable {
             switch (mode) {
                 case "member" -> {
                     int port = config.getOptionalValue("hearth.cluster.port", Integer.class).orElse(5701);
-                    boolean multicast = config.getOptionalValue("hearth.cluster.multicast", Boolean.class).orElse(false);
-                    connection = new ClusterMember(name, port, members, multicast, cache).start();
+                    connection = new ClusterMember(name, port, members, multicast, cache, seal).start();
                     where = "Hazelcast member on port " + port + (multicast ? ", finding members by multicast"
-                            : members.isEmpty() ? " (a cluster of one)" : ", members " + members);
+                            : members.isEmpty() ? " (a cluster of one, on loopback only)" : ", members " + members);
                 }
                 case "client" -> {
                     if (members.isEmpty()) throw new IllegalArgumentException("hearth.cluster.mode=client needs hearth.cluster.members");
-                    connection = new ClusterClient(name, members, cache, duration(config, "hearth.cluster.connect-timeout", "30s")).connect();
+                    connection = new ClusterClient(name, members, cache, duration(config, "hearth.cluster.connect-timeout", "30s"), seal).connect();
                     where = "Hazelcast client of " + members;
                 }
                 default -> throw new IllegalArgumentException("hearth.cluster.mode is '" + mode + "'; use member or client");
@@ -78,6 +85,17 @@ final class SharedTierHolder implements AutoCloseable {
         }
     }
 
+    /**
+     * The configured secret's seal; a cluster of one without a secret gets a random one (nobody else is to join). A
+     * cluster with others to join and no secret is refused: the server then runs alone, saying why.
+     */
+    private static ClusterSeal seal(String secret, boolean alone) {
+        if (secret != null && !secret.isBlank()) return ClusterSeal.of(secret);
+        if (alone) return ClusterSeal.random();
+        throw new IllegalArgumentException("hearth.cluster.secret (HEARTH_CLUSTER_SECRET) is not set: members and clients of a cluster must share "
+                + "a secret of at least " + ClusterSeal.MIN_SECRET_CHARS + " characters, or anyone who reaches the cluster port could join it");
+    }
+
     private static Duration duration(Config config, String key, String fallback) {
         return PoolSettings.duration(config.getOptionalValue(key, String.class).orElse(fallback));
     }
@@ -91,6 +109,7 @@ final class SharedTierHolder implements AutoCloseable {
         registry.gauge("hearth.prefix.shared.available", tier, t -> t.available() ? 1 : 0);
         registry.gauge("hearth.prefix.shared.blocks.owned", connection, ClusterConnection::ownedBlocks);
         registry.gauge("hearth.prefix.shared.members", connection, ClusterConnection::members);
+        registry.gauge("hearth.cluster.rejected.entries", connection, c -> c.seal().rejected());
     }
 
     SharedTier tier() {

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 import static io.hearth.runtime.ClusterMembers.await;
+import static io.hearth.runtime.ClusterMembers.SEAL;
 import static io.hearth.runtime.ClusterMembers.member;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -97,7 +98,7 @@ class ApiKeysTest {
         keys.reserve(key, 60).settle(60);
         keys.admit(key);
         assertEquals(Reason.QUOTA_EXCEEDED, refusal(() -> keys.reserve(key, 60)), "60 more would pass the quota: refused before the call runs");
-        keys.reserve(key, 50).settle(40);
+        keys.reserve(key, 40).settle(40);
         CallerDeniedException e = assertThrows(CallerDeniedException.class, () -> keys.admit(key));
         assertEquals(Reason.QUOTA_EXCEEDED, e.reason());
         assertEquals(3600, e.retryAfterSeconds(), "until midnight UTC");
@@ -173,13 +174,13 @@ class ApiKeysTest {
             ApiKeys a = new ApiKeys(new KeyFile(dir.resolve("a.json")), Clock.systemUTC());
             ApiKeys b = new ApiKeys(new KeyFile(dir.resolve("b.json")), Clock.systemUTC());
             ApiKeys.Created early = a.create(request("made-before-joining", null, null, null, 1000L));
-            try (ClusterApiKeys sharedA = new ClusterApiKeys(hzA, a); ClusterApiKeys sharedB = new ClusterApiKeys(hzB, b)) {
+            try (ClusterApiKeys sharedA = new ClusterApiKeys(hzA, SEAL, a); ClusterApiKeys sharedB = new ClusterApiKeys(hzB, SEAL, b)) {
                 assertEquals(early.key(), b.authenticate(early.secret()), "a joining server takes the cluster's keys");
                 ApiKeys.Created made = b.create(request("made-on-b", List.of("chat"), null, null, null));
                 await("a key made on B works on A", () -> a.get(made.key().id()) != null);
                 assertEquals(made.key(), a.authenticate(made.secret()));
                 a.reserve(early.key(), 400).settle(400);
-                b.reserve(early.key(), 700).settle(600);
+                b.reserve(early.key(), 600).settle(600);
                 assertEquals(1000, a.usedToday(early.key().id()), "token use counts across the cluster");
                 assertEquals(Reason.QUOTA_EXCEEDED, refusal(() -> a.admit(early.key())));
                 a.revoke(made.key().id());
@@ -215,6 +216,38 @@ class ApiKeysTest {
         @Override
         public Instant instant() {
             return now;
+        }
+    }
+
+    @Test
+    void aKeyForgedIntoTheClustersMapIsAcceptedNowhere() throws Exception {
+        String cluster = "hearth-forged-keys-" + ProcessHandle.current().pid();
+        HazelcastInstance hz = member(cluster, 15823);
+        try {
+            ApiKeys keys = new ApiKeys(new KeyFile(dir.resolve("a.json")), Clock.systemUTC());
+            long before = SEAL.rejected();
+            try (ClusterApiKeys shared = new ClusterApiKeys(hz, SEAL, keys)) {
+                // the attacker's own key record: its salt and hash, every function; plain, and sealed with a guessed secret
+                byte[] salt = new byte[16];
+                String secret = "attacker-secret";
+                ApiKey forged = new ApiKey("0badc0ffee00", "intruder", List.of(ApiKey.ALL), 600, 60, 0, "intruder", "2026-01-01T00:00:00Z",
+                        java.util.Base64.getEncoder().encodeToString(salt), java.util.Base64.getEncoder().encodeToString(ApiKey.digest(salt, secret)));
+                String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(forged);
+                com.hazelcast.map.IMap<String, byte[]> map = hz.getMap("hearth-api-keys");
+                map.put(forged.id(), json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                map.put(forged.id(), io.hearth.pool.prefix.ClusterSeal.of("a-guess-at-the-secret").sealText("hearth-api-keys/" + forged.id(), json));
+                await("both forgeries were seen and reported", () -> SEAL.rejected() >= before + 2);
+                assertNull(keys.get(forged.id()));
+                assertEquals(Reason.UNAUTHENTICATED, refusal(() -> keys.authenticate("hk_" + forged.id() + "_" + secret)));
+                // a genuine record moved to another id does not open either: the seal is bound to its entry
+                ApiKeys.Created honest = keys.create(request("honest", List.of("chat"), null, null, null));
+                await("published", () -> map.containsKey(honest.key().id()));
+                map.put("00000000beef", map.get(honest.key().id()));
+                await("reported", () -> SEAL.rejected() >= before + 3);
+                assertNull(keys.get("00000000beef"));
+            }
+        } finally {
+            hz.shutdown();
         }
     }
 }

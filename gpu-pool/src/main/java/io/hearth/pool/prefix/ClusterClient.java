@@ -22,12 +22,14 @@ import java.util.List;
  *
  * @param addresses      host:port of members to connect through
  * @param connectTimeout how long the first connection may take before the server starts on local blocks only
+ * @param seal           the cluster secret, which the external cluster's members must have been given too
  */
-public record ClusterClient(String clusterName, List<String> addresses, BlockCacheConfig cache, Duration connectTimeout) {
+public record ClusterClient(String clusterName, List<String> addresses, BlockCacheConfig cache, Duration connectTimeout, ClusterSeal seal) {
 
     public ClusterConnection connect() {
         ClientConfig config = new ClientConfig();
-        config.setClusterName(clusterName);
+        config.setClusterName(seal.clusterName(clusterName));
+        ClusterHardening.apply(config.getSerializationConfig());
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", "jdk");
         // a call in flight when the cluster goes away fails soon instead of holding a request for two minutes
@@ -41,7 +43,7 @@ public record ClusterClient(String clusterName, List<String> addresses, BlockCac
         try {
             CacheManager manager = Caching.getCachingProvider(HazelcastCachingProvider.CLIENT_CACHING_PROVIDER)
                     .getCacheManager(null, null, HazelcastCachingProvider.propertiesByInstanceItself(client));
-            return new ClusterConnection(client, false, blocks(manager));
+            return new ClusterConnection(client, false, blocks(manager), seal);
         } catch (RuntimeException e) {
             client.shutdown();
             throw e;

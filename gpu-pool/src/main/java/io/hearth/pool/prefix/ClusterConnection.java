@@ -20,13 +20,15 @@ public final class ClusterConnection implements AutoCloseable {
     private final HazelcastInstance hazelcast;
     private final boolean member;
     private final Cache<String, byte[]> blocks;
+    private final ClusterSeal seal;
     /** A client's link to its cluster (a member is always linked to itself while it runs). */
     private final AtomicBoolean linked = new AtomicBoolean(true);
 
-    ClusterConnection(HazelcastInstance hazelcast, boolean member, Cache<String, byte[]> blocks) {
+    ClusterConnection(HazelcastInstance hazelcast, boolean member, Cache<String, byte[]> blocks, ClusterSeal seal) {
         this.hazelcast = hazelcast;
         this.member = member;
         this.blocks = blocks;
+        this.seal = seal;
         hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent e) {
@@ -53,6 +55,11 @@ public final class ClusterConnection implements AutoCloseable {
 
     public Cache<String, byte[]> blocks() {
         return blocks;
+    }
+
+    /** The cluster secret's seal: every value written to a shared map or cache goes through it. */
+    public ClusterSeal seal() {
+        return seal;
     }
 
     /**

@@ -22,7 +22,8 @@ import java.util.function.BooleanSupplier;
  * The shared tier on a JCache {@code Cache<String, byte[]>} (Hazelcast's in the server), keyed
  * {@code <model>/<chain hash>} so one model's entries can be cleared. Lookups are one batched {@code getAll};
  * publishing runs on one background thread behind a bounded queue, and a full queue drops the block (counted)
- * rather than delay the step loop that offered it. A damaged entry ({@link BlockEntry}) is a miss and is removed.
+ * rather than delay the step loop that offered it. An entry that does not open under the cluster's seal ({@link ClusterSeal}: damaged, forged, or moved to
+ * another block's key) is a miss and is removed.
  * Any cache error marks the tier unavailable (logged once) and is answered as a miss; the next successful call
  * marks it available again.
  */
@@ -31,6 +32,7 @@ public final class JCacheSharedTier implements SharedTier, AutoCloseable {
 
     private final Cache<String, byte[]> cache;
     private final BooleanSupplier reachable;
+    private final ClusterSeal seal;
     private final ThreadPoolExecutor publisher;
     private final AtomicBoolean available = new AtomicBoolean(true);
     private final AtomicLong hits = new AtomicLong(), dropped = new AtomicLong(), published = new AtomicLong(),
@@ -38,15 +40,17 @@ public final class JCacheSharedTier implements SharedTier, AutoCloseable {
 
     /** The tier on a connection to the cluster, asked before every use whether it can reach it. */
     public JCacheSharedTier(ClusterConnection connection, int queuedBlocks) {
-        this(connection.blocks(), connection::reachable, queuedBlocks);
+        this(connection.blocks(), connection.seal(), connection::reachable, queuedBlocks);
     }
 
     /**
+     * @param seal         seals each block for its key, so only members with the cluster secret read or write one
      * @param reachable    whether the cache can be used now (false: lookups miss and blocks are dropped at once)
      * @param queuedBlocks blocks that may wait to be published; beyond it new ones are dropped
      */
-    public JCacheSharedTier(Cache<String, byte[]> cache, BooleanSupplier reachable, int queuedBlocks) {
+    public JCacheSharedTier(Cache<String, byte[]> cache, ClusterSeal seal, BooleanSupplier reachable, int queuedBlocks) {
         this.cache = cache;
+        this.seal = seal;
         this.reachable = reachable;
         this.publisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queuedBlocks),
                 r -> Thread.ofPlatform().daemon().name("hearth-prefix-publisher").unstarted(r), (task, pool) -> dropped.incrementAndGet());
@@ -92,7 +96,7 @@ public final class JCacheSharedTier implements SharedTier, AutoCloseable {
         for (String k : keys) {
             byte[] entry = found.get(k);
             if (entry == null) break;
-            byte[] content = BlockEntry.decode(entry);
+            byte[] content = seal.openOrReport(k, entry);
             if (content == null) {
                 damaged.incrementAndGet();
                 LOG.log(System.Logger.Level.WARNING, "shared prefix block " + k + " is damaged; removed, and read as a miss");
@@ -121,7 +125,7 @@ public final class JCacheSharedTier implements SharedTier, AutoCloseable {
                 return;
             }
             try {
-                if (cache.putIfAbsent(key, BlockEntry.encode(content))) {
+                if (cache.putIfAbsent(key, seal.seal(key, content))) {
                     published.incrementAndGet();
                     publishedBytes.addAndGet(content.length);
                 }

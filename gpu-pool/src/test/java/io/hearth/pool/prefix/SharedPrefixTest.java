@@ -23,6 +23,7 @@ import java.util.List;
 import static io.hearth.pool.Eventually.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -38,6 +39,7 @@ class SharedPrefixTest {
     private static final String PROMPT = "You are the helpful assistant of a function platform. ".repeat(8) + "Question: what is a hearth?";
     private static final ModelRequest REQUEST = ModelRequest.text(PROMPT, SamplingParams.greedy(8));
     private static final BlockCacheConfig CACHE = new BlockCacheConfig(10_000, Duration.ofHours(1));
+    private static final ClusterSeal SEAL = ClusterSeal.of("shared-prefix-test-secret");
 
     @BeforeAll
     static void model() throws Exception {
@@ -64,8 +66,8 @@ class SharedPrefixTest {
 
     @Test
     void aPromptComputedOnOneNodeIsAPrefixHitOnTheOther() throws Exception {
-        ClusterMember a = new ClusterMember(clusterName("hit"), 15801, List.of("127.0.0.1:15802"), CACHE);
-        ClusterMember b = new ClusterMember(a.clusterName(), 15802, List.of("127.0.0.1:15801"), CACHE);
+        ClusterMember a = new ClusterMember(clusterName("hit"), 15801, List.of("127.0.0.1:15802"), CACHE, SEAL);
+        ClusterMember b = new ClusterMember(a.clusterName(), 15802, List.of("127.0.0.1:15801"), CACHE, SEAL);
         try (ClusterConnection memberA = a.start(); ClusterConnection memberB = b.start();
              JCacheSharedTier tierA = new JCacheSharedTier(memberA, 256);
              JCacheSharedTier tierB = new JCacheSharedTier(memberB, 256);
@@ -99,7 +101,7 @@ class SharedPrefixTest {
 
     @Test
     void aDamagedEntryIsAMissAndIsRemoved() throws Exception {
-        ClusterMember a = new ClusterMember(clusterName("damaged"), 15803, List.of(), CACHE);
+        ClusterMember a = new ClusterMember(clusterName("damaged"), 15803, List.of(), CACHE, SEAL);
         try (ClusterConnection member = a.start();
              JCacheSharedTier tier = new JCacheSharedTier(member, 256);
              WarmModelPool node = new WarmModelPool(specs, PoolEvents.NONE, tier).awaitPreloaded()) {
@@ -127,8 +129,8 @@ class SharedPrefixTest {
 
     @Test
     void aNodeWhoseMemberLeftKeepsServingOnLocalBlocksAndTheOtherKeepsItsTier() throws Exception {
-        ClusterMember a = new ClusterMember(clusterName("loss"), 15804, List.of("127.0.0.1:15805"), CACHE);
-        ClusterMember b = new ClusterMember(a.clusterName(), 15805, List.of("127.0.0.1:15804"), CACHE);
+        ClusterMember a = new ClusterMember(clusterName("loss"), 15804, List.of("127.0.0.1:15805"), CACHE, SEAL);
+        ClusterMember b = new ClusterMember(a.clusterName(), 15805, List.of("127.0.0.1:15804"), CACHE, SEAL);
         try (ClusterConnection memberB = b.start();
              JCacheSharedTier tierB = new JCacheSharedTier(memberB, 256);
              WarmModelPool nodeB = new WarmModelPool(specs, PoolEvents.NONE, tierB).awaitPreloaded()) {
@@ -150,9 +152,9 @@ class SharedPrefixTest {
     @Test
     void aClientGoesOnWithLocalBlocksWhileItsClusterIsDownAndUsesItAgainWhenItIsBack() throws Exception {
         String name = clusterName("outage");
-        ClusterMember external = new ClusterMember(name, 15809, List.of(), CACHE);
+        ClusterMember external = new ClusterMember(name, 15809, List.of(), CACHE, SEAL);
         ClusterConnection member = external.start();
-        try (ClusterConnection client = new ClusterClient(name, List.of("127.0.0.1:15809"), CACHE, Duration.ofSeconds(20)).connect();
+        try (ClusterConnection client = new ClusterClient(name, List.of("127.0.0.1:15809"), CACHE, Duration.ofSeconds(20), SEAL).connect();
              JCacheSharedTier tier = new JCacheSharedTier(client, 256);
              WarmModelPool node = new WarmModelPool(specs, PoolEvents.NONE, tier).awaitPreloaded()) {
             String expected = ask(node, REQUEST).text();
@@ -176,8 +178,8 @@ class SharedPrefixTest {
 
     @Test
     void membersFoundByMulticastFormOneCluster() throws Exception {
-        ClusterMember a = new ClusterMember(clusterName("multicast"), 15807, List.of(), true, CACHE);
-        ClusterMember b = new ClusterMember(a.clusterName(), 15808, List.of(), true, CACHE);
+        ClusterMember a = new ClusterMember(clusterName("multicast"), 15807, List.of(), true, CACHE, SEAL);
+        ClusterMember b = new ClusterMember(a.clusterName(), 15808, List.of(), true, CACHE, SEAL);
         try (ClusterConnection memberA = a.start(); ClusterConnection memberB = b.start()) {
             await("the members found each other", () -> memberA.members() == 2 && memberB.members() == 2);
             memberA.blocks().put("demo/x", new byte[]{1});
@@ -188,10 +190,10 @@ class SharedPrefixTest {
     @Test
     void aClientOfAnExternalClusterSharesBlocksWithAnotherClient() throws Exception {
         String name = clusterName("client");
-        ClusterMember external = new ClusterMember(name, 15806, List.of(), CACHE);
+        ClusterMember external = new ClusterMember(name, 15806, List.of(), CACHE, SEAL);
         try (ClusterConnection member = external.start();
-             ClusterConnection clientA = new ClusterClient(name, List.of("127.0.0.1:15806"), CACHE, Duration.ofSeconds(20)).connect();
-             ClusterConnection clientB = new ClusterClient(name, List.of("127.0.0.1:15806"), CACHE, Duration.ofSeconds(20)).connect();
+             ClusterConnection clientA = new ClusterClient(name, List.of("127.0.0.1:15806"), CACHE, Duration.ofSeconds(20), SEAL).connect();
+             ClusterConnection clientB = new ClusterClient(name, List.of("127.0.0.1:15806"), CACHE, Duration.ofSeconds(20), SEAL).connect();
              JCacheSharedTier tierA = new JCacheSharedTier(clientA, 256);
              JCacheSharedTier tierB = new JCacheSharedTier(clientB, 256);
              WarmModelPool nodeA = new WarmModelPool(specs, PoolEvents.NONE, tierA).awaitPreloaded();
@@ -203,6 +205,60 @@ class SharedPrefixTest {
             Completion reused = nodeB.generate("demo", REQUEST, (t, s) -> { });
             assertEquals(fullBlocks, reused.prefix().sharedBlocks());
             assertEquals(computed.generation().text(), reused.generation().text());
+        }
+    }
+
+    @Test
+    void aBlockWrittenWithoutTheSecretIsNeverReadAsKv() throws Exception {
+        ClusterMember a = new ClusterMember(clusterName("forged"), 15810, List.of(), CACHE, SEAL);
+        try (ClusterConnection member = a.start();
+             JCacheSharedTier tier = new JCacheSharedTier(member, 256);
+             WarmModelPool node = new WarmModelPool(specs, PoolEvents.NONE, tier).awaitPreloaded()) {
+            String honest = ask(node, REQUEST).text();
+            await("published", () -> entries(member) > 0);
+            node.clearPrefixCache("demo");
+            // an attacker in the cluster overwrites every block with KV of its own, sealed with a secret of its own
+            ClusterSeal attacker = ClusterSeal.of("not-the-cluster-secret");
+            List<String> keys = new java.util.ArrayList<>();
+            member.blocks().forEach(e -> keys.add(e.getKey()));
+            // (zeros of the same length as the honest content: KV that would change the answer if it were used)
+            for (String k : keys) member.blocks().put(k, attacker.seal(k, new byte[member.blocks().get(k).length - 29]));
+            Completion c = node.generate("demo", REQUEST, (t, s) -> { });
+            assertEquals(0, c.prefix().sharedBlocks(), "no forged block is used");
+            assertEquals(honest, c.generation().text(), "the answer is the honest one");
+            assertTrue(member.seal().rejected() >= 1, "the forgery is reported");
+        }
+    }
+
+    @Test
+    void aMemberOrClientWithoutTheSecretIsTurnedAway() throws Exception {
+        String name = clusterName("secret");
+        ClusterMember honest = new ClusterMember(name, 15811, List.of(), CACHE, SEAL);
+        try (ClusterConnection member = honest.start()) {
+            assertThrows(RuntimeException.class, () -> new ClusterClient(name, List.of("127.0.0.1:15811"), CACHE, Duration.ofSeconds(3),
+                    ClusterSeal.of("a-guess-at-the-secret")).connect(), "a client with another secret cannot connect");
+            try (ClusterConnection intruder = new ClusterMember(name, 15812, List.of("127.0.0.1:15811"), CACHE, ClusterSeal.of("a-guess-at-the-secret")).start()) {
+                Thread.sleep(3_000);
+                assertEquals(1, member.members(), "a member with another secret does not join");
+                assertEquals(1, intruder.members());
+            }
+        }
+    }
+
+    @Test
+    void aMemberWithNoOthersListensOnLoopbackOnly() throws Exception {
+        ClusterMember alone = new ClusterMember(clusterName("loopback"), 15813, List.of(), CACHE, ClusterSeal.random());
+        try (ClusterConnection member = alone.start()) {
+            assertTrue(alone.alone());
+            assertTrue(member.hazelcast().getCluster().getLocalMember().getAddress().getInetAddress().isLoopbackAddress());
+            java.net.InetAddress outside = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                    .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                    .filter(ip -> !ip.isLoopbackAddress() && ip instanceof java.net.Inet4Address).findFirst().orElse(null);
+            org.junit.jupiter.api.Assumptions.assumeTrue(outside != null, "this machine has no address but loopback to try");
+            try (java.net.Socket socket = new java.net.Socket()) {
+                assertThrows(java.io.IOException.class, () -> socket.connect(new java.net.InetSocketAddress(outside, 15813), 2_000),
+                        "the cluster port is not reachable on " + outside);
+            }
         }
     }
 }
