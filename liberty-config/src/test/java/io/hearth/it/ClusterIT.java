@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import io.hearth.pool.prefix.ClusterSeal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -175,7 +176,8 @@ class ClusterIT {
 
     @Test
     void aServerInClientModeSharesBlocksThroughAnExternalCluster() throws Exception {
-        Config config = new Config().setClusterName("hearth-external");
+        // the external cluster's operator gives it Hearth's cluster name and secret, as README says
+        Config config = new Config().setClusterName(ClusterSeal.of(System.getProperty("hearth.it.cluster.secret")).clusterName("hearth-external"));
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.getNetworkConfig().setPort(19710).setPortAutoIncrement(false);
         config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);

@@ -88,8 +88,29 @@ public class FunctionsHolder {
     }
 
     private synchronized FunctionInvoker buildInvoker() {
-        if (invoker == null) invoker = new FunctionInvoker(pool.pool(), calls, metrics::functionProcessEnded);
+        if (invoker == null) {
+            invoker = new FunctionInvoker(pool.pool(), calls, metrics::functionProcessEnded, hiddenFromFunctions(),
+                    config.getOptionalValue("hearth.functions.sandbox.uid-base", Integer.class).orElse(FunctionInvoker.DEFAULT_UID_BASE));
+        }
         return invoker;
+    }
+
+    /**
+     * The folders a function's process must not see: the server's output folder (its working directory: keys, logs,
+     * stored archives), its configuration and Liberty's user folder (passwords, keystores), and any more that ops name
+     * in {@code hearth.functions.sandbox.hidden} (comma-separated).
+     */
+    private List<Path> hiddenFromFunctions() {
+        List<Path> hidden = new java.util.ArrayList<>();
+        hidden.add(Path.of(System.getProperty("user.dir")));
+        for (String variable : List.of("WLP_USER_DIR", "WLP_OUTPUT_DIR", "SERVER_CONFIG_DIR", "SERVER_OUTPUT_DIR")) {
+            String dir = System.getenv(variable);
+            if (dir != null && !dir.isBlank()) hidden.add(Path.of(dir));
+        }
+        for (String dir : config.getOptionalValue("hearth.functions.sandbox.hidden", String.class).orElse("").split(",")) {
+            if (!dir.isBlank()) hidden.add(Path.of(dir.trim()));
+        }
+        return hidden;
     }
 
     /** Joins the cluster's shared registry when this server is part of a Hazelcast cluster. */

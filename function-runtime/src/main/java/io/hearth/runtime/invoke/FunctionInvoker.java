@@ -38,9 +38,12 @@ public final class FunctionInvoker implements AutoCloseable {
 
         private final FunctionProcess.Exits exits;
 
-        Loaded(FunctionManifest manifest, Path archive, FunctionProcess.Exits exits) {
+        private final FunctionSandbox sandbox;
+
+        Loaded(FunctionManifest manifest, Path archive, FunctionProcess.Exits exits, FunctionSandbox sandbox) {
             this.manifest = manifest;
             this.exits = exits;
+            this.sandbox = sandbox;
             this.permits = new Semaphore(manifest.concurrency());
             this.archive = archive;
             this.guards = new Guards(manifest.id(), manifest.guards(), manifest.guards().filter() == null ? null : input -> process().screen(input));
@@ -52,7 +55,7 @@ public final class FunctionInvoker implements AutoCloseable {
         }
 
         synchronized FunctionProcess process() {
-            if (process == null || !process.alive()) process = FunctionProcess.start(manifest, archive, exits);
+            if (process == null || !process.alive()) process = FunctionProcess.start(manifest, archive, exits, sandbox);
             return process;
         }
 
@@ -64,6 +67,7 @@ public final class FunctionInvoker implements AutoCloseable {
     private final ModelPool pool;
     private final ModelCalls calls;
     private final FunctionProcess.Exits exits;
+    private final FunctionSandbox sandbox;
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
     private final PromptTemplate templates = new PromptTemplate();
 
@@ -72,11 +76,28 @@ public final class FunctionInvoker implements AutoCloseable {
         this(pool, calls, (function, reason) -> { });
     }
 
-    /** As above; {@code exits} hears of each function process that ended unasked, and why (timeout, out_of_memory, crashed). */
+    /**
+     * As above; {@code exits} hears of each function process that ended unasked, and why (timeout, out_of_memory,
+     * crashed). Functions' processes are isolated as well as this machine allows, with the working directory (the
+     * server's) hidden from them.
+     */
     public FunctionInvoker(ModelPool pool, ModelCalls calls, java.util.function.BiConsumer<String, String> exits) {
+        this(pool, calls, exits, List.of(Path.of(System.getProperty("user.dir"))), DEFAULT_UID_BASE);
+    }
+
+    /** The first of the user ids isolated function processes run as (one each, up to a thousand at once). */
+    public static final int DEFAULT_UID_BASE = 1_500_000;
+
+    /** As above, hiding {@code hidden} (the server's folders) from functions, which run as users from {@code uidBase} on. */
+    public FunctionInvoker(ModelPool pool, ModelCalls calls, java.util.function.BiConsumer<String, String> exits, List<Path> hidden, int uidBase) {
+        this(pool, calls, exits, FunctionSandbox.detect(hidden, uidBase));
+    }
+
+    FunctionInvoker(ModelPool pool, ModelCalls calls, java.util.function.BiConsumer<String, String> exits, FunctionSandbox sandbox) {
         this.pool = pool;
         this.calls = calls;
         this.exits = exits::accept;
+        this.sandbox = sandbox;
     }
 
     public InvocationResult invoke(FunctionRegistry.Deployed deployed, Map<String, Object> input, TokenListener listener) {
@@ -86,7 +107,7 @@ public final class FunctionInvoker implements AutoCloseable {
     /** Runs a function on {@code input}, its generated text going to {@code listener} as it comes. */
     public InvocationResult invoke(FunctionRegistry.Deployed deployed, Map<String, Object> input, TokenListener listener,
                                    InvocationOptions options) {
-        Loaded function = loaded.computeIfAbsent(deployed.sha256(), sha -> new Loaded(deployed.manifest(), deployed.archive(), exits));
+        Loaded function = loaded.computeIfAbsent(deployed.sha256(), sha -> new Loaded(deployed.manifest(), deployed.archive(), exits, sandbox));
         FunctionManifest m = function.manifest;
         if (!function.permits.tryAcquire()) {
             throw new FunctionBusyException(m.id() + " is at its concurrency limit of " + m.concurrency() + "; retry shortly");
@@ -142,7 +163,7 @@ public final class FunctionInvoker implements AutoCloseable {
             throw new ArchiveInvalidException(m.id() + " names model '" + m.model() + "', which this server does not serve (served: "
                     + String.join(", ", pool.models().stream().map(io.hearth.pool.ModelInfo::id).toList()) + ")");
         }
-        Loaded loaded = new Loaded(m, archive, FunctionProcess.Exits.NONE);
+        Loaded loaded = new Loaded(m, archive, FunctionProcess.Exits.NONE, sandbox);
         try {
             // the function's classes are created in a process of its own, as they will run: none of its code runs here
             if (loaded.hasCode()) loaded.process();

@@ -14,7 +14,6 @@ import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URISyntaxException;
@@ -81,18 +80,28 @@ final class FunctionProcess {
     }
 
     /** Starts the host for a function's archive and waits until its classes are created; one that cannot be is an IllegalArgumentException. */
-    static FunctionProcess start(FunctionManifest m, Path archive, Exits exits) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    static FunctionProcess start(FunctionManifest m, Path archive, Exits exits, FunctionSandbox sandbox) {
+        FunctionSandbox.Prepared prepared = sandbox.prepare(archive, classPath());
+        List<String> command = new ArrayList<>(prepared.prefix());
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + m.memoryMb() + "m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-Xss1m",
-                "-cp", classPath(), FunctionHost.class.getName()));
+                // no native calls (FFM, JNI) from a function's code, and its temporary files in its own folder
+                "--illegal-native-access=deny", "-Djava.io.tmpdir=" + prepared.dir(), "-Duser.home=" + prepared.dir(),
+                "-cp", prepared.classPath(), FunctionHost.class.getName()));
         Process process = null;
         try {
-            command.addAll(List.of(archive.toAbsolutePath().toString(), m.kind() == FunctionManifest.Kind.JAVA ? m.handler() : "-", m.name(),
+            command.addAll(List.of(prepared.archive().toString(), m.kind() == FunctionManifest.Kind.JAVA ? m.handler() : "-", m.name(),
                     m.version(), JSON.writeValueAsString(m.config()), m.guards().filter() != null ? m.guards().filter() : "-"));
-            ProcessBuilder builder = new ProcessBuilder(command);
+            ProcessBuilder builder = new ProcessBuilder(command).directory(prepared.dir().toFile());
             // nothing of the server's environment (its admin and keystore passwords live there) reaches a function
             builder.environment().clear();
-            process = builder.start();
+            try {
+                process = builder.start();
+            } catch (IOException e) {
+                prepared.release().run();
+                throw e;
+            }
+            process.onExit().thenRun(prepared.release());
             FunctionProcess started = new FunctionProcess(m, exits, process);
             Thread.ofPlatform().daemon().name("hearth-function-log-" + m.name()).start(started::relayLog);
             CompletableFuture<Map<String, Object>> first = CompletableFuture.supplyAsync(started::readFrame);
@@ -117,16 +126,17 @@ final class FunctionProcess {
     }
 
     /** The host's classes, the function API and JSON, wherever this server loaded them from (jars in the EAR, or classes). */
-    private static String classPath() {
-        List<String> entries = new ArrayList<>();
+    private static List<Path> classPath() {
+        List<Path> entries = new ArrayList<>();
         for (Class<?> c : new Class<?>[]{FunctionHost.class, Function.class, ObjectMapper.class, JsonFactory.class, JsonProperty.class}) {
             try {
-                entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+                Path entry = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+                if (!entries.contains(entry)) entries.add(entry);
             } catch (URISyntaxException e) {
                 throw new IllegalStateException("cannot locate " + c.getName(), e);
             }
         }
-        return String.join(File.pathSeparator, entries);
+        return entries;
     }
 
     boolean alive() {
