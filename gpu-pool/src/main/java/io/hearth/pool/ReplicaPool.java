@@ -484,8 +484,21 @@ final class ReplicaPool {
         spec = spec.withKvTokens(tokens);
     }
 
+    /** A new policy; one asking for more replicas than the device could ever hold is refused, with the figures. */
     synchronized void policy(PoolPolicy newPolicy) {
+        int fit = replicasThatFit();
+        if (newPolicy.maxReplicas() > fit || newPolicy.minWarm() > fit) {
+            throw new IllegalArgumentException("max_replicas " + newPolicy.maxReplicas() + " and min_warm " + newPolicy.minWarm() + " of '" + spec.id()
+                    + "' must be at most " + fit + ": a replica needs " + (card.replicaBytes(spec.kvTokens(), memory.device()) >> 20) + " MiB and "
+                    + memory.device() + " has " + (memory.capacity() >> 20) + " MiB in all");
+        }
         policy = newPolicy;
+    }
+
+    /** How many replicas of this model the device could hold if it held nothing else. */
+    synchronized int replicasThatFit() {
+        long bytes = Math.max(1, card.replicaBytes(spec.kvTokens(), memory.device()));
+        return (int) Math.min(Integer.MAX_VALUE, memory.capacity() / bytes);
     }
 
     PoolPolicy policy() {

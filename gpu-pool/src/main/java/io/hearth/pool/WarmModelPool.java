@@ -226,8 +226,10 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
     @Override
     public PoolInfo scale(String modelId, int replicas) {
         ReplicaPool pool = find(modelId);
-        if (replicas < 0 || replicas > pool.policy().maxReplicas()) {
-            throw new IllegalArgumentException("replicas must be 0.." + pool.policy().maxReplicas() + " (max-replicas of '" + modelId + "')");
+        int most = Math.min(pool.policy().maxReplicas(), pool.replicasThatFit());
+        if (replicas < 0 || replicas > most) {
+            throw new IllegalArgumentException("replicas must be 0.." + most + " (max-replicas of '" + modelId + "', and what "
+                    + "its device can hold)");
         }
         pool.scale(replicas);
         return pool.info();

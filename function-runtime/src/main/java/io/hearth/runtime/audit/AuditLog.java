@@ -34,7 +34,7 @@ public class AuditLog {
     private volatile FileHandler file;
     private volatile boolean opened;
 
-    void write(Map<String, Object> entry) {
+    public void write(Map<String, Object> entry) {
         FileHandler out = open();
         if (out == null) return;
         try {

@@ -80,7 +80,9 @@ public record FunctionManifest(String name, String version, String model, Kind k
         if (kind == Kind.PROMPT && template == null) throw new ArchiveInvalidException("a prompt function needs 'prompt.template'");
         JsonNode defaults = root.path("defaults"), limits = root.path("limits");
         int maxTokens = positive(defaults, "max_tokens", 256, 4096);
-        float temperature = (float) defaults.path("temperature").asDouble(0.7);
+        JsonNode t = defaults.path("temperature");
+        if (!t.isMissingNode() && !t.isNumber()) throw new ArchiveInvalidException("defaults.temperature must be a number between 0 and 2, got " + t);
+        float temperature = (float) t.asDouble(0.7);
         if (temperature < 0 || temperature > 2) throw new ArchiveInvalidException("defaults.temperature must be between 0 and 2");
         String tenant = text(root.path("tenant"));
         if (tenant != null && !TENANT.matcher(tenant).matches()) {

@@ -84,12 +84,31 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
                     new Described(400, ApiError.of(x.getMessage() + ": " + rootMessage(x), "invalid_request_error"));
             case WebApplicationException x when x.getResponse().getStatus() < 500 -> {
                 int status = x.getResponse().getStatus();
-                yield new Described(status, ApiError.of(x.getMessage(), status == 404 ? "not_found" : "invalid_request_error"));
+                yield new Described(status, ApiError.of(ours(x) ? x.getMessage() : routing(status), status == 404 ? "not_found" : "invalid_request_error"));
             }
             default -> {
                 LOG.log(Level.SEVERE, "request failed", e);
                 yield new Described(500, ApiError.of("internal error; the server log has the details", "server_error"));
             }
+        };
+    }
+
+    /**
+     * Whether the message is one of Hearth's own: the router's (RESTEasy's) carry its codes and the full URL, which
+     * say nothing a client can act on and something about the server it need not know.
+     */
+    private static boolean ours(WebApplicationException e) {
+        return e.getMessage() != null && !e.getMessage().startsWith("RESTEASY") && !e.getMessage().startsWith("HTTP ");
+    }
+
+    /** The router's refusals, said plainly. */
+    static String routing(int status) {
+        return switch (status) {
+            case 404 -> "no endpoint at this path (GET /openapi lists them)";
+            case 405 -> "this endpoint does not take this HTTP method (GET /openapi lists them)";
+            case 406 -> "this endpoint answers application/json (or text/event-stream where it streams): change the Accept header";
+            case 415 -> "send the body as application/json (Content-Type: application/json)";
+            default -> "the request cannot be served as sent (HTTP " + status + ")";
         };
     }
 

@@ -103,13 +103,13 @@ public class FunctionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response invoke(@PathParam("reference") String reference, @HeaderParam(HttpHeaders.ACCEPT) String accept,
                            @HeaderParam(KEEP_ALIVE_HEADER) String keepAliveHeader, @Context SecurityContext security,
-                           Map<String, Object> input) {
+                           FunctionInput input) {
         String name = FunctionRegistry.nameOf(reference);
         Duration keepAlive = keepAliveHeader == null ? null : PoolSettings.duration(keepAliveHeader);
         ApiKey key = keys.caller(security);
         String tenant = key == null ? null : key.tenant();
         FunctionRegistry.Deployed deployed = counted(name, () -> functions.registry().resolve(reference));
-        Map<String, Object> body = input != null ? input : Map.of();
+        Map<String, Object> body = input != null ? input.fields() : Map.of();
         if (accept != null && accept.contains(MediaType.SERVER_SENT_EVENTS)) {
             String model = deployed.manifest().model();
             return EventStream.of(events -> events.send(answer(counted(name, () -> functions.invoker().invoke(deployed, body,

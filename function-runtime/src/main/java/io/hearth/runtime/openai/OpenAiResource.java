@@ -136,7 +136,7 @@ public class OpenAiResource {
         List<ChatMessage> messages = new ArrayList<>();
         for (ChatCompletionRequest.Message m : body.messages) {
             if (m == null) throw new IllegalArgumentException("messages must not contain null");
-            messages.add(new ChatMessage(m.role, m.content));
+            messages.add(new ChatMessage(role(m.role), m.content));
         }
         ModelRequest request = target.shaped(ModelRequest.chat(target.withSystemPrompt(messages), SamplingMapper.from(body, target.function())),
                 keepAlive(body.keep_alive), key);
@@ -201,6 +201,16 @@ public class OpenAiResource {
         }
         hold.settle(result.promptTokens() + result.tokens().length);
         return result;
+    }
+
+    /** A message's role: system, user or assistant ({@code developer}, OpenAI's newer name for system, is read as system). */
+    private static String role(String role) {
+        return switch (role) {
+            case "system", "user", "assistant" -> role;
+            case "developer" -> "system";
+            case null -> throw new IllegalArgumentException("messages[].role is required: system, developer, user or assistant");
+            default -> throw new IllegalArgumentException("messages[].role '" + role + "' is not one of system, developer, user, assistant");
+        };
     }
 
     /** {@code keep_alive}: {@code "10m"}, or seconds; a negative number asks for as long as ops allow. */

@@ -16,14 +16,19 @@ import java.util.List;
 public record SamplingParams(float temperature, int topK, float topP, float minP, float repetitionPenalty,
                              int repeatLastN, long seed, int maxTokens, List<String> stop) {
     public static final int MAX_STOP_STRINGS = 16;
+    /** Above OpenAI's own bound of 2 sampling is noise; a bound keeps 1e38 from passing as a setting. */
+    public static final float MAX_TEMPERATURE = 2f;
+    /** Penalties beyond this only make every repeated token impossible. */
+    public static final float MAX_REPETITION_PENALTY = 10f;
     public static final int MAX_STOP_LENGTH = 256;
 
     public SamplingParams {
-        require(temperature >= 0 && Float.isFinite(temperature), "temperature must be 0 or more, got " + temperature);
+        require(temperature >= 0 && temperature <= MAX_TEMPERATURE, "temperature must be between 0 and " + (int) MAX_TEMPERATURE + ", got " + temperature);
         require(topK >= 0, "top_k must be 0 (off) or more, got " + topK);
         require(topP > 0 && topP <= 1, "top_p must be in (0, 1], got " + topP);
         require(minP >= 0 && minP < 1, "min_p must be in [0, 1), got " + minP);
-        require(repetitionPenalty > 0 && Float.isFinite(repetitionPenalty), "repetition_penalty must be above 0, got " + repetitionPenalty);
+        require(repetitionPenalty > 0 && repetitionPenalty <= MAX_REPETITION_PENALTY,
+                "repetition_penalty must be above 0 and at most " + (int) MAX_REPETITION_PENALTY + ", got " + repetitionPenalty);
         require(repeatLastN >= 0, "repeat_last_n must be 0 or more, got " + repeatLastN);
         require(maxTokens >= 1, "max_tokens must be at least 1, got " + maxTokens);
         stop = stop == null ? List.of() : List.copyOf(stop);

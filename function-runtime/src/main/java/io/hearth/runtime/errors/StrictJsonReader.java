@@ -1,0 +1,98 @@
+package io.hearth.runtime.errors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.hearth.runtime.functions.FunctionInput;
+import io.hearth.runtime.openai.ChatCompletionRequest;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.MessageBodyReader;
+import jakarta.ws.rs.ext.Provider;
+
+import java.io.InputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Reads invocation bodies strictly, so a value of the wrong type is a 400 naming the field instead of a guess that
+ * changes the call's meaning: {@code "max_tokens": "5"} and {@code 1.5} are refused (no coercion of strings to
+ * numbers, nor of fractions to integers), numbers out of their field's range are refused rather than wrapped, a
+ * function's input must be a JSON object and its numbers finite. Fields the API does not know stay ignored.
+ */
+@Provider
+@Consumes(MediaType.APPLICATION_JSON)
+public class StrictJsonReader implements MessageBodyReader<Object> {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .build();
+
+    @Override
+    public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
+        return type == ChatCompletionRequest.class || type == FunctionInput.class;
+    }
+
+    @Override
+    public Object readFrom(Class<Object> type, Type genericType, Annotation[] annotations, MediaType mediaType,
+                           MultivaluedMap<String, String> headers, InputStream body) {
+        try {
+            JsonNode tree = JSON.readTree(body);
+            if (tree == null || tree.isMissingNode()) throw new BadRequestException("the request needs a JSON body");
+            if (!tree.isObject()) throw new BadRequestException("the body must be a JSON object, not " + article(tree));
+            if (FunctionInput.class.equals(type)) {
+                requireFinite(tree, "");
+                return new FunctionInput(JSON.convertValue(tree, Map.class));
+            }
+            return JSON.treeToValue(tree, type);
+        } catch (JsonMappingException e) {
+            throw new BadRequestException(field(e) + ": " + e.getOriginalMessage().replaceAll("\\s*\\(.*$", "").replaceAll(" of type `[^`]*`", ""));
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException("the request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new BadRequestException("the request body could not be read: " + e.getMessage());
+        }
+    }
+
+    /** Numbers past a double's range (1e100000000) are refused: no template or guard should work on an infinity. */
+    private static void requireFinite(JsonNode node, String path) {
+        if (node.isNumber() && node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            throw new BadRequestException(path.substring(Math.min(1, path.length())) + ": numbers must be finite, within ±1.7976931348623157e308");
+        }
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                requireFinite(e.getValue(), path + "." + e.getKey());
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) requireFinite(node.get(i), path + "[" + i + "]");
+        }
+    }
+
+    private static String field(JsonMappingException e) {
+        String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        return path.isEmpty() ? "the body" : path;
+    }
+
+    private static String article(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            default -> "null";
+        };
+    }
+}
