@@ -76,7 +76,7 @@ class SecurityIT {
                     RawHttp.Answer a = RawHttp.send(base, route[0], path, route[2] == null ? Map.of() : Map.of("Content-Type", "application/json"), route[2]);
                     assertTrue(a.status() == 401 || a.status() == 404 || a.status() == 400 || a.status() == 405,
                             route[0] + " " + base + path + " without a key: " + a.status() + " " + a.body());
-                    assertTrue(a.body().startsWith("{\"error\":"), route[0] + " " + path + ": the API's JSON error, got " + a.body());
+                    assertTrue(errorShaped(a), route[0] + " " + path + ": the API's JSON error, got " + a.body());
                     assertFalse(a.body().contains("RESTEASY") || a.body().contains("at com.") || a.body().contains("at io."),
                             "no internals: " + a.body());
                 }
@@ -90,7 +90,7 @@ class SecurityIT {
             for (String spelled : spellings(path)) {
                 RawHttp.Answer a = RawHttp.send(BASE, "GET", spelled, Map.of(), null);
                 assertTrue(a.status() == 401 || a.status() == 404 || a.status() == 400, "GET " + spelled + " without login: " + a.status() + " " + a.body());
-                assertTrue(a.body().startsWith("{\"error\":"), spelled + ": " + a.body());
+                assertTrue(errorShaped(a), spelled + ": " + a.body());
             }
         }
         RawHttp.Answer traversal = RawHttp.send(BASE, "GET", "/admin/keys/..%2F..", Map.of("Authorization", Credentials.basic(Credentials.USER, Credentials.PASSWORD)), null);
@@ -144,6 +144,15 @@ class SecurityIT {
         } finally {
             client.shutdown();
         }
+    }
+
+    /**
+     * The API's JSON error; or Liberty's own 400 for a URI it will not decode (a {@code ;} after an empty segment),
+     * which it answers before any application sees the request: refused, without a stack frame, but in its own words.
+     */
+    private static boolean errorShaped(RawHttp.Answer a) {
+        if (a.body().startsWith("{\"error\":")) return true;
+        return a.status() == 400 && a.body().contains("CWWWC0005I") && !a.body().contains("\tat ") && !a.body().contains("Exception");
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -77,7 +77,7 @@ final class SharedTierHolder implements AutoCloseable {
             JCacheSharedTier tier = new JCacheSharedTier(connection,
                     config.getOptionalValue("hearth.cluster.publish-queue", Integer.class).orElse(256));
             registerGauges(registry, connection, tier);
-            LOG.info(() -> "prefix cache shared tier: " + where);
+            LOG.info(() -> "prefix cache shared tier: " + where + "; Hazelcast cluster name " + seal.clusterName(name));
             return new SharedTierHolder(connection, tier);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the prefix cache's shared tier did not start (" + e.getMessage() + "); this server uses local blocks only", e);
