@@ -154,6 +154,12 @@ class ReplicaLifecycleTest {
             assertEquals(before, pool.devices().getFirst().usedBytes(), "its own reservation was given back");
             assertThrows(IllegalArgumentException.class, () -> pool.context("demo", 4));
 
+            IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+                    () -> pool.policy("demo", new PoolPolicy(0, 10_000_000, Duration.ofMinutes(5), false, 4, 8)));
+            assertTrue(tooMany.getMessage().contains("must be at most") && tooMany.getMessage().contains("MiB"),
+                    "a policy beyond what the device can hold is refused with the figures: " + tooMany.getMessage());
+            assertEquals(2, pool.pool("demo").policy().maxReplicas(), "and changes nothing");
+
             pool.policy("demo", new PoolPolicy(1, 2, Duration.ofMillis(200), false, 4, 8));
             Thread.sleep(1500);
             assertEquals(1, pool.pool("demo").replicas().size(), "min-warm keeps one replica however idle");
