@@ -58,8 +58,10 @@ class SamplerTest {
 
     @Test
     void invalidParametersSayWhatToFix() {
-        assertEquals("temperature must be 0 or more, got -1.0",
+        assertEquals("temperature must be between 0 and 2, got -1.0",
                 assertThrows(IllegalArgumentException.class, () -> params(-1f, 0, 1f, 0f, 1f, 0)).getMessage());
+        assertEquals("temperature must be between 0 and 2, got 1.0E38",
+                assertThrows(IllegalArgumentException.class, () -> params(1e38f, 0, 1f, 0f, 1f, 0)).getMessage());
         assertEquals("top_p must be in (0, 1], got 0.0",
                 assertThrows(IllegalArgumentException.class, () -> params(1f, 0, 0f, 0f, 1f, 0)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> SamplingParams.greedy(0));
