@@ -41,6 +41,17 @@ final class Credentials {
         return KEYS.computeIfAbsent(base, Credentials::createKey);
     }
 
+    private static void revokeNamed(String base, String name) throws Exception {
+        HttpResponse<String> listed = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/admin/keys")).header("Authorization", basic(USER, PASSWORD))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        for (var key : new ObjectMapper().readTree(listed.body())) {
+            if (key.get("name").asText().equals(name)) {
+                HTTP.send(HttpRequest.newBuilder(URI.create(base + "/admin/keys/" + key.get("id").asText())).header("Authorization", basic(USER, PASSWORD))
+                        .DELETE().build(), HttpResponse.BodyHandlers.discarding());
+            }
+        }
+    }
+
     /** Creates a key through the admin API; {@code json} is the body of POST /admin/keys. Returns the response. */
     static HttpResponse<String> createKey(String base, String json) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/admin/keys")).timeout(Duration.ofSeconds(30))
@@ -50,7 +61,14 @@ final class Credentials {
 
     private static String createKey(String base) {
         try {
-            HttpResponse<String> created = createKey(base, "{\"name\":\"it-tests-" + URI.create(base).getPort() + "\",\"functions\":[\"*\"],\"rate_limit\":{\"requests_per_minute\":100000,\"burst\":10000}}");
+            String name = "it-tests-" + URI.create(base).getPort();
+            String body = "{\"name\":\"" + name + "\",\"functions\":[\"*\"],\"rate_limit\":{\"requests_per_minute\":100000,\"burst\":10000}}";
+            HttpResponse<String> created = createKey(base, body);
+            if (created.statusCode() == 409) {
+                // an earlier run on this server made it (names are unique, and its text was shown once): replace it
+                revokeNamed(base, name);
+                created = createKey(base, body);
+            }
             if (created.statusCode() != 201) throw new IllegalStateException("cannot create the tests' API key on " + base + ": " + created.body());
             return new ObjectMapper().readTree(created.body()).get("key").asText();
         } catch (Exception e) {

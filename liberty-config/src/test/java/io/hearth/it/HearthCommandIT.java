@@ -45,7 +45,8 @@ class HearthCommandIT {
         command.addAll(List.of(args));
         command.addAll(List.of("--server-dir", SERVER_DIR.toString(), "--https-port", HTTPS_PORT));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        for (String inherited : List.of("HEARTH_HTTP_PORT", "HEARTH_TLS_KEYSTORE", "HEARTH_ADMIN_PASSWORD", "keystore_password")) {
+        for (String inherited : List.of("HEARTH_HTTP_PORT", "HEARTH_TLS_KEYSTORE", "HEARTH_ADMIN_PASSWORD", "keystore_password",
+                "HEARTH_CLUSTER_SECRET", "HEARTH_CLUSTER_MEMBERS", "HEARTH_CLUSTER_MODE", "HEARTH_CLUSTER_NAME", "HEARTH_CLUSTER_MULTICAST")) {
             builder.environment().remove(inherited);
         }
         builder.environment().put("HEARTH_CLUSTER_PORT", "19801");
@@ -105,7 +106,7 @@ class HearthCommandIT {
     @Test
     void invocationNeedsAKeyThatBinHearthMakes() throws Exception {
         assertEquals(401, invoke(null).statusCode(), "anonymous invocation is off by default");
-        String key = run("key", "readme-user", "summarize");
+        String key = run("key", "readme-user-" + System.nanoTime(), "summarize");
         assertTrue(key.startsWith("hk_"), key);
         HttpResponse<String> answered = invoke(key);
         assertEquals(200, answered.statusCode(), answered.body());
@@ -113,6 +114,6 @@ class HearthCommandIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!(Files.exists(audit) && Files.readString(audit).contains("TLS by default")) && System.nanoTime() < deadline) Thread.sleep(100);
         String entries = Files.readString(audit);
-        assertTrue(entries.contains("\"who\":\"key:readme-user\"") && entries.contains("TLS by default"), "the keyed call and what it asked: " + entries);
+        assertTrue(entries.contains("\"who\":\"key:readme-user-") && entries.contains("TLS by default"), "the keyed call and what it asked: " + entries);
     }
 }
