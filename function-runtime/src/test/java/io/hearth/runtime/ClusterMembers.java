@@ -1,9 +1,9 @@
 package io.hearth.runtime;
 
-import io.hearth.pool.prefix.ClusterSeal;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import io.hearth.pool.prefix.ClusterSeal;
 
 import java.util.Arrays;
 import java.util.function.BooleanSupplier;

@@ -202,7 +202,8 @@ final class Replica implements AutoCloseable {
 
     int[] tokenize(ModelRequest request) {
         int[] prompt = request.prompt() != null
-                ? model.tokenizer().encode(request.prompt(), true, true)
+                // control tokens are read in a raw prompt, except in parts marked as a caller's text
+                ? model.tokenizer().encodeMarked(request.prompt(), true)
                 : template.promptTokens(model.tokenizer(), request.messages());
         if (request.maxPromptTokens() > 0 && prompt.length > request.maxPromptTokens()) {
             throw new PromptTooLongException(prompt.length, request.maxPromptTokens());

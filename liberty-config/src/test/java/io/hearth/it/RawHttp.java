@@ -1,6 +1,5 @@
 package io.hearth.it;
 
-import javax.net.ssl.SSLSocketFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +9,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * HTTP/1.1 as an attacker writes it: the request line byte for byte (no client normalizes {@code ;x}, {@code //},

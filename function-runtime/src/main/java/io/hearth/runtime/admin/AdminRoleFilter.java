@@ -1,17 +1,17 @@
 package io.hearth.runtime.admin;
 
-import io.hearth.runtime.keys.CallerDeniedException;
-import io.hearth.runtime.keys.CallerDeniedException.Reason;
 import io.hearth.runtime.errors.AdminLockout;
+import io.hearth.runtime.keys.CallerDeniedException.Reason;
+import io.hearth.runtime.keys.CallerDeniedException;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
 

@@ -1,6 +1,6 @@
 package io.hearth.runtime.audit;
 
-import io.hearth.runtime.functions.FunctionResource;
+import io.hearth.runtime.invoke.InvocationResult;
 import io.hearth.runtime.keys.KeyProtected;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
@@ -12,7 +12,6 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
-
 import org.eclipse.microprofile.config.Config;
 
 import java.io.ByteArrayInputStream;
@@ -44,6 +43,8 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
     Config config;
     @Context
     ResourceInfo resource;
+    @Inject
+    AuditedInvocation invocations;
 
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
@@ -68,12 +69,13 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
         entry.put("status", response.getStatus());
         if (request.getProperty(STARTED) instanceof Long started) entry.put("ms", (System.nanoTime() - started) / 1e6);
         if (request.getProperty(BODY) instanceof String body) entry.put("request_body", body);
-        if (response.getEntity() instanceof FunctionResource.Answer answer) {
-            entry.put("function", answer.function());
-            entry.put("version", answer.version());
-            entry.put("model", answer.model());
-            entry.put("prompt_tokens", answer.usage().prompt_tokens());
-            entry.put("completion_tokens", answer.usage().completion_tokens());
+        InvocationResult invocation = invocations.result();
+        if (invocation != null) {
+            entry.put("function", invocation.function());
+            entry.put("version", invocation.version());
+            entry.put("model", invocation.model());
+            entry.put("prompt_tokens", invocation.promptTokens());
+            entry.put("completion_tokens", invocation.completionTokens());
         }
         audit.write(entry);
     }

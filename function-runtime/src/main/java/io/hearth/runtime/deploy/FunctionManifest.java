@@ -3,7 +3,6 @@ package io.hearth.runtime.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import io.hearth.runtime.pool.PoolSettings;
 
 import java.time.Duration;

@@ -27,7 +27,9 @@ import java.util.stream.Collectors;
  * Reads invocation bodies strictly, so a value of the wrong type is a 400 naming the field instead of a guess that
  * changes the call's meaning: {@code "max_tokens": "5"} and {@code 1.5} are refused (no coercion of strings to
  * numbers, nor of fractions to integers), numbers out of their field's range are refused rather than wrapped, a
- * function's input must be a JSON object and its numbers finite. Fields the API does not know stay ignored.
+ * function's input must be a JSON object and its numbers finite. No string may carry the Unicode noncharacters
+ * U+FDD0..U+FDEF: Hearth marks callers' text with them inside prompts, and text that carried them would reach the model
+ * other than the guards saw it. Fields the API does not know stay ignored.
  */
 @Provider
 @Consumes(MediaType.APPLICATION_JSON)
@@ -51,8 +53,8 @@ public class StrictJsonReader implements MessageBodyReader<Object> {
             JsonNode tree = JSON.readTree(body);
             if (tree == null || tree.isMissingNode()) throw new BadRequestException("the request needs a JSON body");
             if (!tree.isObject()) throw new BadRequestException("the body must be a JSON object, not " + article(tree));
+            requireClean(tree, "");
             if (FunctionInput.class.equals(type)) {
-                requireFinite(tree, "");
                 return new FunctionInput(JSON.convertValue(tree, Map.class));
             }
             return JSON.treeToValue(tree, type);
@@ -65,18 +67,25 @@ public class StrictJsonReader implements MessageBodyReader<Object> {
         }
     }
 
-    /** Numbers past a double's range (1e100000000) are refused: no template or guard should work on an infinity. */
-    private static void requireFinite(JsonNode node, String path) {
+    /**
+     * Numbers past a double's range (1e100000000) are refused: no template or guard should work on an infinity; and
+     * strings with noncharacters, as the class says.
+     */
+    private static void requireClean(JsonNode node, String path) {
+        String field = path.isEmpty() ? "the body" : path.substring(1);
         if (node.isNumber() && node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
-            throw new BadRequestException(path.substring(Math.min(1, path.length())) + ": numbers must be finite, within ±1.7976931348623157e308");
+            throw new BadRequestException(field + ": numbers must be finite, within ±1.7976931348623157e308");
+        }
+        if (node.isTextual() && node.textValue().chars().anyMatch(c -> c >= 0xFDD0 && c <= 0xFDEF)) {
+            throw new BadRequestException(field + ": text must not contain the Unicode noncharacters U+FDD0..U+FDEF");
         }
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                requireFinite(e.getValue(), path + "." + e.getKey());
+                requireClean(e.getValue(), path + "." + e.getKey());
             }
         } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) requireFinite(node.get(i), path + "[" + i + "]");
+            for (int i = 0; i < node.size(); i++) requireClean(node.get(i), path + "[" + i + "]");
         }
     }
 

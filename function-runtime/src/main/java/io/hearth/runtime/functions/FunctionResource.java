@@ -1,6 +1,7 @@
 package io.hearth.runtime.functions;
 
 import io.hearth.pool.LoadProgress;
+import io.hearth.runtime.audit.AuditedInvocation;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionRegistry;
 import io.hearth.runtime.invoke.InvocationOptions;
@@ -82,6 +83,8 @@ public class FunctionResource {
     RuntimeMetrics metrics;
     @Inject
     KeysHolder keys;
+    @Inject
+    AuditedInvocation audited;
 
     /** The functions the caller may call. */
     @GET
@@ -119,6 +122,7 @@ public class FunctionResource {
         }
         InvocationResult result = counted(name, () -> functions.invoker().invoke(deployed, body, (token, text) -> { },
                 new InvocationOptions(LoadProgress.NONE, keepAlive, tenant, keys.budget(key))));
+        audited.record(result);
         return Response.ok(answer(result), MediaType.APPLICATION_JSON).build();
     }
 
@@ -140,12 +144,12 @@ public class FunctionResource {
     private <T> T counted(String function, java.util.function.Supplier<T> step) {
         try {
             T value = step.get();
-            if (value instanceof InvocationResult r) metrics.succeeded(r);
+            if (value instanceof InvocationResult r) metrics.succeeded(r, RuntimeMetrics.FN);
             return value;
         } catch (RuntimeException e) {
             // only deployed functions get a series of their own: a name made up by a caller must not add one
             String label = functions.registry().names().contains(function) ? function : "unknown";
-            metrics.failed(label, io.hearth.runtime.errors.ErrorMapper.classify(e).status());
+            metrics.failed(label, RuntimeMetrics.FN, io.hearth.runtime.errors.ErrorMapper.classify(e).status());
             throw e;
         }
     }

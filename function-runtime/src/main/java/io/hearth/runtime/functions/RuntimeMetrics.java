@@ -9,19 +9,25 @@ import org.eclipse.microprofile.metrics.Tag;
 import java.time.Duration;
 
 /**
- * What ops watch per function, on /metrics: {@code hearth_invocations_total{function,status}},
+ * What ops watch per function, on /metrics: {@code hearth_invocations_total{api,function,status}} ({@code api}: {@code fn}
+ * for /fn, {@code openai} for a function named as the model at /v1),
  * {@code hearth_invocation_seconds}, {@code hearth_ttft_seconds}, {@code hearth_tokens_in_total} /
  * {@code hearth_tokens_out_total}, and {@code hearth_function_process_exits_total{function,reason}}: java function
  * processes stopped past a timeout, out of memory, or crashed.
  */
 @ApplicationScoped
 public class RuntimeMetrics {
+    /** The invocation API: {@code /fn}. */
+    public static final String FN = "fn";
+    /** The invocation API: {@code /v1} (OpenAI-compatible). */
+    public static final String OPENAI = "openai";
+
     @Inject
     MetricRegistry registry;
 
-    public void succeeded(InvocationResult r) {
+    public void succeeded(InvocationResult r, String api) {
         Tag function = new Tag("function", r.function());
-        registry.counter("hearth.invocations", function, new Tag("status", "200")).inc();
+        registry.counter("hearth.invocations", new Tag("api", api), function, new Tag("status", "200")).inc();
         registry.timer("hearth.invocation", function).update(Duration.ofNanos((long) (r.totalMillis() * 1e6)));
         if (r.ttftMillis() >= 0) registry.timer("hearth.ttft", function).update(Duration.ofNanos((long) (r.ttftMillis() * 1e6)));
         registry.counter("hearth.tokens.in", function).inc(r.promptTokens());
@@ -32,7 +38,7 @@ public class RuntimeMetrics {
         registry.counter("hearth.function.process.exits", new Tag("function", function), new Tag("reason", reason)).inc();
     }
 
-    public void failed(String function, int status) {
-        registry.counter("hearth.invocations", new Tag("function", function), new Tag("status", Integer.toString(status))).inc();
+    public void failed(String function, String api, int status) {
+        registry.counter("hearth.invocations", new Tag("api", api), new Tag("function", function), new Tag("status", Integer.toString(status))).inc();
     }
 }

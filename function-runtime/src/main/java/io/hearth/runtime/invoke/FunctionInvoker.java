@@ -1,8 +1,11 @@
 package io.hearth.runtime.invoke;
 
+import io.hearth.engine.chat.ChatMessage;
 import io.hearth.engine.generate.TokenListener;
+import io.hearth.engine.sample.SamplingParams;
 import io.hearth.function.ModelClient;
 import io.hearth.pool.ModelPool;
+import io.hearth.pool.ModelRequest;
 import io.hearth.runtime.deploy.ArchiveInvalidException;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionRegistry;
@@ -107,6 +110,57 @@ public final class FunctionInvoker implements AutoCloseable {
     /** Runs a function on {@code input}, its generated text going to {@code listener} as it comes. */
     public InvocationResult invoke(FunctionRegistry.Deployed deployed, Map<String, Object> input, TokenListener listener,
                                    InvocationOptions options) {
+        return run(deployed, input, listener, options, (m, screened, model, deadline, host) -> m.kind() == FunctionManifest.Kind.PROMPT
+                ? runPrompt(m, screened, model, deadline)
+                : runJava(host, screened, new InvocationContext(m, model, deadline, UUID.randomUUID().toString())));
+    }
+
+    /**
+     * Runs a prompt function on a conversation a caller sent (the OpenAI API naming the function as its model), on the
+     * same path as {@link #invoke}: its concurrency limit, timeout and guards (over every message's role and content),
+     * its system prompt first, its model, its input limit, and redaction of the answer. The caller's messages take the
+     * place of the function's template; they may not bring system messages of their own (the function's system prompt
+     * is the only one), nor ask for more tokens than the function's {@code max_tokens}.
+     */
+    public InvocationResult converse(FunctionRegistry.Deployed deployed, List<ChatMessage> messages, SamplingParams sampling, TokenListener listener,
+                                     InvocationOptions options) {
+        FunctionManifest m = deployed.manifest();
+        if (m.kind() != FunctionManifest.Kind.PROMPT) throw new IllegalArgumentException(m.name() + " is a java function: call it at POST /fn/" + m.name());
+        for (ChatMessage message : messages) {
+            if (!message.role().equals("user") && !message.role().equals("assistant")) {
+                throw new IllegalArgumentException(m.name() + " is a function with its own system prompt: send user and assistant messages only (got "
+                        + message.role() + ")");
+            }
+        }
+        if (sampling.maxTokens() > m.maxTokens()) {
+            throw new IllegalArgumentException("max_tokens " + sampling.maxTokens() + " is above " + m.name() + "'s max_tokens of " + m.maxTokens());
+        }
+        List<Map<String, Object>> conversation = messages.stream().map(c -> Map.<String, Object>of("role", c.role(), "content", c.content())).toList();
+        return run(deployed, Map.of("messages", conversation), listener, options, (manifest, screened, model, deadline, host) -> {
+            List<ChatMessage> prompt = new ArrayList<>();
+            if (manifest.system() != null) prompt.add(new ChatMessage("system", manifest.system()));
+            for (Object c : (List<?>) screened.get("messages")) {
+                Map<?, ?> message = (Map<?, ?>) c;
+                prompt.add(new ChatMessage((String) message.get("role"), (String) message.get("content")));
+            }
+            ModelClient.ModelResult r = model.generate(ModelRequest.chat(prompt, sampling));
+            return new Outcome(r.text(), r.finishReason());
+        });
+    }
+
+    /** What runs inside an invocation once it is admitted and its input screened. */
+    @FunctionalInterface
+    private interface Body {
+        Outcome run(FunctionManifest m, Map<String, Object> screened, PoolModelClient model, Instant deadline, FunctionProcess host);
+    }
+
+    /**
+     * The one path of an invocation: admitted within the version's concurrency limit, its own code's process started
+     * before the timeout counts, the input screened by the guards, the body run against the deadline with its model
+     * calls on the guarded path, the output redacted, timings and usage gathered.
+     */
+    private InvocationResult run(FunctionRegistry.Deployed deployed, Map<String, Object> input, TokenListener listener, InvocationOptions options,
+                                 Body body) {
         Loaded function = loaded.computeIfAbsent(deployed.sha256(), sha -> new Loaded(deployed.manifest(), deployed.archive(), exits, sandbox));
         FunctionManifest m = function.manifest;
         if (!function.permits.tryAcquire()) {
@@ -126,8 +180,7 @@ public final class FunctionInvoker implements AutoCloseable {
             // redacted output is only known whole: the pieces of a stream are held back, the answer carries it all
             TokenListener relayed = m.guards().redacts() ? (token, text) -> firstToken.compareAndSet(0, System.nanoTime()) : timed;
             PoolModelClient model = new PoolModelClient(calls, m, deadline, options, relayed);
-            InvocationContext context = new InvocationContext(m, model, deadline, UUID.randomUUID().toString());
-            Outcome outcome = m.kind() == FunctionManifest.Kind.PROMPT ? runPrompt(m, screened, model, deadline) : runJava(host, screened, context);
+            Outcome outcome = body.run(m, screened, model, deadline, host);
             long end = System.nanoTime();
             return new InvocationResult(m.name(), m.version(), model.servedBy(), function.guards.redact(outcome.output()), outcome.finishReason(), model.promptTokens(),
                     model.completionTokens(), model.queuedNanos() / 1e6, firstToken.get() == 0 ? -1 : (firstToken.get() - start) / 1e6, (end - start) / 1e6,

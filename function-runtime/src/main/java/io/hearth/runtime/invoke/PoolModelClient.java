@@ -4,11 +4,12 @@ import io.hearth.engine.chat.ChatMessage;
 import io.hearth.engine.generate.GenerationResult;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.sample.SamplingParams;
+import io.hearth.engine.tokenizer.Tokenizer;
 import io.hearth.function.ModelClient;
 import io.hearth.pool.ColdStart;
 import io.hearth.pool.Completion;
-import io.hearth.pool.LoadProgress;
 import io.hearth.pool.DeadlineExceededException;
+import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelRequest;
 import io.hearth.pool.PrefixReuse;
 import io.hearth.pool.TenantScope;
@@ -64,31 +65,28 @@ final class PoolModelClient implements ModelClient {
 
     @Override
     public ModelResult chat(List<Message> messages, ModelOptions options) {
-        return run(ModelRequest.chat(messages.stream().map(m -> new ChatMessage(m.role(), m.content())).toList(), sampling(options)));
+        return generate(ModelRequest.chat(messages.stream().map(m -> new ChatMessage(m.role(), m.content())).toList(), sampling(options)));
     }
 
     @Override
     public ModelResult complete(String prompt, ModelOptions options) {
-        return run(ModelRequest.text(prompt, sampling(options)));
+        // the function may have built its prompt from a caller's input: control tokens in it are text
+        return generate(ModelRequest.text(Tokenizer.untrusted(prompt), sampling(options)));
     }
 
-    private ModelResult run(ModelRequest request) {
+    /** One model call of the invocation, with the function's model, input limit, deadline, caller and cache scope. */
+    ModelResult generate(ModelRequest request) {
         if (Instant.now().isAfter(deadline)) throw timedOut();
         ModelRequest shaped = request.withMaxPromptTokens(manifest.maxInputTokens()).withDeadline(deadline)
                 .withKeepAlive(keepAlive).withCaller(manifest.name()).withCacheSalt(manifest.cacheSalt()).withTenant(tenant);
-        TokenBudget.Hold hold = budget.reserve(shaped);
         Completion completion;
         try {
-            completion = calls.generate(manifest.model(), shaped, listener, progress);
+            completion = budget.charged(shaped, counting -> calls.generate(manifest.model(), shaped, counting, progress), listener,
+                    c -> c.generation().promptTokens() + c.generation().tokens().length);
         } catch (DeadlineExceededException e) {
-            hold.settle(0);
             throw timedOut();
-        } catch (RuntimeException e) {
-            hold.settle(0);
-            throw e;
         }
         GenerationResult r = completion.generation();
-        hold.settle(r.promptTokens() + r.tokens().length);
         servedBy = completion.model();
         queuedNanos.addAndGet(completion.queuedNanos());
         if (coldStart == null) coldStart = completion.coldStart();

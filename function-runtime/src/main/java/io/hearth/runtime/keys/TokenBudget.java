@@ -1,9 +1,13 @@
 package io.hearth.runtime.keys;
 
 import io.hearth.engine.chat.ChatMessage;
+import io.hearth.engine.generate.TokenListener;
 import io.hearth.pool.ModelRequest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * A caller's token quota as model calls see it: each call reserves the most it can use (its prompt's bound plus
@@ -26,6 +30,11 @@ public interface TokenBudget {
 
     /** Template markup a chat template adds around each message (role headers, separators), in tokens, at most. */
     int MARKUP_PER_MESSAGE = 32;
+    /**
+     * What a template may add once per conversation beyond its messages: a default system prompt (Qwen's), a date
+     * header (Llama 3.2's).
+     */
+    int MARKUP_PER_CONVERSATION = 128;
 
     /**
      * The most tokens a call can use: a token covers at least one byte of the rendered prompt (special tokens being
@@ -33,12 +42,38 @@ public interface TokenBudget {
      * {@code maxPromptTokens}, so that bounds it too.
      */
     static long bound(ModelRequest request) {
-        long prompt = request.prompt() != null ? utf8Length(request.prompt()) + MARKUP_PER_MESSAGE : MARKUP_PER_MESSAGE;
+        return promptBound(request) + request.sampling().maxTokens();
+    }
+
+    /** The most tokens the prompt of {@code request} can be: what a call that fails after its prefill is charged, with what it generated. */
+    static long promptBound(ModelRequest request) {
+        long prompt = MARKUP_PER_CONVERSATION + (request.prompt() != null ? utf8Length(request.prompt()) : 0);
         if (request.messages() != null) {
             for (ChatMessage m : request.messages()) prompt += utf8Length(m.content()) + MARKUP_PER_MESSAGE;
         }
-        if (request.maxPromptTokens() > 0) prompt = Math.min(prompt, request.maxPromptTokens());
-        return prompt + request.sampling().maxTokens();
+        return request.maxPromptTokens() > 0 ? Math.min(prompt, request.maxPromptTokens()) : prompt;
+    }
+
+    /**
+     * Runs a model call against the budget: its most reserved first; settled with what it used when it completes, and,
+     * when it fails, with its prompt's bound plus the tokens it had delivered (a caller who drops a stream near its end
+     * still pays for it), or nothing when it failed before a token came.
+     */
+    default <T> T charged(ModelRequest request, Function<TokenListener, T> call, TokenListener listener, ToLongFunction<T> used) {
+        Hold hold = reserve(request);
+        AtomicLong delivered = new AtomicLong();
+        T result;
+        try {
+            result = call.apply((token, text) -> {
+                delivered.incrementAndGet();
+                listener.onToken(token, text);
+            });
+        } catch (RuntimeException e) {
+            hold.settle(delivered.get() == 0 ? 0 : promptBound(request) + delivered.get());
+            throw e;
+        }
+        hold.settle(used.applyAsLong(result));
+        return result;
     }
 
     private static long utf8Length(String text) {

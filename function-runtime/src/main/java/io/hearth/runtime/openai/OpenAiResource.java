@@ -2,23 +2,27 @@ package io.hearth.runtime.openai;
 
 import io.hearth.engine.chat.ChatMessage;
 import io.hearth.engine.generate.GenerationResult;
+import io.hearth.engine.generate.TokenListener;
+import io.hearth.engine.sample.SamplingParams;
 import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelInfo;
 import io.hearth.pool.ModelRequest;
 import io.hearth.pool.ModelUnavailableException;
 import io.hearth.pool.TenantScope;
-import io.hearth.runtime.deploy.FixedPromptStart;
+import io.hearth.runtime.audit.AuditedInvocation;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionNotFoundException;
 import io.hearth.runtime.deploy.FunctionRegistry;
 import io.hearth.runtime.functions.FunctionsHolder;
+import io.hearth.runtime.functions.RuntimeMetrics;
 import io.hearth.runtime.guard.GuardedModelCalls;
+import io.hearth.runtime.invoke.InvocationOptions;
+import io.hearth.runtime.invoke.InvocationResult;
 import io.hearth.runtime.keys.ApiKey;
 import io.hearth.runtime.keys.ApiKeyFilter;
 import io.hearth.runtime.keys.KeyProtected;
 import io.hearth.runtime.keys.KeysHolder;
 import io.hearth.runtime.keys.TokenBudget;
-import io.hearth.engine.generate.TokenListener;
 import io.hearth.runtime.pool.PoolHolder;
 import io.hearth.runtime.pool.PoolSettings;
 import io.hearth.runtime.sse.EventStream;
@@ -57,31 +61,24 @@ public class OpenAiResource {
     GuardedModelCalls calls;
     @Inject
     KeysHolder keys;
+    @Inject
+    RuntimeMetrics metrics;
+    @Inject
+    AuditedInvocation audited;
 
     /**
      * What a request's {@code model} names: a served model, or a deployed prompt function ({@code name} or
-     * {@code name@version}), whose model, system prompt, defaults and input limit then apply.
+     * {@code name@version}, null for a model), which then runs as at {@code /fn}: its guards, limits, system prompt,
+     * model and defaults.
      */
-    private record Target(String model, FunctionManifest function) {
-        List<ChatMessage> withSystemPrompt(List<ChatMessage> messages) {
-            if (function == null || function.system() == null) return messages;
-            List<ChatMessage> all = new ArrayList<>();
-            all.add(new ChatMessage("system", function.system()));
-            all.addAll(messages);
-            return all;
+    private record Target(String model, FunctionRegistry.Deployed deployed) {
+        FunctionManifest function() {
+            return deployed == null ? null : deployed.manifest();
         }
 
-        /**
-         * The function's input limit, the caller's keep-alive hint (else the function's), who asks (the function, or
-         * the API as one caller, for the pool's turn-taking among callers of a model) and the function's tenant's
-         * prefix-cache scope.
-         */
+        /** A model call of the API itself: the caller's keep-alive hint, the API as one caller, the caller's tenant. */
         ModelRequest shaped(ModelRequest request, Duration keepAlive, ApiKey key) {
-            ModelRequest limited = function == null ? request : request.withMaxPromptTokens(function.maxInputTokens());
-            return limited.withKeepAlive(keepAlive != null ? keepAlive : function != null ? function.keepAlive() : null)
-                    .withCaller(function != null ? function.name() : "openai-api")
-                    .withCacheSalt(function != null ? function.cacheSalt() : null)
-                    .withTenant(key == null ? null : new TenantScope(key.tenant(), function == null ? List.of() : FixedPromptStart.messagesOf(function)));
+            return request.withKeepAlive(keepAlive).withCaller("openai-api").withTenant(key == null ? null : new TenantScope(key.tenant(), List.of()));
         }
     }
 
@@ -92,16 +89,16 @@ public class OpenAiResource {
             throw keys.refused(ApiKeyFilter.forbidden(key, name));
         }
         if (holder.pool().serves(name)) return new Target(name, null);
-        FunctionManifest function;
+        FunctionRegistry.Deployed deployed;
         try {
-            function = functions.registry().resolve(name).manifest();
+            deployed = functions.registry().resolve(name);
         } catch (FunctionNotFoundException e) {
             throw new ModelUnavailableException("model '" + name + "' is neither a model served here nor a deployed function (GET /v1/models lists them)");
         }
-        if (function.kind() != FunctionManifest.Kind.PROMPT) {
+        if (deployed.manifest().kind() != FunctionManifest.Kind.PROMPT) {
             throw new IllegalArgumentException(name + " is a java function: call it at POST /fn/" + name);
         }
-        return new Target(function.model(), function);
+        return new Target(deployed.manifest().model(), deployed);
     }
 
     @GET
@@ -138,10 +135,12 @@ public class OpenAiResource {
             if (m == null) throw new IllegalArgumentException("messages must not contain null");
             messages.add(new ChatMessage(role(m.role), m.content));
         }
-        ModelRequest request = target.shaped(ModelRequest.chat(target.withSystemPrompt(messages), SamplingMapper.from(body, target.function())),
-                keepAlive(body.keep_alive), key);
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
+        SamplingParams sampling = SamplingMapper.from(body, target.function());
+        Duration keepAlive = keepAlive(body.keep_alive);
+        if (target.deployed() != null) return converse(target, messages, sampling, keepAlive, key, id, created, Boolean.TRUE.equals(body.stream));
+        ModelRequest request = target.shaped(ModelRequest.chat(messages, sampling), keepAlive, key);
         if (Boolean.TRUE.equals(body.stream)) {
             return EventStream.of(events -> {
                 events.send(chunk(id, created, model, new Responses.Delta("assistant", ""), null));
@@ -154,7 +153,50 @@ public class OpenAiResource {
         GenerationResult result = generate(key, target, request, (token, text) -> { });
         return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model,
                 List.of(new Responses.ChatChoice(0, new Responses.Message("assistant", result.text()), result.finishReason().apiName())),
-                usage(result)), MediaType.APPLICATION_JSON).build();
+                usage(result.promptTokens(), result.tokens().length, result.cachedTokens())), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * A prompt function named as the model: it runs on the function's one path ({@link io.hearth.runtime.invoke.FunctionInvoker#converse}),
+     * its guards, limits and metrics as at {@code /fn}. When the function redacts, its answer is known only whole: a
+     * stream then carries it in one piece at the end.
+     */
+    private Response converse(Target target, List<ChatMessage> messages, SamplingParams sampling, Duration keepAlive, ApiKey key, String id,
+                              long created, boolean stream) {
+        String model = target.function().name();
+        InvocationOptions options = new InvocationOptions(LoadProgress.NONE, keepAlive, key == null ? null : key.tenant(), keys.budget(key));
+        if (stream) {
+            return EventStream.of(events -> {
+                events.send(chunk(id, created, model, new Responses.Delta("assistant", ""), null));
+                java.util.concurrent.atomic.AtomicBoolean streamed = new java.util.concurrent.atomic.AtomicBoolean();
+                InvocationResult result = counted(target, () -> functions.invoker().converse(target.deployed(), messages, sampling, (token, text) -> {
+                    if (text.isEmpty()) return;
+                    streamed.set(true);
+                    events.send(chunk(id, created, model, new Responses.Delta(null, text), null));
+                }, options));
+                if (!streamed.get() && !String.valueOf(result.output()).isEmpty()) {
+                    events.send(chunk(id, created, model, new Responses.Delta(null, String.valueOf(result.output())), null));
+                }
+                events.send(chunk(id, created, model, new Responses.Delta(null, null), result.finishReason()));
+            });
+        }
+        InvocationResult result = counted(target, () -> functions.invoker().converse(target.deployed(), messages, sampling, (token, text) -> { }, options));
+        audited.record(result);
+        return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model,
+                List.of(new Responses.ChatChoice(0, new Responses.Message("assistant", String.valueOf(result.output())), result.finishReason())),
+                usage(result.promptTokens(), result.completionTokens(), result.prefix().savedTokens())), MediaType.APPLICATION_JSON).build();
+    }
+
+    /** A function's invocation, counted in the invocation metrics under the OpenAI API. */
+    private InvocationResult counted(Target target, java.util.function.Supplier<InvocationResult> call) {
+        try {
+            InvocationResult result = call.get();
+            metrics.succeeded(result, RuntimeMetrics.OPENAI);
+            return result;
+        } catch (RuntimeException e) {
+            metrics.failed(target.function().name(), RuntimeMetrics.OPENAI, io.hearth.runtime.errors.ErrorMapper.classify(e).status());
+            throw e;
+        }
     }
 
     @POST
@@ -170,7 +212,7 @@ public class OpenAiResource {
         }
         String model = body.model;
         if (body.prompt == null) throw new IllegalArgumentException("prompt must be a string");
-        ModelRequest request = target.shaped(ModelRequest.text(body.prompt, SamplingMapper.from(body, target.function())), keepAlive(body.keep_alive), key);
+        ModelRequest request = target.shaped(ModelRequest.text(body.prompt, SamplingMapper.from(body, null)), keepAlive(body.keep_alive), key);
         String id = "cmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (Boolean.TRUE.equals(body.stream)) {
@@ -180,27 +222,19 @@ public class OpenAiResource {
                             List.of(new Responses.TextChoice(0, text, null)), null));
                 });
                 events.send(new Responses.TextCompletion(id, "text_completion", created, model,
-                        List.of(new Responses.TextChoice(0, "", result.finishReason().apiName())), usage(result)));
+                        List.of(new Responses.TextChoice(0, "", result.finishReason().apiName())), usage(result.promptTokens(), result.tokens().length, result.cachedTokens())));
             });
         }
         GenerationResult result = generate(key, target, request, (token, text) -> { });
         return Response.ok(new Responses.TextCompletion(id, "text_completion", created, model,
-                List.of(new Responses.TextChoice(0, result.text(), result.finishReason().apiName())), usage(result)),
+                List.of(new Responses.TextChoice(0, result.text(), result.finishReason().apiName())), usage(result.promptTokens(), result.tokens().length, result.cachedTokens())),
                 MediaType.APPLICATION_JSON).build();
     }
 
-    /** Runs the call on the guarded path, its most reserved from the caller's token quota first and what it used settled after. */
+    /** Runs the call on the guarded path, charged to the caller's token quota ({@link TokenBudget#charged}). */
     private GenerationResult generate(ApiKey key, Target target, ModelRequest request, TokenListener listener) {
-        TokenBudget.Hold hold = keys.budget(key).reserve(request);
-        GenerationResult result;
-        try {
-            result = calls.generate(target.model(), request, listener, LoadProgress.NONE).generation();
-        } catch (RuntimeException e) {
-            hold.settle(0);
-            throw e;
-        }
-        hold.settle(result.promptTokens() + result.tokens().length);
-        return result;
+        return keys.budget(key).charged(request, counting -> calls.generate(target.model(), request, counting, LoadProgress.NONE).generation(),
+                listener, r -> r.promptTokens() + r.tokens().length);
     }
 
     /** A message's role: system, user or assistant ({@code developer}, OpenAI's newer name for system, is read as system). */
@@ -234,8 +268,7 @@ public class OpenAiResource {
         return new Responses.ChatChunk(id, "chat.completion.chunk", created, model, List.of(new Responses.ChunkChoice(0, delta, finishReason)));
     }
 
-    private static Responses.Usage usage(GenerationResult r) {
-        return new Responses.Usage(r.promptTokens(), r.tokens().length, r.promptTokens() + r.tokens().length,
-                new Responses.PromptTokensDetails(r.cachedTokens()));
+    private static Responses.Usage usage(int prompt, int completion, int cached) {
+        return new Responses.Usage(prompt, completion, prompt + completion, new Responses.PromptTokensDetails(cached));
     }
 }

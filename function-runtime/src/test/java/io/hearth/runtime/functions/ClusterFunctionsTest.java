@@ -10,8 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
-import static io.hearth.runtime.ClusterMembers.await;
 import static io.hearth.runtime.ClusterMembers.SEAL;
+import static io.hearth.runtime.ClusterMembers.await;
 import static io.hearth.runtime.ClusterMembers.member;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

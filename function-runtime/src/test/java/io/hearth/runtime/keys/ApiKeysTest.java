@@ -12,8 +12,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 
-import static io.hearth.runtime.ClusterMembers.await;
 import static io.hearth.runtime.ClusterMembers.SEAL;
+import static io.hearth.runtime.ClusterMembers.await;
 import static io.hearth.runtime.ClusterMembers.member;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -7,12 +7,12 @@ import com.hazelcast.client.config.ClientConnectionStrategyConfig;
 import com.hazelcast.config.CacheConfig;
 import com.hazelcast.core.HazelcastInstance;
 
+import java.time.Duration;
+import java.util.List;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
-import java.time.Duration;
-import java.util.List;
 
 /**
  * A Hazelcast client of an external cluster, for sites that run Hazelcast apart from the application servers: the

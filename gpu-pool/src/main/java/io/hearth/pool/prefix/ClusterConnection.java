@@ -6,8 +6,8 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 
-import javax.cache.Cache;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.cache.Cache;
 
 /**
  * This server's place in the Hazelcast cluster (an embedded member, or a client of an external cluster) and the

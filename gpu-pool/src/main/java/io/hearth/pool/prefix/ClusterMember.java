@@ -6,9 +6,9 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 
+import java.util.List;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
-import java.util.List;
 
 /**
  * An embedded Hazelcast member serving the cluster's JCache of KV blocks. Members find each other through the

@@ -4,7 +4,6 @@ import io.hearth.engine.kv.BlockHash;
 import io.hearth.pool.SharedBlocks;
 import io.hearth.pool.SharedTier;
 
-import javax.cache.Cache;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -17,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import javax.cache.Cache;
 
 /**
  * The shared tier on a JCache {@code Cache<String, byte[]>} (Hazelcast's in the server), keyed

@@ -1,9 +1,9 @@
 package io.hearth.pool.prefix;
 
 import io.hearth.engine.compute.WorkerPool;
+import io.hearth.engine.generate.GenerationResult;
 import io.hearth.engine.genmodel.ModelGenerator;
 import io.hearth.engine.genmodel.ModelShape;
-import io.hearth.engine.generate.GenerationResult;
 import io.hearth.engine.sample.SamplingParams;
 import io.hearth.engine.tensor.GgmlType;
 import io.hearth.pool.Completion;

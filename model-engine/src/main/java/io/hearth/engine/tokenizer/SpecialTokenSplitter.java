@@ -22,18 +22,29 @@ final class SpecialTokenSplitter {
         int at = 0;
         boolean untrusted = false;
         while (at <= marked.length()) {
-            int mark = marked.indexOf(untrusted ? Tokenizer.UNTRUSTED_END : Tokenizer.UNTRUSTED_START, at);
+            int mark = nextMark(marked, at);
             int end = mark < 0 ? marked.length() : mark;
-            for (Tokenizer.Fragment f : split(vocab, marked.substring(at, end), !untrusted)) {
+            // an end mark met outside a caller's text means the template cut the content (split, slice) and dropped
+            // its start mark: that stretch, back to the last mark, may hold a caller's text, so it is all read as text
+            boolean cut = !untrusted && mark >= 0 && marked.charAt(mark) == Tokenizer.UNTRUSTED_END;
+            for (Tokenizer.Fragment f : split(vocab, marked.substring(at, end), !untrusted && !cut)) {
                 Tokenizer.Fragment last = out.isEmpty() ? null : out.getLast();
                 if (!f.isToken() && last != null && !last.isToken()) out.set(out.size() - 1, new Tokenizer.Fragment(last.text() + f.text(), -1));
                 else out.add(f);
             }
             if (mark < 0) break;
-            untrusted = !untrusted;
+            untrusted = marked.charAt(mark) == Tokenizer.UNTRUSTED_START;
             at = mark + 1;
         }
         return out;
+    }
+
+    private static int nextMark(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == Tokenizer.UNTRUSTED_START || c == Tokenizer.UNTRUSTED_END) return i;
+        }
+        return -1;
     }
 
     static List<Tokenizer.Fragment> split(Vocabulary vocab, String text, boolean parseSpecial) {
