@@ -97,13 +97,14 @@ public class FunctionsHolder {
 
     /**
      * The folders a function's process must not see: the server's output folder (its working directory: keys, logs,
-     * stored archives), its configuration and Liberty's user folder (passwords, keystores), and any more that ops name
+     * stored archives), its configuration, Liberty's user folder (passwords, keystores) and its installation (which a
+     * function running as the server's user could otherwise change), and any more that ops name
      * in {@code hearth.functions.sandbox.hidden} (comma-separated).
      */
     private List<Path> hiddenFromFunctions() {
         List<Path> hidden = new java.util.ArrayList<>();
         hidden.add(Path.of(System.getProperty("user.dir")));
-        for (String variable : List.of("WLP_USER_DIR", "WLP_OUTPUT_DIR", "SERVER_CONFIG_DIR", "SERVER_OUTPUT_DIR")) {
+        for (String variable : List.of("WLP_USER_DIR", "WLP_OUTPUT_DIR", "SERVER_CONFIG_DIR", "SERVER_OUTPUT_DIR", "WLP_INSTALL_DIR")) {
             String dir = System.getenv(variable);
             if (dir != null && !dir.isBlank()) hidden.add(Path.of(dir));
         }

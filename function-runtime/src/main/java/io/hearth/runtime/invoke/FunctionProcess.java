@@ -86,11 +86,11 @@ final class FunctionProcess {
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + m.memoryMb() + "m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-Xss1m",
                 // no native calls (FFM, JNI) from a function's code, and its temporary files in its own folder
-                "--illegal-native-access=deny", "-Djava.io.tmpdir=" + prepared.dir(), "-Duser.home=" + prepared.dir(),
+                "--illegal-native-access=deny", "-XX:-UsePerfData", "-Djava.io.tmpdir=" + prepared.workDir(), "-Duser.home=" + prepared.workDir(),
                 "-cp", prepared.classPath(), FunctionHost.class.getName()));
         Process process = null;
         try {
-            command.addAll(List.of(prepared.archive().toString(), m.kind() == FunctionManifest.Kind.JAVA ? m.handler() : "-", m.name(),
+            command.addAll(List.of(prepared.archive(), m.kind() == FunctionManifest.Kind.JAVA ? m.handler() : "-", m.name(),
                     m.version(), JSON.writeValueAsString(m.config()), m.guards().filter() != null ? m.guards().filter() : "-"));
             ProcessBuilder builder = new ProcessBuilder(command).directory(prepared.dir().toFile());
             // nothing of the server's environment (its admin and keystore passwords live there) reaches a function

@@ -1,10 +1,13 @@
 package io.hearth.runtime.invoke;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -30,24 +33,30 @@ import java.util.stream.Stream;
  *   <li>{@code NONE} (neither): a plain child process with an empty environment, as the server logs at start.</li>
  * </ul>
  * In every mode the process starts in a directory of its own, holding a copy of its archive and the host's classes,
- * which is removed when it ends.
+ * which is removed when it ends; in the namespaced modes that folder stands in place of the temporary folder, so no
+ * function sees another's files.
  */
 final class FunctionSandbox {
     private static final Logger LOG = Logger.getLogger(FunctionSandbox.class.getName());
-    private static final int UIDS = 1000;
+    private static final int MAX_SANDBOX_UIDS = 1000;
+    /** Where the Hearth servers of this machine claim the uids their function processes run as. */
+    private static final Path CLAIMS = Path.of("/run/hearth-function-uids");
     /** The tools, found on the server's PATH once: the function's own environment is empty. */
     private static final String UNSHARE = onPath("unshare"), SETPRIV = onPath("setpriv");
 
     enum Mode { ISOLATED, USER_NAMESPACE, NONE }
 
-    /** What a started process needs: the command prefix that isolates it and the directory its files were copied to. */
-    record Prepared(List<String> prefix, Path dir, Path archive, String classPath, Runnable release) {
+    /**
+     * What a started process needs: the command prefix that isolates it, the folder its files were copied to, and the
+     * names of its archive, its working folder and its class path as the process sees them.
+     */
+    record Prepared(List<String> prefix, Path dir, String archive, String workDir, String classPath, Runnable release) {
     }
 
     private final Mode mode;
     private final List<Path> hidden;
     private final int uidBase;
-    private final BitSet uidsInUse = new BitSet(UIDS);
+    private final BitSet uidsInUse = new BitSet(MAX_SANDBOX_UIDS);
 
     FunctionSandbox(Mode mode, List<Path> hidden, int uidBase) {
         this.mode = mode;
@@ -59,14 +68,16 @@ final class FunctionSandbox {
 
     /** The strongest mode this machine allows, covering {@code hidden}; logs what it chose, and warns when it is weak. */
     static FunctionSandbox detect(List<Path> hidden, int uidBase) {
-        Mode mode = available(Mode.ISOLATED, uidBase) ? Mode.ISOLATED : available(Mode.USER_NAMESPACE, uidBase) ? Mode.USER_NAMESPACE : Mode.NONE;
+        // as root, a user namespace would map the function to root itself: only a user of its own isolates it then
+        Mode mode = available(Mode.ISOLATED, uidBase) ? Mode.ISOLATED
+                : !runningAsRoot() && available(Mode.USER_NAMESPACE, uidBase) ? Mode.USER_NAMESPACE : Mode.NONE;
         switch (mode) {
             case ISOLATED -> LOG.info("java functions run isolated: a user of their own, no network, their own /proc, the server's folders hidden");
             case USER_NAMESPACE -> LOG.warning("java functions run in user namespaces (no network, their own /proc, the server's folders hidden) "
                     + "but as the server's user: run the server as root to give each its own user");
-            case NONE -> LOG.warning("java functions are NOT isolated from the server: this system has no usable unshare/setpriv or user "
-                    + "namespaces, so a function runs as the server's user and can read what it can read and reach its ports. "
-                    + "Deploy only functions you trust, or run Hearth where Linux namespaces are available.");
+            case NONE -> LOG.warning("java functions are NOT isolated from the server: this system has no usable unshare and setpriv (as root) "
+                    + "or user namespaces (as another user), so a function runs as the server's user and can read what it can read and reach "
+                    + "its ports. Deploy only functions you trust, or run Hearth where Linux namespaces are available.");
         }
         return new FunctionSandbox(mode, hidden, uidBase);
     }
@@ -88,56 +99,105 @@ final class FunctionSandbox {
 
     /** Copies what the process needs into a directory of its own and says how to start it there. */
     synchronized Prepared prepare(Path archive, List<Path> classPath) {
-        int slot = mode == Mode.ISOLATED ? uidsInUse.nextClearBit(0) : -1;
-        if (slot >= UIDS) throw new IllegalStateException("more than " + UIDS + " function processes at once");
-        if (slot >= 0) uidsInUse.set(slot);
+        int slot = mode == Mode.ISOLATED ? claimUid() : -1;
         try {
-            Path dir = Files.createTempDirectory(tempRoot(), "hearth-fn-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path root = tempRoot();
+            Path dir = Files.createTempDirectory(root, "hearth-fn-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            // in namespaces the process sees its own folder in place of the temporary folder, and names its files from there
+            boolean namespaced = mode != Mode.NONE;
             Path copied = dir.resolve("archive.zip");
             Files.copy(archive, copied);
             List<String> entries = new ArrayList<>();
             int i = 0;
             for (Path entry : classPath) {
-                Path target = dir.resolve("cp" + i++ + (Files.isDirectory(entry) ? "" : ".jar"));
-                copy(entry, target);
-                entries.add(target.toString());
+                String name = "cp" + i++ + (Files.isDirectory(entry) ? "" : ".jar");
+                copy(entry, dir.resolve(name));
+                entries.add(namespaced ? name : dir.resolve(name).toString());
             }
-            int uid = uidBase + slot;
-            if (slot >= 0) chownTree(dir, uid);
+            if (slot >= 0) chownTree(dir, uidBase + slot);
             Runnable release = () -> {
                 delete(dir);
-                if (slot >= 0) release(slot);
+                if (slot >= 0) releaseUid(slot);
             };
-            return new Prepared(prefix(uid), dir, copied, String.join(java.io.File.pathSeparator, entries), release);
+            return new Prepared(prefix(slot, dir, root), dir, namespaced ? "archive.zip" : copied.toString(), namespaced ? "." : dir.toString(),
+                    String.join(File.pathSeparator, entries), release);
         } catch (IOException e) {
-            if (slot >= 0) release(slot);
+            if (slot >= 0) releaseUid(slot);
             throw new UncheckedIOException("cannot prepare a function's process: " + e.getMessage(), e);
         }
     }
 
-    private synchronized void release(int slot) {
-        uidsInUse.clear(slot);
+    /**
+     * A uid no other function process on this machine has now: this server's own in use are skipped, and so are those
+     * another Hearth server on the machine claimed (a file per uid under {@link #CLAIMS} holding the claiming server's
+     * pid; a claim whose server is gone is taken over).
+     */
+    private int claimUid() {
+        try {
+            Files.createDirectories(CLAIMS);
+            Files.setPosixFilePermissions(CLAIMS, PosixFilePermissions.fromString("rwx------"));
+            String self = Long.toString(ProcessHandle.current().pid());
+            for (int slot = uidsInUse.nextClearBit(0); slot < MAX_SANDBOX_UIDS; slot = uidsInUse.nextClearBit(slot + 1)) {
+                Path claim = CLAIMS.resolve(Integer.toString(uidBase + slot));
+                try {
+                    Files.writeString(claim, self, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                } catch (FileAlreadyExistsException taken) {
+                    if (!abandoned(claim)) continue;
+                    Files.writeString(claim, self);
+                }
+                uidsInUse.set(slot);
+                return slot;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot claim a user id for a function's process under " + CLAIMS + ": " + e.getMessage(), e);
+        }
+        throw new IllegalStateException("more than " + MAX_SANDBOX_UIDS + " function processes at once");
     }
 
-    /** The command that enters the sandbox, to be followed by the function host's own command. */
-    private List<String> prefix(int uid) {
-        // a shell in the new namespaces covers the server's folders, then becomes the next command
+    /** Whether a claim's server is gone (its pid is not running), so its uid runs nothing of it any more. */
+    private static boolean abandoned(Path claim) {
+        try {
+            long pid = Long.parseLong(Files.readString(claim).trim());
+            return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private synchronized void releaseUid(int slot) {
+        uidsInUse.clear(slot);
+        try {
+            Files.deleteIfExists(CLAIMS.resolve(Integer.toString(uidBase + slot)));
+        } catch (IOException e) {
+            LOG.fine(() -> "cannot remove the claim of uid " + (uidBase + slot) + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The command that enters the sandbox, to be followed by the function host's own command: a shell in the new
+     * namespaces covers the server's folders, puts the process's own folder in place of the temporary folder (so it
+     * sees no other function's files), moves there, then becomes the next command.
+     */
+    private List<String> prefix(int slot, Path own, Path tempRoot) {
         String cover = "n=$1; shift; while [ \"$n\" -gt 0 ]; do mount -t tmpfs -o ro,size=4k,mode=0555 hearth-hidden \"$1\" || exit 97; "
-                + "shift; n=$((n-1)); done; unset PWD OLDPWD; exec \"$@\"";
+                + "shift; n=$((n-1)); done; mount --bind \"$1\" \"$2\" || exit 97; cd \"$2\" || exit 97; shift 2; unset PWD OLDPWD; exec \"$@\"";
         List<String> command = new ArrayList<>();
         switch (mode) {
             case ISOLATED -> {
                 command.addAll(List.of(UNSHARE, "--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc", "/bin/sh", "-c", cover, "sh"));
-                addHidden(command);
+                addHidden(command, own, tempRoot);
+                int uid = uidBase + slot;
+                // the parent-death signal is set again after the uid changes (the kernel clears it then): killing the
+                // server's handle on the process kills the function, whatever shutdown hooks it registered
                 command.addAll(List.of(SETPRIV, "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--no-new-privs",
-                        "--inh-caps=-all", "--bounding-set=-all", "--"));
+                        "--inh-caps=-all", "--bounding-set=-all", "--pdeathsig", "KILL", "--"));
             }
             case USER_NAMESPACE -> {
                 command.addAll(List.of(UNSHARE, "--user", "--map-root-user", "--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc",
                         "/bin/sh", "-c", cover, "sh"));
-                addHidden(command);
+                addHidden(command, own, tempRoot);
                 // a second user namespace locks the covering mounts: the function, root only inside, cannot unmount them
-                command.addAll(List.of(UNSHARE, "--user", "--map-root-user", "--mount", "--"));
+                command.addAll(List.of(UNSHARE, "--user", "--map-root-user", "--mount", "--kill-child", "--"));
             }
             case NONE -> {
             }
@@ -145,9 +205,11 @@ final class FunctionSandbox {
         return command;
     }
 
-    private void addHidden(List<String> command) {
+    private void addHidden(List<String> command, Path own, Path tempRoot) {
         command.add(Integer.toString(hidden.size()));
         for (Path p : hidden) command.add(p.toString());
+        command.add(own.toString());
+        command.add(tempRoot.toString());
     }
 
     /** Where process folders go: the temporary folder, unless it is one of the hidden ones (then /tmp). */
@@ -184,6 +246,14 @@ final class FunctionSandbox {
             for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         } catch (IOException e) {
             LOG.fine(() -> "cannot remove " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean runningAsRoot() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
         }
     }
 

@@ -45,6 +45,8 @@ class FunctionSandboxTest {
                 p.waitFor();
                 return new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of((String) input.get("secret"))));
             }));
+            out.put("tmp", attempt(() -> String.join(",", new java.io.File(System.getProperty("java.io.tmpdir")).getCanonicalFile().getParentFile() == null
+                    ? new String[0] : new java.io.File("/tmp").list())));
             out.put("uid", attempt(() -> java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
                     .filter(l -> l.startsWith("Uid:")).findFirst().orElse("?")));
             return out;
@@ -87,6 +89,8 @@ class FunctionSandboxTest {
             assertTrue(String.valueOf(got.get("environ")).startsWith("refused"), "the server's environment: " + got);
             assertTrue(String.valueOf(got.get("connect")).startsWith("refused"), "the server's ports: " + got);
             assertTrue(String.valueOf(got.get("unmount")).startsWith("refused"), "lifting the cover: " + got);
+            assertTrue(String.valueOf(got.get("tmp")).matches("[a-z0-9.,]*") && String.valueOf(got.get("tmp")).contains("archive.zip")
+                    && !String.valueOf(got.get("tmp")).contains("hearth-fn-"), "the temporary folder holds its own files only: " + got);
             if (mode == FunctionSandbox.Mode.ISOLATED) {
                 String uid = String.valueOf(got.get("uid"));
                 assertFalse(uid.matches("Uid:\\s+0\\s.*"), "not root: " + uid);
@@ -95,5 +99,51 @@ class FunctionSandboxTest {
         }
         assertEquals("the server's secret", Files.readString(secret), "the server still sees its own files");
         assertNotEquals(0, registry.names().size());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aFunctionKilledPastItsTimeoutDoesNotOutliveIt() throws Exception {
+        Assumptions.assumeTrue(FunctionSandbox.available(FunctionSandbox.Mode.ISOLATED, FunctionInvoker.DEFAULT_UID_BASE), "needs root, unshare and setpriv");
+        int uidBase = FunctionInvoker.DEFAULT_UID_BASE + 500;
+        FunctionSandbox sandbox = new FunctionSandbox(FunctionSandbox.Mode.ISOLATED, List.of(), uidBase);
+        byte[] handler = Archives.compiled(dir.resolve("src-loop"), "Handler", """
+                public class Handler implements Function {
+                    public Object handle(Map<String, Object> input, FunctionContext ctx) {
+                        // a function that means to outlive its kill: an exit it is asked for never completes
+                        Runtime.getRuntime().addShutdownHook(new Thread(() -> { while (true) { Thread.onSpinWait(); } }));
+                        while (true) { Thread.onSpinWait(); }
+                    }
+                }""");
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("function.yaml", "name: loop\nversion: 1\nmodel: default\nkind: java\nhandler: fn.Handler\nlimits: {timeout_ms: 1500}\n"
+                .getBytes(StandardCharsets.UTF_8));
+        entries.put("fn/Handler.class", handler);
+        FunctionRegistry registry = new FunctionRegistry(dir.resolve("store-loop"));
+        registry.deploy("loop", Archives.zip(entries));
+        try (FunctionInvoker invoker = new FunctionInvoker(null, (model, request, listener, progress) -> {
+            throw new AssertionError("no model call");
+        }, (f, r) -> { }, sandbox)) {
+            org.junit.jupiter.api.Assertions.assertThrows(FunctionTimeoutException.class,
+                    () -> invoker.invoke(registry.resolve("loop"), Map.of(), TokenListener.NONE));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (runningAs(uidBase) && System.nanoTime() < deadline) Thread.sleep(100);
+            assertFalse(runningAs(uidBase), "no process of the function's user is left once it was killed");
+        }
+    }
+
+    /** Whether any process on the machine runs as {@code uid}. */
+    private static boolean runningAs(int uid) throws Exception {
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    for (String line : Files.readAllLines(p.resolve("status"))) {
+                        if (line.startsWith("Uid:") && line.split("\\s+")[1].equals(Integer.toString(uid))) return true;
+                    }
+                } catch (java.io.IOException gone) {
+                    // the process ended while we looked
+                }
+            }
+        }
+        return false;
     }
 }
