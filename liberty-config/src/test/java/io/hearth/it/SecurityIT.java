@@ -272,6 +272,9 @@ class SecurityIT {
         assertTrue(refused >= 2, "after ten failures the address is locked out: " + refused);
         RawHttp.Answer right = RawHttp.send(BASE, from, "GET", "/admin/keys", Map.of("Authorization", Credentials.basic(Credentials.USER, Credentials.PASSWORD)), null);
         assertEquals(429, right.status(), "while locked, the right password is answered as a wrong one: " + right.body());
+        Map<String, String> login = Map.of("Authorization", Credentials.basic(Credentials.USER, Credentials.PASSWORD));
+        assertEquals(429, RawHttp.send(BASE, from, "GET", "/admin/no-such-thing", login, null).status(), "on a made-up path too (no 404 to tell)");
+        assertEquals(429, RawHttp.send(BASE, from, "PATCH", "/admin/keys", login, null).status(), "and with a method no resource takes");
         assertEquals(200, OpenAiApiIT.get("/admin/keys").statusCode(), "other addresses are not locked");
         String audit = AuditIT.auditLog();
         assertTrue(audit.contains("\"event\":\"admin_login_failed\"") && audit.contains("\"from\":\"127.0.0.2\""), "failed logins are audited");

@@ -24,8 +24,14 @@ public class AdminLogins {
 
     private final ConcurrentMap<String, Deque<Long>> failures = new ConcurrentHashMap<>();
 
-    /** Counts a failed login from {@code address}. */
+    /** Counts a failed login from {@code address}; addresses whose failures all left the window are forgotten. */
     public void failed(String address) {
+        failures.entrySet().removeIf(e -> {
+            synchronized (e.getValue()) {
+                prune(e.getValue());
+                return e.getValue().isEmpty() && !e.getKey().equals(address);
+            }
+        });
         Deque<Long> times = failures.computeIfAbsent(address, a -> new ArrayDeque<>());
         synchronized (times) {
             prune(times);

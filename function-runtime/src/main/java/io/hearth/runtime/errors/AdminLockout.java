@@ -1,7 +1,10 @@
 package io.hearth.runtime.errors;
 
-/** The answer to an admin request from an address locked out after failed logins, right password or not. */
+/** What an admin request is told when its login is missing or wrong, and when its address is locked out after failed logins. */
 public final class AdminLockout {
+    public static final String LOGIN_NEEDED = "admin endpoints need the admin login: HTTP basic with user admin and the server's admin "
+            + "password (HEARTH_ADMIN_PASSWORD)";
+
     private AdminLockout() {
     }
 

@@ -24,8 +24,7 @@ import java.util.Map;
  */
 @WebServlet("/errors/unauthorized")
 public class UnauthorizedPage extends HttpServlet {
-    private static final String BODY = "{\"error\":{\"message\":\"admin endpoints need the admin login: HTTP basic with user "
-            + "admin and the server's admin password (HEARTH_ADMIN_PASSWORD)\",\"type\":\"unauthorized\"}}";
+    private static final String BODY = "{\"error\":{\"message\":\"" + AdminLockout.LOGIN_NEEDED + "\",\"type\":\"unauthorized\"}}";
 
     @Inject
     AdminLogins logins;

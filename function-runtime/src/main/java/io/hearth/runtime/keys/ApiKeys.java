@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
@@ -38,6 +39,8 @@ public final class ApiKeys {
     private final Clock clock;
     private final ConcurrentMap<String, ApiKey> keys = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+    /** Ids of revoked keys: a record of one, from the cluster or replayed there, is never taken back. */
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     private volatile ConcurrentMap<String, Long> usage = new ConcurrentHashMap<>();
     private volatile Consumer<String> onChange = id -> { };
     private volatile boolean usageDirty;
@@ -48,6 +51,7 @@ public final class ApiKeys {
         KeyFile.Contents stored = file.read();
         for (ApiKey k : stored.keys()) keys.put(k.id(), k);
         usage.putAll(stored.usage());
+        revoked.addAll(stored.revoked());
     }
 
     /** Makes a key; its name must be unused (409 otherwise: the tenant defaults to the name, so a twin would share its cache). */
@@ -82,6 +86,7 @@ public final class ApiKeys {
     /** Revokes a key at once: its next request is refused. False if there was none. */
     public boolean revoke(String id) {
         if (keys.remove(id) == null) return false;
+        revoked.add(id);
         buckets.remove(id);
         save();
         onChange.accept(id);
@@ -166,23 +171,30 @@ public final class ApiKeys {
         this.onChange = listener;
     }
 
-    /** A key another server created or changed. */
-    void adopt(ApiKey key) {
+    /** A key another server created or changed; false (and nothing taken) for a key revoked before. */
+    boolean adopt(ApiKey key) {
+        if (revoked.contains(key.id())) return false;
         keys.put(key.id(), key);
         save();
+        return true;
     }
 
     /** A key another server revoked. */
     void forget(String id) {
-        if (keys.remove(id) != null) {
-            buckets.remove(id);
-            save();
-        }
+        revoked.add(id);
+        keys.remove(id);
+        buckets.remove(id);
+        save();
+    }
+
+    /** Ids of keys revoked here, or anywhere in the cluster while this server was in it. */
+    Set<String> revokedIds() {
+        return Set.copyOf(revoked);
     }
 
     private void save() {
         try {
-            file.write(keys.values(), usage instanceof ConcurrentHashMap<String, Long> local ? local : Map.of());
+            file.write(keys.values(), usage instanceof ConcurrentHashMap<String, Long> local ? local : Map.of(), revoked);
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "API keys are not saved: " + e.getMessage() + "; they hold until the server stops", e);
         }

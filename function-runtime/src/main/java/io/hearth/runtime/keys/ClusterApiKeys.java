@@ -19,14 +19,19 @@ import java.util.logging.Logger;
  * The API keys of every server of a Hazelcast cluster, so a key created (or revoked) on one server works (or stops)
  * on all, and a key's token quota counts its use on all. Keys travel as JSON of their stored form (hashes only),
  * sealed with the cluster secret ({@link ClusterSeal}): a key record written by anyone without the secret does not
- * open, and is ignored and reported, so a forged all-access key is accepted nowhere. On joining, a server takes the
- * cluster's keys and offers those the cluster does not have.
+ * open, and is ignored and reported, so a forged all-access key is accepted nowhere. A revocation is a sealed tombstone
+ * in the map, not a removal: a server that was away during it learns it when it joins (instead of offering the key
+ * back), and a revoked key's old record, put back by someone who kept it, is refused by every server that knows the
+ * tombstone (each keeps the ids it saw revoked). On joining, a server takes the cluster's keys and tombstones, and
+ * offers the keys the cluster does not have.
  */
 final class ClusterApiKeys implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClusterApiKeys.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final String KEYS = "hearth-api-keys";
+    /** What a revoked key's entry holds (sealed like a record). */
+    private static final String TOMBSTONE = "{\"revoked\":true}";
 
     private final IMap<String, byte[]> shared;
     private final ClusterSeal seal;
@@ -40,11 +45,14 @@ final class ClusterApiKeys implements AutoCloseable {
         for (ApiKey k : keys.list()) {
             if (!shared.containsKey(k.id())) publish(k);
         }
+        for (String id : keys.revokedIds()) {
+            if (!shared.containsKey(id)) revokeEverywhere(id);
+        }
         keys.countUsageIn(new SealedCounters(hazelcast.getMap("hearth-api-key-usage"), seal));
         keys.onChange(id -> {
             ApiKey k = keys.get(id);
             if (k != null) publish(k);
-            else shared.remove(id);
+            else revokeEverywhere(id);
         });
     }
 
@@ -56,13 +64,31 @@ final class ClusterApiKeys implements AutoCloseable {
         }
     }
 
-    /** A key the cluster holds under {@code id}: taken only when it opens under the secret and is the key of that id. */
+    private void revokeEverywhere(String id) {
+        try {
+            shared.put(id, seal.sealText(KEYS + "/" + id, TOMBSTONE));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "the revocation of API key " + id + " is not shared with the cluster (it holds here): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What the cluster holds under {@code id}: a tombstone revokes the key here; a key record is taken only when it opens
+     * under the secret, is the key of that id, and that key was never revoked (a replayed record is reported).
+     */
     private void adopt(ApiKeys keys, String id, byte[] sealed) {
         String json = seal.openText(KEYS + "/" + id, sealed);
         if (json == null) return;
+        if (json.equals(TOMBSTONE)) {
+            keys.forget(id);
+            return;
+        }
         try {
             ApiKey key = JSON.readValue(json, ApiKey.class);
-            if (key.id().equals(id)) keys.adopt(key);
+            if (key.id().equals(id) && !keys.adopt(key)) {
+                LOG.warning(() -> "the cluster offers API key " + id + " again, which was revoked: refused (a replayed record?)");
+                revokeEverywhere(id);
+            }
         } catch (JsonProcessingException e) {
             LOG.warning(() -> "an API key from the cluster cannot be read: " + e.getMessage());
         }
@@ -88,6 +114,7 @@ final class ClusterApiKeys implements AutoCloseable {
 
         @Override
         public void entryRemoved(EntryEvent<String, byte[]> e) {
+            // revocations are tombstones: a removal is someone else's doing, and stops the key here (denial, never access)
             keys.forget(e.getKey());
         }
     }

@@ -245,6 +245,15 @@ class ApiKeysTest {
                 map.put("00000000beef", map.get(honest.key().id()));
                 await("reported", () -> SEAL.rejected() >= before + 3);
                 assertNull(keys.get("00000000beef"));
+                // a revoked key's old record, kept and put back, is refused: the revocation is remembered
+                byte[] kept = map.get(honest.key().id());
+                keys.revoke(honest.key().id());
+                await("the tombstone is shared", () -> !java.util.Arrays.equals(map.get(honest.key().id()), kept));
+                map.put(honest.key().id(), kept);
+                Thread.sleep(500);
+                assertNull(keys.get(honest.key().id()), "the replayed record is not taken back");
+                assertEquals(Reason.UNAUTHENTICATED, refusal(() -> keys.authenticate(honest.secret())));
+                await("and the tombstone is put back", () -> !java.util.Arrays.equals(map.get(honest.key().id()), kept));
             }
         } finally {
             hz.shutdown();
