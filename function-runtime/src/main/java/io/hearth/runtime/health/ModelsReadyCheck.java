@@ -8,7 +8,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** /health/ready is UP only once the configured models are loaded. */
+/**
+ * /health/ready is UP only once the configured models are loaded, and never while the cluster settings cannot be used
+ * (members to join but no secret): a server that silently served alone would split the cluster's keys and functions.
+ */
 @Readiness
 @ApplicationScoped
 public class ModelsReadyCheck implements HealthCheck {
@@ -19,8 +22,10 @@ public class ModelsReadyCheck implements HealthCheck {
     public HealthCheckResponse call() {
         try {
             ModelPool pool = holder.pool();
-            var response = HealthCheckResponse.named("models").status(pool.ready()).withData("models", pool.models().size());
+            String cluster = holder.clusterMisconfigured();
+            var response = HealthCheckResponse.named("models").status(pool.ready() && cluster == null).withData("models", pool.models().size());
             pool.failures().forEach((model, reason) -> response.withData("failed." + model, reason));
+            if (cluster != null) response.withData("cluster", cluster);
             return response.build();
         } catch (RuntimeException e) {
             return HealthCheckResponse.named("models").down().withData("error", String.valueOf(e.getMessage())).build();

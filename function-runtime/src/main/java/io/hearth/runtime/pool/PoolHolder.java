@@ -93,6 +93,12 @@ public class PoolHolder {
         return sharedTier.running();
     }
 
+    /** Why the cluster settings could not be used (a missing or short secret), or null when they could. */
+    public String clusterMisconfigured() {
+        built();
+        return sharedTier.misconfigured();
+    }
+
     /** This server's connection to the Hazelcast cluster, or null when it has none. */
     public ClusterConnection cluster() {
         built();

@@ -40,22 +40,31 @@ final class SharedTierHolder implements AutoCloseable {
 
     private final ClusterConnection connection;
     private final JCacheSharedTier tier;
+    /** Why the cluster settings cannot be used (a missing or short secret), or null: the server is not ready then. */
+    private final String misconfigured;
 
-    private SharedTierHolder(ClusterConnection connection, JCacheSharedTier tier) {
+    private SharedTierHolder(ClusterConnection connection, JCacheSharedTier tier, String misconfigured) {
         this.connection = connection;
         this.tier = tier;
+        this.misconfigured = misconfigured;
     }
 
     static SharedTierHolder start(Config config, MetricRegistry registry) {
-        if (!config.getOptionalValue("hearth.cluster.enabled", Boolean.class).orElse(true)) return new SharedTierHolder(null, null);
+        if (!config.getOptionalValue("hearth.cluster.enabled", Boolean.class).orElse(true)) return new SharedTierHolder(null, null, null);
         List<String> members = Arrays.stream(config.getOptionalValue("hearth.cluster.members", String.class).orElse("").split(","))
                 .map(String::trim).filter(m -> !m.isEmpty()).toList();
         String name = config.getOptionalValue("hearth.cluster.name", String.class).orElse("hearth");
         String mode = config.getOptionalValue("hearth.cluster.mode", String.class).orElse("member");
         try {
             boolean multicast = config.getOptionalValue("hearth.cluster.multicast", Boolean.class).orElse(false);
-            ClusterSeal seal = seal(config.getOptionalValue("hearth.cluster.secret", String.class).orElse(null),
-                    mode.equals("member") && members.isEmpty() && !multicast);
+            ClusterSeal seal;
+            try {
+                seal = seal(config.getOptionalValue("hearth.cluster.secret", String.class).orElse(null), mode.equals("member") && members.isEmpty() && !multicast);
+            } catch (IllegalArgumentException e) {
+                // deny by default: no cluster without a secret; and say so where ops look (readiness, the log)
+                LOG.severe("the cluster is not joined: " + e.getMessage());
+                return new SharedTierHolder(null, null, e.getMessage());
+            }
             BlockCacheConfig cache = new BlockCacheConfig(config.getOptionalValue("hearth.cluster.max-blocks", Integer.class).orElse(10_000),
                     duration(config, "hearth.cluster.ttl", "1h"));
             ClusterConnection connection;
@@ -78,10 +87,10 @@ final class SharedTierHolder implements AutoCloseable {
                     config.getOptionalValue("hearth.cluster.publish-queue", Integer.class).orElse(256));
             registerGauges(registry, connection, tier);
             LOG.info(() -> "prefix cache shared tier: " + where + "; Hazelcast cluster name " + seal.clusterName(name));
-            return new SharedTierHolder(connection, tier);
+            return new SharedTierHolder(connection, tier, null);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "the prefix cache's shared tier did not start (" + e.getMessage() + "); this server uses local blocks only", e);
-            return new SharedTierHolder(null, null);
+            return new SharedTierHolder(null, null, null);
         }
     }
 
@@ -119,6 +128,11 @@ final class SharedTierHolder implements AutoCloseable {
     /** This server's connection to the cluster, or null when it has none. */
     ClusterConnection connection() {
         return connection;
+    }
+
+    /** Why the cluster settings could not be used (the server reports itself not ready), or null. */
+    String misconfigured() {
+        return misconfigured;
     }
 
     /** The running shared tier, or null when this server has none. */

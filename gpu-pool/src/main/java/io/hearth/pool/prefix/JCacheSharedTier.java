@@ -98,8 +98,8 @@ public final class JCacheSharedTier implements SharedTier, AutoCloseable {
             if (entry == null) break;
             byte[] content = seal.openOrReport(k, entry);
             if (content == null) {
+                // the seal logged it and counted it among the cluster's rejected entries; here it is a damaged block
                 damaged.incrementAndGet();
-                LOG.log(System.Logger.Level.WARNING, "shared prefix block " + k + " is damaged; removed, and read as a miss");
                 removeQuietly(k, entry);
                 break;
             }
