@@ -2,7 +2,6 @@ package io.hearth.runtime.admin;
 
 import io.hearth.runtime.deploy.FunctionArchive;
 import io.hearth.runtime.deploy.FunctionRegistry;
-import io.hearth.runtime.functions.FunctionsHolder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -49,7 +48,7 @@ public class AdminFunctionResource {
     }
 
     @Inject
-    FunctionsHolder functions;
+    FunctionRegistry registry;
 
     @PUT
     @Path("/{name}")
@@ -59,7 +58,7 @@ public class AdminFunctionResource {
         if (bytes.length > FunctionArchive.MAX_ARCHIVE_BYTES) {
             throw new WebApplicationException("the archive is larger than " + (FunctionArchive.MAX_ARCHIVE_BYTES >> 20) + " MB", 413);
         }
-        FunctionRegistry.DeployResult result = functions.registry().deploy(name, bytes);
+        FunctionRegistry.DeployResult result = registry.deploy(name, bytes);
         var m = result.deployed().manifest();
         Deployment deployment = new Deployment(m.name(), m.version(), m.kind().name().toLowerCase(), m.model(),
                 result.deployed().sha256(), result.created());
@@ -70,7 +69,6 @@ public class AdminFunctionResource {
 
     @GET
     public List<FunctionStatus> list() {
-        FunctionRegistry registry = functions.registry();
         List<FunctionStatus> out = new ArrayList<>();
         for (String name : registry.names()) out.add(status(registry, name));
         return out;
@@ -79,22 +77,22 @@ public class AdminFunctionResource {
     @GET
     @Path("/{name}")
     public FunctionStatus get(@PathParam("name") String name) {
-        return status(functions.registry(), name);
+        return status(registry, name);
     }
 
     /** Removes the function and all its versions (in the whole cluster); its calls get 404 from then on. */
     @DELETE
     @Path("/{name}")
     public Response undeploy(@PathParam("name") String name) {
-        functions.registry().undeploy(name);
+        registry.undeploy(name);
         return Response.noContent().build();
     }
 
     @POST
     @Path("/{name}/rollback")
     public FunctionStatus rollback(@PathParam("name") String name) {
-        functions.registry().rollback(name);
-        return status(functions.registry(), name);
+        registry.rollback(name);
+        return status(registry, name);
     }
 
     @PUT
@@ -104,8 +102,8 @@ public class AdminFunctionResource {
         if (split == null || split.version == null || split.percent == null) {
             throw new IllegalArgumentException("send {\"version\": \"...\", \"percent\": 0-100}");
         }
-        functions.registry().split(name, split.version, split.percent);
-        return status(functions.registry(), name);
+        registry.split(name, split.version, split.percent);
+        return status(registry, name);
     }
 
     private static FunctionStatus status(FunctionRegistry registry, String name) {

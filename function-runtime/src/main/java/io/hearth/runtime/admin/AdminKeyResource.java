@@ -3,7 +3,6 @@ package io.hearth.runtime.admin;
 import io.hearth.runtime.keys.ApiKey;
 import io.hearth.runtime.keys.ApiKeys;
 import io.hearth.runtime.keys.KeyRequest;
-import io.hearth.runtime.keys.KeysHolder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -46,13 +45,13 @@ public class AdminKeyResource {
     }
 
     @Inject
-    KeysHolder holder;
+    ApiKeys keys;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(KeyRequest request) {
         if (request == null) throw new IllegalArgumentException("send a JSON body: {\"name\": ..., \"functions\": [...], \"rate_limit\": {...}}");
-        ApiKeys.Created made = holder.keys().create(request);
+        ApiKeys.Created made = keys.create(request);
         Listed k = listed(made.key());
         return Response.status(201).entity(new Created(k.id(), k.name(), made.secret(), k.functions(), k.rate_limit(), k.token_quota(),
                 k.tenant(), k.created())).build();
@@ -60,13 +59,13 @@ public class AdminKeyResource {
 
     @GET
     public List<Listed> list() {
-        return holder.keys().list().stream().map(this::listed).toList();
+        return keys.list().stream().map(this::listed).toList();
     }
 
     @GET
     @Path("/{id}")
     public Listed get(@PathParam("id") String id) {
-        ApiKey key = holder.keys().get(id);
+        ApiKey key = keys.get(id);
         if (key == null) throw new NotFoundException("no API key " + id + " (GET /admin/keys lists them)");
         return listed(key);
     }
@@ -74,12 +73,12 @@ public class AdminKeyResource {
     @DELETE
     @Path("/{id}")
     public Response revoke(@PathParam("id") String id) {
-        if (!holder.keys().revoke(id)) throw new NotFoundException("no API key " + id + " (GET /admin/keys lists them)");
+        if (!keys.revoke(id)) throw new NotFoundException("no API key " + id + " (GET /admin/keys lists them)");
         return Response.noContent().build();
     }
 
     private Listed listed(ApiKey k) {
         return new Listed(k.id(), k.name(), k.functions(), new RateLimit(k.requestsPerMinute(), k.burst()),
-                new TokenQuota(k.tokensPerDay(), holder.keys().usedToday(k.id())), k.tenant(), k.created());
+                new TokenQuota(k.tokensPerDay(), keys.usedToday(k.id())), k.tenant(), k.created());
     }
 }

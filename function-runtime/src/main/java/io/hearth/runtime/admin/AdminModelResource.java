@@ -2,7 +2,6 @@ package io.hearth.runtime.admin;
 
 import io.hearth.pool.ModelInfo;
 import io.hearth.pool.ModelPool;
-import io.hearth.runtime.pool.PoolHolder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -23,12 +22,11 @@ public class AdminModelResource {
     }
 
     @Inject
-    PoolHolder holder;
+    ModelPool pool;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public PoolStatus models() {
-        ModelPool pool = holder.pool();
         return new PoolStatus(pool.ready(), pool.models(), pool.failures());
     }
 }

@@ -3,7 +3,6 @@ package io.hearth.runtime.admin;
 import io.hearth.pool.DeviceInfo;
 import io.hearth.pool.PoolAdmin;
 import io.hearth.pool.PoolInfo;
-import io.hearth.runtime.pool.PoolHolder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -35,20 +34,20 @@ public class AdminPoolResource {
     }
 
     @Inject
-    PoolHolder holder;
+    PoolAdmin admin;
     @Inject
     PolicyStore policies;
 
     @GET
     public Pools pools() {
-        PoolAdmin pool = holder.admin();
+        PoolAdmin pool = admin;
         return new Pools(pool.devices(), pool.pools());
     }
 
     @GET
     @Path("/{model}")
     public PoolInfo pool(@PathParam("model") String model) {
-        return holder.admin().pool(model);
+        return admin.pool(model);
     }
 
     @PUT
@@ -64,32 +63,32 @@ public class AdminPoolResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public PoolInfo scale(@PathParam("model") String model, Scale scale) {
         if (scale == null || scale.replicas() == null) throw new IllegalArgumentException("send {\"replicas\": N}");
-        return holder.admin().scale(model, scale.replicas());
+        return admin.scale(model, scale.replicas());
     }
 
     /** Loads one replica if none is warm or loading (a manual pre-warm); returns at once. */
     @POST
     @Path("/{model}/preload")
     public PoolInfo preload(@PathParam("model") String model) {
-        return holder.admin().preload(model);
+        return admin.preload(model);
     }
 
     @POST
     @Path("/{model}/drain")
     public PoolInfo drain(@PathParam("model") String model) {
-        return holder.admin().drain(model);
+        return admin.drain(model);
     }
 
     @POST
     @Path("/{model}/evict")
     public PoolInfo evict(@PathParam("model") String model) {
-        return holder.admin().evict(model);
+        return admin.evict(model);
     }
 
     /** Fails one replica now, as a crash would: its requests are retried on another replica and it is replaced. */
     @POST
     @Path("/{model}/replicas/{replica}/kill")
     public PoolInfo kill(@PathParam("model") String model, @PathParam("replica") int replica) {
-        return holder.admin().kill(model, replica);
+        return admin.kill(model, replica);
     }
 }

@@ -2,8 +2,8 @@ package io.hearth.runtime.admin;
 
 import io.hearth.pool.PoolAdmin;
 import io.hearth.pool.PrefixCacheInfo;
+import io.hearth.pool.SharedTier;
 import io.hearth.pool.prefix.JCacheSharedTier;
-import io.hearth.runtime.pool.PoolHolder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
@@ -40,12 +40,13 @@ public class AdminPrefixCacheResource {
     }
 
     @Inject
-    PoolHolder holder;
+    PoolAdmin pool;
+    @Inject
+    SharedTier sharedTier;
 
     @GET
     public Status status() {
-        PoolAdmin pool = holder.admin();
-        JCacheSharedTier tier = holder.sharedTier();
+        JCacheSharedTier tier = sharedTier instanceof JCacheSharedTier running ? running : null;
         SharedTierStatus shared = tier == null ? new SharedTierStatus(false, false, 0, 0, 0, 0, 0)
                 : new SharedTierStatus(true, tier.available(), tier.hits(), tier.published(), tier.publishedBytes(), tier.dropped(), tier.damaged());
         return new Status(pool.pools().stream().map(p -> pool.prefixCache(p.model())).toList(), shared);
@@ -54,8 +55,8 @@ public class AdminPrefixCacheResource {
     @DELETE
     @Path("/{model}")
     public Cleared clear(@PathParam("model") String model) {
-        int local = holder.admin().clearPrefixCache(model);
-        JCacheSharedTier tier = holder.sharedTier();
+        int local = pool.clearPrefixCache(model);
+        JCacheSharedTier tier = sharedTier instanceof JCacheSharedTier running ? running : null;
         return new Cleared(model, local, tier == null ? 0 : tier.clear(model));
     }
 }

@@ -2,15 +2,14 @@ package io.hearth.runtime.admin;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hearth.pool.ModelUnavailableException;
 import io.hearth.pool.PoolAdmin;
 import io.hearth.pool.PoolInfo;
-import io.hearth.pool.ModelUnavailableException;
+import io.hearth.runtime.files.AtomicFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import io.hearth.runtime.files.AtomicFiles;
-import io.hearth.runtime.pool.PoolHolder;
 import org.eclipse.microprofile.config.Config;
 
 import java.io.IOException;
@@ -36,7 +35,7 @@ public class PolicyStore {
     @Inject
     Config config;
     @Inject
-    PoolHolder holder;
+    PoolAdmin admin;
 
     private final Map<String, PolicyChange> changes = new LinkedHashMap<>();
 
@@ -49,7 +48,6 @@ public class PolicyStore {
             LOG.log(Level.SEVERE, "the stored pool policies in " + file + " cannot be read; the configured ones apply", e);
             return;
         }
-        PoolAdmin admin = holder.admin();
         changes.forEach((model, change) -> {
             try {
                 change.applyTo(admin, model);
@@ -62,7 +60,7 @@ public class PolicyStore {
 
     /** Applies a change to {@code model}'s pool and keeps it for the next start. */
     public synchronized PoolInfo apply(String model, PolicyChange change) {
-        PoolInfo applied = change.applyTo(holder.admin(), model);
+        PoolInfo applied = change.applyTo(admin, model);
         changes.merge(model, change, PolicyChange::then);
         try {
             AtomicFiles.write(file(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(changes));

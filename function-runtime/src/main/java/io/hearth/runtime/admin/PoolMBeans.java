@@ -2,21 +2,20 @@ package io.hearth.runtime.admin;
 
 import io.hearth.pool.PoolAdmin;
 import io.hearth.pool.PoolInfo;
-import io.hearth.runtime.pool.PoolHolder;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 /**
  * Registers one {@link ModelPoolMXBean} per model when the application starts ({@code io.hearth:type=ModelPool,name=<model>})
@@ -27,7 +26,7 @@ public class PoolMBeans {
     private static final Logger LOG = Logger.getLogger(PoolMBeans.class.getName());
 
     @Inject
-    PoolHolder holder;
+    PoolAdmin admin;
     @Inject
     PolicyStore policies;
 
@@ -40,7 +39,6 @@ public class PoolMBeans {
 
     synchronized void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        PoolAdmin admin = holder.admin();
         for (PoolInfo pool : admin.pools()) {
             try {
                 ObjectName name = nameOf(pool.model());

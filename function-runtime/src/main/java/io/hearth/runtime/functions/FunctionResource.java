@@ -4,11 +4,12 @@ import io.hearth.pool.LoadProgress;
 import io.hearth.runtime.audit.AuditedInvocation;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionRegistry;
+import io.hearth.runtime.invoke.FunctionInvoker;
 import io.hearth.runtime.invoke.InvocationOptions;
 import io.hearth.runtime.invoke.InvocationResult;
 import io.hearth.runtime.keys.ApiKey;
+import io.hearth.runtime.keys.Callers;
 import io.hearth.runtime.keys.KeyProtected;
-import io.hearth.runtime.keys.KeysHolder;
 import io.hearth.runtime.pool.PoolSettings;
 import io.hearth.runtime.sse.EventStream;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -78,11 +79,13 @@ public class FunctionResource {
     public static final String KEEP_ALIVE_HEADER = "Hearth-Keep-Alive";
 
     @Inject
-    FunctionsHolder functions;
+    FunctionRegistry registry;
+    @Inject
+    FunctionInvoker invoker;
     @Inject
     RuntimeMetrics metrics;
     @Inject
-    KeysHolder keys;
+    Callers callers;
     @Inject
     AuditedInvocation audited;
 
@@ -90,8 +93,7 @@ public class FunctionResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public List<Listed> list(@Context SecurityContext security) {
-        ApiKey key = keys.caller(security);
-        FunctionRegistry registry = functions.registry();
+        ApiKey key = callers.caller(security);
         List<Listed> out = new ArrayList<>();
         for (String name : registry.names()) {
             if (key != null && !key.mayCall(name)) continue;
@@ -109,19 +111,19 @@ public class FunctionResource {
                            FunctionInput input) {
         String name = FunctionRegistry.nameOf(reference);
         Duration keepAlive = keepAliveHeader == null ? null : PoolSettings.duration(keepAliveHeader);
-        ApiKey key = keys.caller(security);
+        ApiKey key = callers.caller(security);
         String tenant = key == null ? null : key.tenant();
-        FunctionRegistry.Deployed deployed = counted(name, () -> functions.registry().resolve(reference));
+        FunctionRegistry.Deployed deployed = counted(name, () -> registry.resolve(reference));
         Map<String, Object> body = input != null ? input.fields() : Map.of();
         if (accept != null && accept.contains(MediaType.SERVER_SENT_EVENTS)) {
             String model = deployed.manifest().model();
-            return EventStream.of(events -> events.send(answer(counted(name, () -> functions.invoker().invoke(deployed, body,
+            return EventStream.of(events -> events.send(answer(counted(name, () -> invoker.invoke(deployed, body,
                     (token, text) -> {
                         if (!text.isEmpty()) events.send(new Piece(text));
-                    }, new InvocationOptions(progressTo(events, model), keepAlive, tenant, keys.budget(key)))))));
+                    }, new InvocationOptions(progressTo(events, model), keepAlive, tenant, callers.budget(key)))))));
         }
-        InvocationResult result = counted(name, () -> functions.invoker().invoke(deployed, body, (token, text) -> { },
-                new InvocationOptions(LoadProgress.NONE, keepAlive, tenant, keys.budget(key))));
+        InvocationResult result = counted(name, () -> invoker.invoke(deployed, body, (token, text) -> { },
+                new InvocationOptions(LoadProgress.NONE, keepAlive, tenant, callers.budget(key))));
         audited.record(result);
         return Response.ok(answer(result), MediaType.APPLICATION_JSON).build();
     }
@@ -148,7 +150,7 @@ public class FunctionResource {
             return value;
         } catch (RuntimeException e) {
             // only deployed functions get a series of their own: a name made up by a caller must not add one
-            String label = functions.registry().names().contains(function) ? function : "unknown";
+            String label = registry.names().contains(function) ? function : "unknown";
             metrics.failed(label, RuntimeMetrics.FN, io.hearth.runtime.errors.ErrorMapper.classify(e).status());
             throw e;
         }

@@ -2,10 +2,10 @@ package io.hearth.runtime.guard;
 
 import io.hearth.pool.Completion;
 import io.hearth.pool.LoadProgress;
+import io.hearth.pool.ModelPool;
 import io.hearth.pool.ModelRequest;
 import io.hearth.pool.ModelUnavailableException;
 import io.hearth.pool.ReplicaFailedException;
-import io.hearth.runtime.pool.PoolHolder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.faulttolerance.Fallback;
@@ -27,7 +27,7 @@ import java.time.temporal.ChronoUnit;
 @ApplicationScoped
 public class ModelCallAttempts {
     @Inject
-    PoolHolder holder;
+    ModelPool pool;
     @Inject
     ModelCircuitBreakers breakers;
     @Inject
@@ -38,6 +38,6 @@ public class ModelCallAttempts {
     @Fallback(value = ModelFallback.class, applyOn = {ModelUnavailableException.class, ReplicaFailedException.class, ModelCircuitOpenException.class})
     public Completion attempt(String model, ModelRequest request, ResumingListener listener, LoadProgress progress) {
         if (listener.newAttempt() > 0) registry.counter("hearth.model.call.retries", new Tag("model", model)).inc();
-        return breakers.guard(model, () -> holder.pool().generate(model, request, listener, progress));
+        return breakers.guard(model, () -> pool.generate(model, request, listener, progress));
     }
 }

@@ -2,9 +2,10 @@ package io.hearth.runtime.guard;
 
 import io.hearth.pool.Completion;
 import io.hearth.pool.LoadProgress;
+import io.hearth.pool.ModelPool;
 import io.hearth.pool.ModelRequest;
 import io.hearth.pool.ModelUnavailableException;
-import io.hearth.runtime.pool.PoolHolder;
+import io.hearth.runtime.pool.PoolSettings;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.faulttolerance.ExecutionContext;
 import org.eclipse.microprofile.faulttolerance.FallbackHandler;
@@ -22,7 +23,9 @@ public class ModelFallback implements FallbackHandler<Completion> {
     private static final Logger LOG = Logger.getLogger(ModelFallback.class.getName());
 
     @Inject
-    PoolHolder holder;
+    PoolSettings settings;
+    @Inject
+    ModelPool pool;
     @Inject
     MetricRegistry registry;
 
@@ -32,12 +35,12 @@ public class ModelFallback implements FallbackHandler<Completion> {
         String model = (String) p[0];
         ResumingListener listener = (ResumingListener) p[2];
         RuntimeException failure = context.getFailure() instanceof RuntimeException e ? e : new IllegalStateException(context.getFailure());
-        String fallback = holder.fallbackFor(model);
+        String fallback = settings.fallbackFor(model);
         boolean noSuchModel = failure instanceof ModelUnavailableException m && !m.configured();
         if (fallback == null || noSuchModel || listener.deliveredAny()) throw failure;
         LOG.warning(() -> "model " + model + " cannot serve (" + failure.getMessage() + "); falling back to " + fallback);
         registry.counter("hearth.fallbacks", new Tag("model", model), new Tag("fallback", fallback)).inc();
         listener.newAttempt();
-        return holder.pool().generate(fallback, (ModelRequest) p[1], listener, (LoadProgress) p[3]);
+        return pool.generate(fallback, (ModelRequest) p[1], listener, (LoadProgress) p[3]);
     }
 }

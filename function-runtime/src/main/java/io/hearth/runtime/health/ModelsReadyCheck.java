@@ -1,7 +1,7 @@
 package io.hearth.runtime.health;
 
 import io.hearth.pool.ModelPool;
-import io.hearth.runtime.pool.PoolHolder;
+import io.hearth.runtime.cluster.Cluster;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -16,16 +16,17 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class ModelsReadyCheck implements HealthCheck {
     @Inject
-    PoolHolder holder;
+    ModelPool pool;
+    @Inject
+    Cluster cluster;
 
     @Override
     public HealthCheckResponse call() {
         try {
-            ModelPool pool = holder.pool();
-            String cluster = holder.clusterMisconfigured();
-            var response = HealthCheckResponse.named("models").status(pool.ready() && cluster == null).withData("models", pool.models().size());
+            String misconfigured = cluster.misconfigured();
+            var response = HealthCheckResponse.named("models").status(pool.ready() && misconfigured == null).withData("models", pool.models().size());
             pool.failures().forEach((model, reason) -> response.withData("failed." + model, reason));
-            if (cluster != null) response.withData("cluster", cluster);
+            if (misconfigured != null) response.withData("cluster", misconfigured);
             return response.build();
         } catch (RuntimeException e) {
             return HealthCheckResponse.named("models").down().withData("error", String.valueOf(e.getMessage())).build();

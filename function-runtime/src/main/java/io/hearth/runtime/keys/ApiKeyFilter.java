@@ -23,7 +23,9 @@ public class ApiKeyFilter implements ContainerRequestFilter {
     private static final String BEARER = "Bearer ";
 
     @Inject
-    KeysHolder holder;
+    Callers callers;
+    @Inject
+    ApiKeys keys;
     @Inject
     KeyMetrics metrics;
 
@@ -40,14 +42,13 @@ public class ApiKeyFilter implements ContainerRequestFilter {
     private void authenticate(ContainerRequestContext request) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
-            if (holder.anonymousInvoke()) return;
+            if (callers.anonymousInvoke()) return;
             throw new CallerDeniedException(Reason.UNAUTHENTICATED,
                     "an API key is required: send Authorization: Bearer <key> (ops create keys with POST /admin/keys)");
         }
         if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw new CallerDeniedException(Reason.UNAUTHENTICATED, "send the API key as Authorization: Bearer <key>");
         }
-        ApiKeys keys = holder.keys();
         ApiKey key = keys.authenticate(header.substring(BEARER.length()).trim());
         // the function the router matched ({@code /fn/{reference}}), decoded as the resource will see it
         String reference = request.getUriInfo().getPathParameters().getFirst("reference");

@@ -6,6 +6,7 @@ import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.sample.SamplingParams;
 import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelInfo;
+import io.hearth.pool.ModelPool;
 import io.hearth.pool.ModelRequest;
 import io.hearth.pool.ModelUnavailableException;
 import io.hearth.pool.TenantScope;
@@ -13,17 +14,16 @@ import io.hearth.runtime.audit.AuditedInvocation;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionNotFoundException;
 import io.hearth.runtime.deploy.FunctionRegistry;
-import io.hearth.runtime.functions.FunctionsHolder;
 import io.hearth.runtime.functions.RuntimeMetrics;
 import io.hearth.runtime.guard.GuardedModelCalls;
+import io.hearth.runtime.invoke.FunctionInvoker;
 import io.hearth.runtime.invoke.InvocationOptions;
 import io.hearth.runtime.invoke.InvocationResult;
 import io.hearth.runtime.keys.ApiKey;
 import io.hearth.runtime.keys.ApiKeyFilter;
+import io.hearth.runtime.keys.Callers;
 import io.hearth.runtime.keys.KeyProtected;
-import io.hearth.runtime.keys.KeysHolder;
 import io.hearth.runtime.keys.TokenBudget;
-import io.hearth.runtime.pool.PoolHolder;
 import io.hearth.runtime.pool.PoolSettings;
 import io.hearth.runtime.sse.EventStream;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,13 +54,15 @@ import java.util.UUID;
 @KeyProtected
 public class OpenAiResource {
     @Inject
-    PoolHolder holder;
+    ModelPool pool;
     @Inject
-    FunctionsHolder functions;
+    FunctionRegistry registry;
+    @Inject
+    FunctionInvoker invoker;
     @Inject
     GuardedModelCalls calls;
     @Inject
-    KeysHolder keys;
+    Callers callers;
     @Inject
     RuntimeMetrics metrics;
     @Inject
@@ -85,13 +87,13 @@ public class OpenAiResource {
     /** What the body's model names, if the caller's key may call it (a model itself needs a key for every function). */
     private Target target(ChatCompletionRequest body, ApiKey key) {
         String name = requireModel(body);
-        if (key != null && !(key.mayCallEverything() || key.mayCall(FunctionRegistry.nameOf(name)) && !holder.pool().serves(name))) {
-            throw keys.refused(ApiKeyFilter.forbidden(key, name));
+        if (key != null && !(key.mayCallEverything() || key.mayCall(FunctionRegistry.nameOf(name)) && !pool.serves(name))) {
+            throw callers.refused(ApiKeyFilter.forbidden(key, name));
         }
-        if (holder.pool().serves(name)) return new Target(name, null);
+        if (pool.serves(name)) return new Target(name, null);
         FunctionRegistry.Deployed deployed;
         try {
-            deployed = functions.registry().resolve(name);
+            deployed = registry.resolve(name);
         } catch (FunctionNotFoundException e) {
             throw new ModelUnavailableException("model '" + name + "' is neither a model served here nor a deployed function (GET /v1/models lists them)");
         }
@@ -105,14 +107,13 @@ public class OpenAiResource {
     @Path("/models")
     @Produces(MediaType.APPLICATION_JSON)
     public Responses.ModelList models(@Context SecurityContext security) {
-        ApiKey key = keys.caller(security);
+        ApiKey key = callers.caller(security);
         List<Responses.Model> data = new ArrayList<>();
-        for (ModelInfo m : holder.pool().models()) {
+        for (ModelInfo m : pool.models()) {
             if (key != null && !key.mayCallEverything()) continue;
             data.add(new Responses.Model(m.id(), "model", 0, m.randomWeights() ? "hearth (random weights)" : "hearth",
                     m.randomWeights(), m.architecture(), m.contextLength()));
         }
-        FunctionRegistry registry = functions.registry();
         for (String name : registry.names()) {
             FunctionManifest f = registry.active(name).manifest();
             if (f.kind() == FunctionManifest.Kind.PROMPT && (key == null || key.mayCall(name))) {
@@ -126,7 +127,7 @@ public class OpenAiResource {
     @Path("/chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response chat(@Context SecurityContext security, ChatCompletionRequest body) {
-        ApiKey key = keys.caller(security);
+        ApiKey key = callers.caller(security);
         Target target = target(body, key);
         String model = body.model;
         if (body.messages == null || body.messages.isEmpty()) throw new IllegalArgumentException("messages must be a non-empty array");
@@ -164,12 +165,12 @@ public class OpenAiResource {
     private Response converse(Target target, List<ChatMessage> messages, SamplingParams sampling, Duration keepAlive, ApiKey key, String id,
                               long created, boolean stream) {
         String model = target.function().name();
-        InvocationOptions options = new InvocationOptions(LoadProgress.NONE, keepAlive, key == null ? null : key.tenant(), keys.budget(key));
+        InvocationOptions options = new InvocationOptions(LoadProgress.NONE, keepAlive, key == null ? null : key.tenant(), callers.budget(key));
         if (stream) {
             return EventStream.of(events -> {
                 events.send(chunk(id, created, model, new Responses.Delta("assistant", ""), null));
                 java.util.concurrent.atomic.AtomicBoolean streamed = new java.util.concurrent.atomic.AtomicBoolean();
-                InvocationResult result = counted(target, () -> functions.invoker().converse(target.deployed(), messages, sampling, (token, text) -> {
+                InvocationResult result = counted(target, () -> invoker.converse(target.deployed(), messages, sampling, (token, text) -> {
                     if (text.isEmpty()) return;
                     streamed.set(true);
                     events.send(chunk(id, created, model, new Responses.Delta(null, text), null));
@@ -180,7 +181,7 @@ public class OpenAiResource {
                 events.send(chunk(id, created, model, new Responses.Delta(null, null), result.finishReason()));
             });
         }
-        InvocationResult result = counted(target, () -> functions.invoker().converse(target.deployed(), messages, sampling, (token, text) -> { }, options));
+        InvocationResult result = counted(target, () -> invoker.converse(target.deployed(), messages, sampling, (token, text) -> { }, options));
         audited.record(result);
         return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model,
                 List.of(new Responses.ChatChoice(0, new Responses.Message("assistant", String.valueOf(result.output())), result.finishReason())),
@@ -203,7 +204,7 @@ public class OpenAiResource {
     @Path("/completions")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response complete(@Context SecurityContext security, ChatCompletionRequest body) {
-        ApiKey key = keys.caller(security);
+        ApiKey key = callers.caller(security);
         Target target = target(body, key);
         if (target.function() != null) {
             // a raw prompt would run the function's model without its system prompt and template: models only
@@ -233,7 +234,7 @@ public class OpenAiResource {
 
     /** Runs the call on the guarded path, charged to the caller's token quota ({@link TokenBudget#charged}). */
     private GenerationResult generate(ApiKey key, Target target, ModelRequest request, TokenListener listener) {
-        return keys.budget(key).charged(request, counting -> calls.generate(target.model(), request, counting, LoadProgress.NONE).generation(),
+        return callers.budget(key).charged(request, counting -> calls.generate(target.model(), request, counting, LoadProgress.NONE).generation(),
                 listener, r -> r.promptTokens() + r.tokens().length);
     }
 

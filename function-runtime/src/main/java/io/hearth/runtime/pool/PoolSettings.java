@@ -42,6 +42,11 @@ public record PoolSettings(List<ModelSetting> models, Path modelStore) {
                                String device) {
     }
 
+    /** The model that serves {@code model}'s calls when it cannot ({@code hearth.models.<id>.fallback}); null if none. */
+    public String fallbackFor(String model) {
+        return models.stream().filter(m -> m.id().equals(model)).map(ModelSetting::fallback).findFirst().orElse(null);
+    }
+
     public static PoolSettings from(Config config) {
         String ids = config.getOptionalValue("hearth.models", String.class).orElse(BUILT_IN_ID);
         Path store = Path.of(config.getOptionalValue("hearth.model-store", String.class).orElse("models"));

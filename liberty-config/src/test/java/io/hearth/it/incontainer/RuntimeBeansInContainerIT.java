@@ -1,10 +1,10 @@
 package io.hearth.it.incontainer;
 
+import io.hearth.pool.ModelPool;
 import io.hearth.runtime.deploy.ArchiveInvalidException;
 import io.hearth.runtime.deploy.FunctionRegistry;
-import io.hearth.runtime.functions.FunctionsHolder;
+import io.hearth.runtime.invoke.FunctionInvoker;
 import io.hearth.runtime.invoke.InvocationResult;
-import io.hearth.runtime.pool.PoolHolder;
 import jakarta.inject.Inject;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -50,25 +50,27 @@ class RuntimeBeansInContainerIT {
     }
 
     @Inject
-    PoolHolder pool;
+    ModelPool pool;
     @Inject
-    FunctionsHolder functions;
+    FunctionRegistry registry;
+    @Inject
+    FunctionInvoker invoker;
 
     @Test
     void thePoolBeanPreloadedTheBuiltInModel() {
-        assertTrue(pool.pool().ready(), "preloaded models are warm once the application has started");
-        assertTrue(pool.pool().serves("default"));
-        assertTrue(pool.pool().models().getFirst().randomWeights(), "the offline default is labelled as random weights");
+        assertTrue(pool.ready(), "preloaded models are warm once the application has started");
+        assertTrue(pool.serves("default"));
+        assertTrue(pool.models().getFirst().randomWeights(), "the offline default is labelled as random weights");
     }
 
     @Test
     void theRegistryBeanDeploysAndTheInvokerRunsOnTheWarmReplica() {
         String name = "in-container-" + System.nanoTime();
-        FunctionRegistry.DeployResult deployed = functions.registry().deploy(promptArchive(name, "1"));
+        FunctionRegistry.DeployResult deployed = registry.deploy(promptArchive(name, "1"));
         assertTrue(deployed.created());
 
         List<String> streamed = new ArrayList<>();
-        InvocationResult result = functions.invoker().invoke(functions.registry().resolve(name), Map.of("word", "hearth"),
+        InvocationResult result = invoker.invoke(registry.resolve(name), Map.of("word", "hearth"),
                 (token, text) -> streamed.add(text));
         assertEquals("1", result.version());
         assertEquals(4, result.completionTokens());
@@ -80,11 +82,11 @@ class RuntimeBeansInContainerIT {
     @Test
     void aRefusedArchiveLeavesTheServingVersionInPlace() {
         String name = "in-container-refused-" + System.nanoTime();
-        functions.registry().deploy(promptArchive(name, "1"));
+        registry.deploy(promptArchive(name, "1"));
         byte[] missingHandler = zip("name: " + name + "\nversion: 2\nmodel: default\nkind: java\nhandler: com.example.Missing\n");
-        ArchiveInvalidException refused = assertThrows(ArchiveInvalidException.class, () -> functions.registry().deploy(missingHandler));
+        ArchiveInvalidException refused = assertThrows(ArchiveInvalidException.class, () -> registry.deploy(missingHandler));
         assertTrue(refused.getMessage().contains("com.example.Missing"), refused.getMessage());
-        assertEquals("1", functions.registry().active(name).manifest().version());
+        assertEquals("1", registry.active(name).manifest().version());
     }
 
     private static byte[] promptArchive(String name, String version) {
