@@ -46,26 +46,26 @@ public final class FunctionHost {
         Thread.currentThread().setContextClassLoader(loader);
         Function handler = create(channel, loader, id, args[1], Function.class, "handler");
         InputGuard guard = create(channel, loader, id, args[5], InputGuard.class, "guards.filter");
-        channel.send(Map.of("type", "ready"));
+        channel.send(Map.of(Frames.TYPE, Frames.READY));
         for (Map<String, Object> frame; (frame = channel.read()) != null; ) {
-            switch (String.valueOf(frame.get("type"))) {
-                case "invoke" -> {
+            switch (Frames.typeOf(frame)) {
+                case Frames.INVOKE -> {
                     Map<String, Object> invoke = frame;
                     Thread.ofPlatform().daemon().name("invocation-" + invoke.get("id")).start(() -> run(channel, handler, name, version, config, invoke));
                 }
-                case "screen" -> {
+                case Frames.SCREEN -> {
                     Map<String, Object> screen = frame;
                     Thread.ofPlatform().daemon().name("screen-" + screen.get("id")).start(() -> screen(channel, guard, screen));
                 }
-                case "model_result", "model_error" -> RemoteModelClient.answered(frame);
-                default -> System.err.println("function host: unknown frame " + frame.get("type"));
+                case Frames.MODEL_RESULT, Frames.MODEL_ERROR -> RemoteModelClient.answered(frame);
+                default -> System.err.println("function host: unknown frame " + Frames.typeOf(frame));
             }
         }
         System.exit(0);
     }
 
     private static void refuse(Channel channel, String why) throws IOException {
-        channel.send(Map.of("type", "failed", "message", why));
+        channel.send(Map.of(Frames.TYPE, Frames.FAILED, "message", why));
         System.exit(2);
     }
 
@@ -90,7 +90,7 @@ public final class FunctionHost {
         answer.put("id", screen.get("id"));
         try {
             answer.put("refusal", guard.refusal((Map<String, Object>) screen.get("input")));
-            answer.put("type", "screened");
+            answer.put(Frames.TYPE, Frames.SCREENED);
         } catch (RuntimeException e) {
             failed(answer, e);
         }
@@ -107,7 +107,7 @@ public final class FunctionHost {
             HostContext context = new HostContext(name, version, config, new RemoteModelClient(channel, id),
                     Instant.ofEpochMilli(((Number) invoke.get("deadline")).longValue()), (String) invoke.get("request_id"));
             answer.put("output", handler.handle((Map<String, Object>) invoke.get("input"), context));
-            answer.put("type", "result");
+            answer.put(Frames.TYPE, Frames.RESULT);
         } catch (Throwable t) {
             failed(answer, t);
         }
@@ -119,7 +119,7 @@ public final class FunctionHost {
      * it carries, so the server answers with its own error.
      */
     private static void failed(Map<String, Object> answer, Throwable t) {
-        answer.put("type", "error");
+        answer.put(Frames.TYPE, Frames.ERROR);
         answer.put("class", t.getClass().getSimpleName());
         answer.put("message", t.getMessage());
         answer.put("bad_input", t instanceof IllegalArgumentException);

@@ -50,7 +50,7 @@ final class RemoteModelClient implements ModelClient {
         CompletableFuture<Map<String, Object>> answer = new CompletableFuture<>();
         PENDING.put(call, answer);
         Map<String, Object> frame = new HashMap<>(what);
-        frame.put("type", "model");
+        frame.put(Frames.TYPE, Frames.MODEL);
         frame.put("id", invocation);
         frame.put("call", call);
         Map<String, Object> opts = new HashMap<>();
@@ -63,7 +63,7 @@ final class RemoteModelClient implements ModelClient {
         try {
             channel.send(frame);
             Map<String, Object> reply = answer.get();
-            if ("model_error".equals(reply.get("type"))) throw new ModelCallFailedException(call, String.valueOf(reply.get("message")));
+            if (Frames.is(reply, Frames.MODEL_ERROR)) throw new ModelCallFailedException(call, String.valueOf(reply.get("message")));
             return new ModelResult((String) reply.get("text"), (String) reply.get("finish_reason"), ((Number) reply.get("prompt_tokens")).intValue(),
                     ((Number) reply.get("completion_tokens")).intValue());
         } catch (IOException e) {

@@ -495,8 +495,12 @@ final class ReplicaPool {
         policy = newPolicy;
     }
 
-    /** How many replicas of this model the device could hold if it held nothing else. */
+    /**
+     * How many replicas of this model the device could hold if it held nothing else; unbounded while the model's size
+     * is not known yet (a model fetched by URL before its first download).
+     */
     synchronized int replicasThatFit() {
+        if (card == null) return Integer.MAX_VALUE;
         long bytes = Math.max(1, card.replicaBytes(spec.kvTokens(), memory.device()));
         return (int) Math.min(Integer.MAX_VALUE, memory.capacity() / bytes);
     }

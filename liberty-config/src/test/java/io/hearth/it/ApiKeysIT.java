@@ -31,8 +31,15 @@ class ApiKeysIT {
         return HTTP.send((json == null ? b.GET() : b.POST(HttpRequest.BodyPublishers.ofString(json))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A key made from {@code json}, its name made unique to this run (names are unique on a server, which may have
+     * served earlier runs) and its scope every function unless the test names one (a scope is required).
+     */
     private static JsonNode created(String json) throws Exception {
-        HttpResponse<String> r = Credentials.createKey(BASE, json);
+        com.fasterxml.jackson.databind.node.ObjectNode body = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(json);
+        body.put("name", body.get("name").asText() + "-" + Long.toString(System.nanoTime(), 36));
+        if (!body.has("functions")) body.putArray("functions").add("*");
+        HttpResponse<String> r = Credentials.createKey(BASE, body.toString());
         assertEquals(201, r.statusCode(), r.body());
         return JSON.readTree(r.body());
     }
@@ -85,9 +92,17 @@ class ApiKeysIT {
         long retryAfter = Long.parseLong(third.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter >= 1 && retryAfter <= 31, "two a minute: one every 30 s, told " + retryAfter);
 
-        String metered = created("{\"name\":\"metered\",\"token_quota\":{\"tokens_per_day\":5}}").get("key").asText();
+        // a call reserves its most (prompt bound + max_tokens) before it runs: one that cannot fit is refused at once
+        HttpResponse<String> tooSmall = call(created("{\"name\":\"tiny\",\"token_quota\":{\"tokens_per_day\":5}}").get("key").asText(),
+                "/fn/summarize", "{\"text\":\"spend the quota\"}");
+        assertEquals(429, tooSmall.statusCode(), tooSmall.body());
+        java.util.regex.Matcher most = java.util.regex.Pattern.compile("may use up to (\\d+)").matcher(message(tooSmall));
+        assertTrue(most.find(), message(tooSmall));
+        // a quota of exactly one call's most: the first call fits, and what it used leaves too little for a second
+        JsonNode meteredKey = created("{\"name\":\"metered\",\"token_quota\":{\"tokens_per_day\":" + most.group(1) + "}}");
+        String metered = meteredKey.get("key").asText();
         assertEquals(200, call(metered, "/fn/summarize", "{\"text\":\"spend the quota\"}").statusCode());
-        HttpResponse<String> over = call(metered, "/fn/summarize", "{\"text\":\"again\"}");
+        HttpResponse<String> over = call(metered, "/fn/summarize", "{\"text\":\"spend the quota\"}");
         assertEquals(429, over.statusCode(), over.body());
         assertEquals("quota_exceeded", JSON.readTree(over.body()).at("/error/type").asText());
         assertTrue(over.headers().firstValue("Retry-After").isPresent());
@@ -95,8 +110,9 @@ class ApiKeysIT {
         String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/metrics?scope=application")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("hearth_api_key_refusals_total{") && l.contains("reason=\"rate_limited\"")),
                 "refusals are counted by reason for ops");
-        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("hearth_api_key_tokens_total{") && l.contains("key=\"metered\"")),
-                "tokens are counted per key");
+        String perKey = OpenAiApiIT.get("/admin/metrics").body();
+        assertTrue(perKey.lines().anyMatch(l -> l.startsWith("hearth_api_key_tokens_total{") && l.contains("key=\"" + meteredKey.get("name").asText() + "\"")),
+                "tokens are counted per key, for ops behind the admin login: " + perKey);
 
         String id = limited.get("id").asText();
         HttpResponse<String> list = OpenAiApiIT.get("/admin/keys");

@@ -61,8 +61,9 @@ final class Credentials {
 
     private static String createKey(String base) {
         try {
+            // names are unique in a cluster, so one per server; one tenant, so the servers share cached prompts
             String name = "it-tests-" + URI.create(base).getPort();
-            String body = "{\"name\":\"" + name + "\",\"functions\":[\"*\"],\"rate_limit\":{\"requests_per_minute\":100000,\"burst\":10000}}";
+            String body = "{\"name\":\"" + name + "\",\"tenant\":\"it-tests\",\"functions\":[\"*\"],\"rate_limit\":{\"requests_per_minute\":100000,\"burst\":10000}}";
             HttpResponse<String> created = createKey(base, body);
             if (created.statusCode() == 409) {
                 // an earlier run on this server made it (names are unique, and its text was shown once): replace it

@@ -59,8 +59,11 @@ class OpenAiClientIT {
     void aPromptFunctionCanBeTheModel() throws Exception {
         FunctionsIT.waitForSampleFunctions();
         assertTrue(client.models().list().data().stream().anyMatch(m -> m.id().equals("summarize")), "functions are listed as models");
-        ChatCompletion completion = client.chat().completions().create(chat("summarize"));
+        ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder().model("summarize")
+                .addUserMessage("hello world").maxCompletionTokens(8).temperature(0.0).build());
         assertEquals("summarize", completion.model());
+        assertThrows(com.openai.errors.BadRequestException.class, () -> client.chat().completions().create(chat("summarize")),
+                "a function's system prompt is its only one: a caller's system message is refused, not added");
         assertTrue(completion.usage().orElseThrow().promptTokens() > chatPromptTokens("default"),
                 "the function's system prompt is added to the conversation");
         assertThrows(com.openai.errors.BadRequestException.class, () -> client.chat().completions().create(chat("ask")),

@@ -40,7 +40,7 @@ class RestartIT {
         String base = System.getProperty("hearth.it.base-url", "http://localhost:19080");
         assertEquals(200, FunctionsIT.send("PUT", "/admin/pools/unreachable/policy", "application/json",
                 "{\"maxQueue\":77}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null).statusCode());
-        String scoped = JSON.readTree(Credentials.createKey(base, "{\"name\":\"restart-survivor\",\"functions\":[\"" + name + "\"]}").body())
+        String scoped = JSON.readTree(Credentials.createKey(base, "{\"name\":\"restart-survivor-" + name + "\",\"functions\":[\"" + name + "\"]}").body())
                 .get("key").asText();
 
         java.util.concurrent.atomic.AtomicBoolean restarting = new java.util.concurrent.atomic.AtomicBoolean(true);

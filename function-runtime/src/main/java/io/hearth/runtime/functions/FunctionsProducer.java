@@ -2,8 +2,8 @@ package io.hearth.runtime.functions;
 
 import io.hearth.pool.ModelPool;
 import io.hearth.runtime.deploy.FunctionRegistry;
-import io.hearth.runtime.guard.GuardedModelCalls;
 import io.hearth.runtime.invoke.FunctionInvoker;
+import io.hearth.runtime.resilience.GuardedModelCalls;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;

@@ -9,7 +9,7 @@ import io.hearth.pool.ModelRequest;
 import io.hearth.runtime.deploy.ArchiveInvalidException;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionRegistry;
-import io.hearth.runtime.guard.ModelCalls;
+import io.hearth.runtime.resilience.ModelCalls;
 
 import java.nio.file.Path;
 import java.time.Instant;

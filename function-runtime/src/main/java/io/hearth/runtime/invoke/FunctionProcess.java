@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hearth.function.Function;
 import io.hearth.function.ModelClient;
 import io.hearth.host.Channel;
+import io.hearth.host.Frames;
 import io.hearth.host.FunctionHost;
 import io.hearth.runtime.deploy.FunctionManifest;
 
@@ -106,7 +107,7 @@ final class FunctionProcess {
             Thread.ofPlatform().daemon().name("hearth-function-log-" + m.name()).start(started::relayLog);
             CompletableFuture<Map<String, Object>> first = CompletableFuture.supplyAsync(started::readFrame);
             Map<String, Object> hello = first.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (hello == null || !"ready".equals(hello.get("type"))) {
+            if (hello == null || !Frames.is(hello, Frames.READY)) {
                 process.destroyForcibly();
                 throw new IllegalArgumentException(hello != null ? String.valueOf(hello.get("message")) : m.id() + ": its process ended before its handler was created");
             }
@@ -148,12 +149,12 @@ final class FunctionProcess {
      * the function does, it stops) and fails with a timeout; so do the other calls then in it.
      */
     Object invoke(Map<String, Object> input, ModelClient model, Instant deadline, String requestId) {
-        return exchange(Map.of("type", "invoke", "input", input, "deadline", deadline.toEpochMilli(), "request_id", requestId), model, deadline);
+        return exchange(Map.of(Frames.TYPE, Frames.INVOKE, "input", input, "deadline", deadline.toEpochMilli(), "request_id", requestId), model, deadline);
     }
 
     /** The input guard's verdict on {@code input}: why it is refused, or null. Held to the function's timeout. */
     String screen(Map<String, Object> input) {
-        return (String) exchange(Map.of("type", "screen", "input", input), null, Instant.now().plusMillis(manifest.timeoutMillis()));
+        return (String) exchange(Map.of(Frames.TYPE, Frames.SCREEN, "input", input), null, Instant.now().plusMillis(manifest.timeoutMillis()));
     }
 
     private Object exchange(Map<String, Object> request, ModelClient model, Instant deadline) {
@@ -184,8 +185,8 @@ final class FunctionProcess {
     }
 
     private Object outcome(Map<String, Object> answer, Call call) {
-        if ("result".equals(answer.get("type"))) return answer.get("output");
-        if ("screened".equals(answer.get("type"))) return answer.get("refusal");
+        if (Frames.is(answer, Frames.RESULT)) return answer.get("output");
+        if (Frames.is(answer, Frames.SCREENED)) return answer.get("refusal");
         if (answer.get("model_call") instanceof Number n && call.modelErrors().get(n.longValue()) instanceof RuntimeException platform) throw platform;
         String message = (String) answer.get("message");
         if (Boolean.TRUE.equals(answer.get("bad_input"))) throw new IllegalArgumentException(message);
@@ -196,13 +197,13 @@ final class FunctionProcess {
     private void dispatch() {
         for (Map<String, Object> frame; (frame = readFrame()) != null; ) {
             Map<String, Object> f = frame;
-            switch (String.valueOf(f.get("type"))) {
-                case "model" -> modelCalls.execute(() -> modelCall(f));
-                case "result", "screened", "error" -> {
+            switch (Frames.typeOf(f)) {
+                case Frames.MODEL -> modelCalls.execute(() -> modelCall(f));
+                case Frames.RESULT, Frames.SCREENED, Frames.ERROR -> {
                     Call call = calls.get(((Number) f.get("id")).longValue());
                     if (call != null) call.answer().complete(f);
                 }
-                default -> LOG.warning(() -> manifest.id() + ": unknown frame " + f.get("type"));
+                default -> LOG.warning(() -> manifest.id() + ": unknown frame " + Frames.typeOf(f));
             }
         }
         String reason = deathReason();
@@ -241,11 +242,11 @@ final class FunctionProcess {
                     ? call.model().chat(((List<Map<String, String>>) frame.get("messages")).stream()
                     .map(m -> new ModelClient.Message(m.get("role"), m.get("content"))).toList(), modelOptions)
                     : call.model().complete((String) frame.get("prompt"), modelOptions);
-            reply(Map.of("type", "model_result", "call", callId, "text", r.text(), "finish_reason", r.finishReason(),
+            reply(Map.of(Frames.TYPE, Frames.MODEL_RESULT, "call", callId, "text", r.text(), "finish_reason", r.finishReason(),
                     "prompt_tokens", r.promptTokens(), "completion_tokens", r.completionTokens()));
         } catch (RuntimeException e) {
             if (call != null) call.modelErrors().put(callId, e);
-            reply(Map.of("type", "model_error", "call", callId, "message", String.valueOf(e.getMessage())));
+            reply(Map.of(Frames.TYPE, Frames.MODEL_ERROR, "call", callId, "message", String.valueOf(e.getMessage())));
         }
     }
 

@@ -15,8 +15,8 @@ import io.hearth.pool.PrefixReuse;
 import io.hearth.pool.TenantScope;
 import io.hearth.runtime.deploy.FixedPromptStart;
 import io.hearth.runtime.deploy.FunctionManifest;
-import io.hearth.runtime.guard.ModelCalls;
 import io.hearth.runtime.keys.TokenBudget;
+import io.hearth.runtime.resilience.ModelCalls;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -52,7 +52,8 @@ final class PromptTemplate {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while rendering " + functionId + "'s template", e);
         } catch (ExecutionException e) {
-            throw new IllegalArgumentException("the input does not fit " + functionId + "'s template: " + e.getCause().getMessage());
+            throw new IllegalArgumentException("the input does not fit " + functionId + "'s template: "
+                    + String.valueOf(e.getCause().getMessage()).replaceAll("[\\w.$]*(Exception|Error):\\s*", ""));
         }
         if (!result.getErrors().isEmpty()) {
             throw new IllegalArgumentException("the input does not fit " + functionId + "'s template: " + result.getErrors().stream()
@@ -61,7 +62,13 @@ final class PromptTemplate {
         return result.getOutput();
     }
 
+    private static final java.util.regex.Pattern UNKNOWN = java.util.regex.Pattern.compile("Unknown token found: ([\\w.]+)");
+
+    /** A rendering error as a caller can act on it: the field its input lacks, else the message without Java's class names. */
     private static String describe(TemplateError error) {
-        return error.getMessage() == null ? String.valueOf(error.getReason()) : error.getMessage();
+        String message = error.getMessage() == null ? String.valueOf(error.getReason()) : error.getMessage();
+        java.util.regex.Matcher unknown = UNKNOWN.matcher(message);
+        if (unknown.find()) return "the input has no field '" + unknown.group(1) + "', which the template uses";
+        return message.replaceAll("[\\w.$]*(Exception|Error):\\s*", "");
     }
 }

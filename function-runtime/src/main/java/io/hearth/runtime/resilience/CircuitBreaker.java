@@ -1,4 +1,4 @@
-package io.hearth.runtime.guard;
+package io.hearth.runtime.resilience;
 
 /**
  * One model's circuit breaker, with MicroProfile Fault Tolerance's semantics: over the last {@code window} calls, a

@@ -1,4 +1,4 @@
-package io.hearth.runtime.guard;
+package io.hearth.runtime.resilience;
 
 import io.hearth.engine.generate.TokenListener;
 

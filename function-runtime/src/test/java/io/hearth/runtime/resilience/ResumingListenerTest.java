@@ -1,4 +1,4 @@
-package io.hearth.runtime.guard;
+package io.hearth.runtime.resilience;
 
 import org.junit.jupiter.api.Test;
 

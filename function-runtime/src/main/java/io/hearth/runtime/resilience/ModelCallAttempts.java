@@ -1,4 +1,4 @@
-package io.hearth.runtime.guard;
+package io.hearth.runtime.resilience;
 
 import io.hearth.pool.Completion;
 import io.hearth.pool.LoadProgress;
@@ -22,7 +22,7 @@ import java.time.temporal.ChronoUnit;
  * is not. A model that cannot serve goes to its fallback ({@link ModelFallback}). Each attempt passes the model's
  * circuit breaker ({@link ModelCircuitBreakers}) and is bounded by a ceiling timeout; a function's own, shorter
  * timeout travels as the request's deadline. MP Config overrides the annotations' values, for example
- * {@code io.hearth.runtime.guard.ModelCallAttempts/attempt/Retry/maxRetries=5}.
+ * {@code io.hearth.runtime.resilience.ModelCallAttempts/attempt/Retry/maxRetries=5}.
  */
 @ApplicationScoped
 public class ModelCallAttempts {

@@ -1,4 +1,4 @@
-package io.hearth.runtime.guard;
+package io.hearth.runtime.resilience;
 
 /** A model's circuit breaker is open after repeated failures: its calls are refused (or fall back) until it probes again. */
 public final class ModelCircuitOpenException extends RuntimeException {
