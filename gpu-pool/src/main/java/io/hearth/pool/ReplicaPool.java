@@ -153,7 +153,8 @@ final class ReplicaPool {
             }
             try {
                 Replica r = load.get(100, TimeUnit.MILLISECONDS);
-                if (downloaded >= 0 && downloaded < 100) progress.downloading(100);
+                // a download that finished between two polls is still reported as done (it stays at 100 until the next load)
+                if (downloaded < 100 && (downloaded >= 0 || downloadPercent == 100)) progress.downloading(100);
                 if (reported < 100) progress.loading(100);
                 return r;
             } catch (TimeoutException stillLoading) {
