@@ -21,9 +21,10 @@ import java.util.function.Consumer;
  * to {@code auto} goes to the CUDA device with the largest memory budget where there is one, else to the CPU;
  * {@code cpu} and {@code cuda:N} are taken as said (a missing device fails that model with the reason). Models set to
  * preload start loading when the pool is built (readiness waits for them); the others load on first use. A
- * maintenance pass every second unloads idle replicas and keeps {@code min-warm} ones loaded. A model whose file
- * cannot be read is kept as failed with its reason: its calls get {@link ModelUnavailableException}, the pool is
- * not ready, and the other models serve.
+ * maintenance pass every second unloads idle replicas and keeps {@code min-warm} ones loaded. A model whose settings
+ * were refused or whose file cannot be read is kept as failed with its reason: it fails alone (its calls get
+ * {@link ModelUnavailableException}, 503, and {@link #failures()} names it) while the other models serve and the pool
+ * stays ready for them.
  */
 public final class WarmModelPool implements ModelPool, PoolAdmin {
     private static final System.Logger LOG = System.getLogger(WarmModelPool.class.getName());
@@ -53,6 +54,12 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
 
     /** A pool whose replicas also find and offer prompt blocks in {@code shared} (the prefix cache's shared tier). */
     public WarmModelPool(List<ModelSpec> specs, PoolEvents events, SharedTier shared) {
+        this(specs, events, shared, Map.of());
+    }
+
+    /** As above, with the models whose settings were refused before a spec could be made, and why: they fail alone. */
+    public WarmModelPool(List<ModelSpec> specs, PoolEvents events, SharedTier shared, Map<String, String> refused) {
+        failed.putAll(refused);
         if (cuda.devices().isEmpty()) LOG.log(System.Logger.Level.INFO, "CUDA: " + cuda.unavailable() + "; replicas run on the CPU");
         else LOG.log(System.Logger.Level.INFO, "CUDA devices: " + cuda.devices() + "; models set to auto run on them");
         for (CudaDevice d : cuda.devices()) gpus.put(d.index(), new DeviceMemory(d.id(), (long) (d.freeBytes() * GPU_MEMORY_SHARE)));
@@ -152,7 +159,8 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
 
     @Override
     public boolean ready() {
-        if (pools.isEmpty() || !failed.isEmpty()) return false;
+        // models that failed are named by failures(); they fail alone, so they keep no other model out of service
+        if (pools.isEmpty()) return false;
         // A preloaded model that later scaled to zero stays ready: its next call is a cold start, not an outage. A
         // model loaded on demand that fails is reported (failures()) but does not take the server out of service.
         return pools.values().stream().filter(p -> p.policy().preload()).allMatch(p -> p.everWarm() && p.lastFailure() == null);

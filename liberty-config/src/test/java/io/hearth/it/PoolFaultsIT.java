@@ -113,6 +113,21 @@ class PoolFaultsIT {
     }
 
     @Test
+    void aModelWithABadSettingFailsAloneNamingTheSettingWhileTheOthersServe() throws Exception {
+        OpenAiApiIT.waitUntilReady();
+        HttpResponse<String> ready = OpenAiApiIT.get("/health/ready");
+        assertEquals(200, ready.statusCode(), "the server is in service: " + ready.body());
+        assertTrue(ready.body().contains("failed.misconfigured") && ready.body().contains("kv-tokens"), "readiness names it: " + ready.body());
+        HttpResponse<String> call = OpenAiApiIT.post("/v1/chat/completions",
+                "{\"model\":\"misconfigured\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2}");
+        assertEquals(503, call.statusCode(), call.body());
+        assertTrue(call.body().contains("hearth.models.misconfigured.context was renamed hearth.models.misconfigured.kv-tokens"), call.body());
+        assertTrue(OpenAiApiIT.get("/admin/pools").body().contains("\"misconfigured\""), "and /admin/pools lists it as failed");
+        assertEquals(200, OpenAiApiIT.post("/v1/chat/completions",
+                "{\"model\":\"default\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2}").statusCode(), "the others serve");
+    }
+
+    @Test
     void aKeepAliveHintHoldsAReplicaWithinOpsBoundsAndABadOneIs400() throws Exception {
         String fn = "keep-" + Long.toString(System.currentTimeMillis(), 36);
         byte[] archive = FunctionsIT.zipManifest("name: " + fn + "\nversion: 1\nmodel: lazy\nkind: prompt\nprompt:\n  template: \"Say {{ word }}\"\n"

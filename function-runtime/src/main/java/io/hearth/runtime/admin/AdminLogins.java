@@ -1,5 +1,6 @@
 package io.hearth.runtime.admin;
 
+import io.hearth.runtime.config.Durations;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.Config;
@@ -61,6 +62,6 @@ public class AdminLogins {
     }
 
     private Duration window() {
-        return io.hearth.runtime.pool.PoolSettings.duration(config.getOptionalValue("hearth.admin.login.window", String.class).orElse("10m"));
+        return Durations.parse(config.getOptionalValue("hearth.admin.login.window", String.class).orElse("10m"));
     }
 }

@@ -1,6 +1,7 @@
 package io.hearth.runtime.admin;
 
 import io.hearth.pool.DeviceInfo;
+import io.hearth.pool.ModelPool;
 import io.hearth.pool.PoolAdmin;
 import io.hearth.pool.PoolInfo;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The model pools for ops: {@code GET /admin/pools} lists every model's replicas (state, device, memory, queue, load
@@ -27,7 +29,8 @@ import java.util.List;
 @ApplicationScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminPoolResource {
-    public record Pools(List<DeviceInfo> devices, List<PoolInfo> pools) {
+    /** The devices, each served model's pool, and the configured models that cannot be served, with why. */
+    public record Pools(List<DeviceInfo> devices, List<PoolInfo> pools, Map<String, String> failed) {
     }
 
     public record Scale(Integer replicas) {
@@ -36,12 +39,13 @@ public class AdminPoolResource {
     @Inject
     PoolAdmin admin;
     @Inject
+    ModelPool models;
+    @Inject
     PolicyStore policies;
 
     @GET
     public Pools pools() {
-        PoolAdmin pool = admin;
-        return new Pools(pool.devices(), pool.pools());
+        return new Pools(admin.devices(), admin.pools(), models.failures());
     }
 
     @GET

@@ -4,6 +4,7 @@ import io.hearth.pool.PoolAdmin;
 import io.hearth.pool.PoolInfo;
 import io.hearth.pool.PoolPolicy;
 import io.hearth.pool.PrewarmSchedule;
+import io.hearth.runtime.config.Durations;
 import io.hearth.runtime.pool.PoolSettings;
 
 /**
@@ -38,12 +39,12 @@ public record PolicyChange(Integer minWarm, Integer maxReplicas, String idleTime
         return new PoolPolicy(
                 minWarm != null ? minWarm : p.minWarm(),
                 maxReplicas != null ? maxReplicas : p.maxReplicas(),
-                idleTimeout != null ? PoolSettings.duration(idleTimeout) : p.idleTimeout(),
+                idleTimeout != null ? Durations.parse(idleTimeout) : p.idleTimeout(),
                 preload != null ? preload : p.preload(),
                 maxBatch != null ? maxBatch : p.maxBatch(),
                 maxQueue != null ? maxQueue : p.maxQueue(),
-                keepAliveMin != null ? PoolSettings.duration(keepAliveMin) : p.keepAliveMin(),
-                keepAliveMax != null ? PoolSettings.duration(keepAliveMax) : p.keepAliveMax(),
+                keepAliveMin != null ? Durations.parse(keepAliveMin) : p.keepAliveMin(),
+                keepAliveMax != null ? Durations.parse(keepAliveMax) : p.keepAliveMax(),
                 prewarmSchedule != null ? PrewarmSchedule.parse(prewarmSchedule) : p.prewarmSchedule(),
                 predictivePrewarm != null ? predictivePrewarm : p.predictivePrewarm());
     }

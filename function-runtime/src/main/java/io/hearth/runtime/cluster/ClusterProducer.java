@@ -5,6 +5,7 @@ import io.hearth.pool.prefix.ClusterClient;
 import io.hearth.pool.prefix.ClusterConnection;
 import io.hearth.pool.prefix.ClusterMember;
 import io.hearth.pool.prefix.ClusterSeal;
+import io.hearth.runtime.config.Durations;
 import io.hearth.runtime.pool.PoolSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -104,6 +105,6 @@ public class ClusterProducer {
     }
 
     static Duration duration(Config config, String key, String fallback) {
-        return PoolSettings.duration(config.getOptionalValue(key, String.class).orElse(fallback));
+        return Durations.parse(config.getOptionalValue(key, String.class).orElse(fallback));
     }
 }

@@ -3,6 +3,7 @@ package io.hearth.runtime.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hearth.runtime.config.Durations;
 import io.hearth.runtime.pool.PoolSettings;
 
 import java.time.Duration;
@@ -118,7 +119,7 @@ public record FunctionManifest(String name, String version, String model, Kind k
     private static Duration keepAlive(JsonNode node) {
         if (node.isMissingNode()) return null;
         try {
-            return PoolSettings.duration(node.asText());
+            return Durations.parse(node.asText());
         } catch (IllegalArgumentException e) {
             throw new ArchiveInvalidException("scaling.keep_alive: " + e.getMessage());
         }

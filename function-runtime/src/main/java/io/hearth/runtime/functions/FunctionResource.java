@@ -2,6 +2,7 @@ package io.hearth.runtime.functions;
 
 import io.hearth.pool.LoadProgress;
 import io.hearth.runtime.audit.AuditedInvocation;
+import io.hearth.runtime.config.Durations;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionRegistry;
 import io.hearth.runtime.invoke.FunctionInvoker;
@@ -110,7 +111,7 @@ public class FunctionResource {
                            @HeaderParam(KEEP_ALIVE_HEADER) String keepAliveHeader, @Context SecurityContext security,
                            FunctionInput input) {
         String name = FunctionRegistry.nameOf(reference);
-        Duration keepAlive = keepAliveHeader == null ? null : PoolSettings.duration(keepAliveHeader);
+        Duration keepAlive = keepAliveHeader == null ? null : Durations.parse(keepAliveHeader);
         ApiKey key = callers.caller(security);
         String tenant = key == null ? null : key.tenant();
         FunctionRegistry.Deployed deployed = counted(name, () -> registry.resolve(reference));

@@ -11,6 +11,7 @@ import io.hearth.pool.ModelRequest;
 import io.hearth.pool.ModelUnavailableException;
 import io.hearth.pool.TenantScope;
 import io.hearth.runtime.audit.AuditedInvocation;
+import io.hearth.runtime.config.Durations;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionNotFoundException;
 import io.hearth.runtime.deploy.FunctionRegistry;
@@ -90,7 +91,8 @@ public class OpenAiResource {
         if (key != null && !(key.mayCallEverything() || key.mayCall(FunctionRegistry.nameOf(name)) && !pool.serves(name))) {
             throw callers.refused(ApiKeyFilter.forbidden(key, name));
         }
-        if (pool.serves(name)) return new Target(name, null);
+        // a configured model that failed (its settings, its file) is still a model: its calls get 503 with the reason
+        if (pool.serves(name) || pool.failures().containsKey(name)) return new Target(name, null);
         FunctionRegistry.Deployed deployed;
         try {
             deployed = registry.resolve(name);
@@ -254,7 +256,7 @@ public class OpenAiResource {
             case null -> null;
             case Number n when n.doubleValue() < 0 -> ChronoUnit.FOREVER.getDuration();
             case Number n -> Duration.ofMillis((long) (n.doubleValue() * 1000));
-            case String text -> PoolSettings.duration(text);
+            case String text -> Durations.parse(text);
             default -> throw new IllegalArgumentException("keep_alive must be a duration such as \"10m\" or a number of seconds");
         };
     }

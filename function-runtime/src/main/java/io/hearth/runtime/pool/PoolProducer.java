@@ -70,10 +70,11 @@ public class PoolProducer {
         List<ModelSpec> specs = new ArrayList<>();
         for (PoolSettings.ModelSetting m : settings.models()) {
             Path source = m.source() != null ? m.source() : builtInModel(settings.modelStore());
-            specs.add(new ModelSpec(m.id(), source, m.threads(), m.context(), m.policy(), m.download(), m.device()));
+            specs.add(new ModelSpec(m.id(), source, m.threads(), m.kvTokens(), m.policy(), m.download(), m.device()));
         }
         long start = System.nanoTime();
-        WarmModelPool pool = new WarmModelPool(specs, metrics, tier);
+        settings.invalid().forEach((model, why) -> LOG.severe("model " + model + " is not served: " + why));
+        WarmModelPool pool = new WarmModelPool(specs, metrics, tier, settings.invalid());
         metrics.registerGauges(pool);
         LOG.info(() -> String.format("model pool built in %.1f s (models set to preload are loading): %s",
                 (System.nanoTime() - start) / 1e9, pool.models()));

@@ -3,6 +3,7 @@ package io.hearth.runtime.resilience;
 import io.hearth.pool.Completion;
 import io.hearth.pool.ModelUnavailableException;
 import io.hearth.pool.ReplicaFailedException;
+import io.hearth.runtime.config.Durations;
 import io.hearth.runtime.pool.PoolSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -92,7 +93,7 @@ public class ModelCircuitBreakers {
         if (window < 1 || !(failureRatio > 0 && failureRatio <= 1)) {
             throw new IllegalStateException("hearth.fault-tolerance.circuit-breaker: need requests >= 1 and 0 < failure-ratio <= 1");
         }
-        CircuitBreaker breaker = new CircuitBreaker(window, failureRatio, PoolSettings.duration(delay).toNanos());
+        CircuitBreaker breaker = new CircuitBreaker(window, failureRatio, Durations.parse(delay).toNanos());
         registry.gauge("hearth.circuit.breaker.state", breaker, b -> b.state().ordinal(), new Tag("model", model));
         return breaker;
     }
