@@ -88,7 +88,7 @@ public final class FunctionRegistry {
     }
 
     /** Deploys an archive under {@code name}; the new version becomes active, the old one stays for rollback. */
-    public synchronized DeployResult deploy(String name, byte[] bytes) {
+    public DeployResult deploy(String name, byte[] bytes) {
         FunctionArchive archive = FunctionArchive.read(bytes);
         if (!archive.manifest().name().equals(name)) {
             throw new ArchiveInvalidException("function.yaml names '" + archive.manifest().name() + "' but it was deployed as '" + name + "'");
@@ -97,31 +97,47 @@ public final class FunctionRegistry {
     }
 
     /** Deploys an archive under the name its function.yaml gives (the drop-in folder has no other name for it). */
-    public synchronized DeployResult deploy(byte[] bytes) {
+    public DeployResult deploy(byte[] bytes) {
         return deploy(FunctionArchive.read(bytes), bytes);
     }
 
+    /**
+     * The deploy-time check (which may start a function's process and wait for it) runs outside the registry's lock,
+     * so calls keep resolving their functions meanwhile; the version is committed under the lock, checked again for
+     * a deploy of the same version that got there first.
+     */
     private DeployResult deploy(FunctionArchive archive, byte[] bytes) {
         FunctionManifest manifest = archive.manifest();
         String name = manifest.name();
-        Deployed existing = versions.getOrDefault(name, Map.of()).get(manifest.version());
-        if (existing != null) {
-            if (existing.sha256().equals(archive.sha256())) return new DeployResult(existing, false);
-            throw new VersionConflictException(manifest.id() + " is already deployed with other contents; deploy a new version");
+        synchronized (this) {
+            Deployed existing = deployedWith(archive);
+            if (existing != null) return new DeployResult(existing, false);
         }
-        Deployed deployed = store(archive, bytes);
-        Routing old = routing.get(name);
-        saveRouting(name, new Routing(manifest.version(), old != null ? old.active() : null, null, 0));
-        listener.changed(name);
-        return new DeployResult(deployed, true);
+        checked(archive, bytes);
+        synchronized (this) {
+            Deployed existing = deployedWith(archive);
+            if (existing != null) return new DeployResult(existing, false);
+            Deployed deployed = commit(archive, bytes);
+            Routing old = routing.get(name);
+            saveRouting(name, new Routing(manifest.version(), old != null ? old.active() : null, null, 0));
+            listener.changed(name);
+            return new DeployResult(deployed, true);
+        }
     }
 
-    /** Validates and stores a version (it takes no traffic until routing names it). */
-    private Deployed store(FunctionArchive archive, byte[] bytes) {
+    /** The deployed version with this archive's name and version: null if none; a conflict if its contents differ. Holds the lock. */
+    private Deployed deployedWith(FunctionArchive archive) {
+        FunctionManifest manifest = archive.manifest();
+        Deployed existing = versions.getOrDefault(manifest.name(), Map.of()).get(manifest.version());
+        if (existing == null || existing.sha256().equals(archive.sha256())) return existing;
+        throw new VersionConflictException(manifest.id() + " is already deployed with other contents; deploy a new version");
+    }
+
+    /** Runs the deploy-time check on a candidate copy of the archive (no lock held: it may take seconds). */
+    private void checked(FunctionArchive archive, byte[] bytes) {
         FunctionManifest manifest = archive.manifest();
         try {
             Path dir = Files.createDirectories(store.resolve(manifest.name()));
-            Path zip = dir.resolve(manifest.version() + ".zip");
             Path candidate = dir.resolve(manifest.version() + ".zip.candidate");
             try {
                 Files.write(candidate, bytes);
@@ -129,6 +145,16 @@ public final class FunctionRegistry {
             } finally {
                 Files.deleteIfExists(candidate);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check " + manifest.id(), e);
+        }
+    }
+
+    /** Stores a checked version (it takes no traffic until routing names it). Holds the lock. */
+    private Deployed commit(FunctionArchive archive, byte[] bytes) {
+        FunctionManifest manifest = archive.manifest();
+        try {
+            Path zip = Files.createDirectories(store.resolve(manifest.name())).resolve(manifest.version() + ".zip");
             AtomicFiles.write(zip, bytes);
             Deployed deployed = new Deployed(manifest, zip, archive.sha256());
             versions.computeIfAbsent(manifest.name(), n -> new TreeMap<>()).put(manifest.version(), deployed);
@@ -198,18 +224,27 @@ public final class FunctionRegistry {
      * the change came from the cluster. A version whose archive is not available yet fails the whole adoption, so
      * routing never names a version this server cannot serve.
      */
-    public synchronized void adopt(String name, Routing adopted, java.util.function.Function<String, byte[]> archiveOf) {
+    public void adopt(String name, Routing adopted, java.util.function.Function<String, byte[]> archiveOf) {
+        Map<FunctionArchive, byte[]> fetched = new java.util.LinkedHashMap<>();
         for (String version : java.util.Arrays.asList(adopted.active(), adopted.previous(), adopted.canary())) {
-            if (version == null || versions.getOrDefault(name, Map.of()).containsKey(version)) continue;
+            synchronized (this) {
+                if (version == null || versions.getOrDefault(name, Map.of()).containsKey(version)) continue;
+            }
             byte[] bytes = archiveOf.apply(version);
             if (bytes == null) throw new IllegalStateException(name + "@" + version + " is routed in the cluster but its archive is missing");
             FunctionArchive archive = FunctionArchive.read(bytes);
             if (!archive.manifest().name().equals(name) || !archive.manifest().version().equals(version)) {
                 throw new ArchiveInvalidException("the cluster's archive for " + name + "@" + version + " holds " + archive.manifest().id());
             }
-            store(archive, bytes);
+            checked(archive, bytes);
+            fetched.put(archive, bytes);
         }
-        if (!adopted.equals(routing.get(name))) saveRouting(name, adopted);
+        synchronized (this) {
+            fetched.forEach((archive, bytes) -> {
+                if (deployedWith(archive) == null) commit(archive, bytes);
+            });
+            if (!adopted.equals(routing.get(name))) saveRouting(name, adopted);
+        }
     }
 
     /** The stored bytes of a version, as deployed. */

@@ -41,6 +41,32 @@ class FunctionRegistryTest {
     }
 
     @Test
+    void aSlowDeployCheckHoldsNoOtherCall() throws Exception {
+        java.util.concurrent.CountDownLatch checking = new java.util.concurrent.CountDownLatch(1), release = new java.util.concurrent.CountDownLatch(1);
+        FunctionRegistry registry = new FunctionRegistry(store, (archive, copy) -> {
+            if (!archive.manifest().name().equals("slow")) return;
+            checking.countDown();
+            try {
+                release.await(); // as a java function's process starting up for its check
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        registry.deploy("greet", Archives.promptFunction("greet", "1", "Hi"));
+        // threads of their own: the common pool may have a single thread on a small machine
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        var slow = java.util.concurrent.CompletableFuture.supplyAsync(() -> registry.deploy("slow", Archives.promptFunction("slow", "1", "Hi")), threads);
+        assertTrue(checking.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        var resolved = java.util.concurrent.CompletableFuture.supplyAsync(() -> registry.resolve("greet"), threads);
+        assertEquals("1", resolved.get(2, java.util.concurrent.TimeUnit.SECONDS).manifest().version(), "calls resolve while a deploy is checked");
+        assertEquals(java.util.List.of("greet"), registry.names(), "and the checked version is not there before it passed");
+        release.countDown();
+        assertTrue(slow.get(10, java.util.concurrent.TimeUnit.SECONDS).created());
+        assertEquals(java.util.List.of("greet", "slow"), registry.names().stream().sorted().toList());
+        threads.shutdown();
+    }
+
+    @Test
     void anAdoptedRoutingNeverNamesAVersionThisServerCannotServe() {
         FunctionRegistry registry = new FunctionRegistry(store);
         registry.deploy("greet", Archives.promptFunction("greet", "1", "Hi"));
