@@ -47,6 +47,46 @@ public record PoolPolicy(int minWarm, int maxReplicas, Duration idleTimeout, boo
         this(minWarm, maxReplicas, idleTimeout, preload, maxBatch, maxQueue, keepAliveMin, keepAliveMax, PrewarmSchedule.NONE, true);
     }
 
+    public PoolPolicy withMinWarm(int replicas) {
+        return new PoolPolicy(replicas, maxReplicas, idleTimeout, preload, maxBatch, maxQueue, keepAliveMin, keepAliveMax, prewarmSchedule, predictivePrewarm);
+    }
+
+    public PoolPolicy withMaxReplicas(int replicas) {
+        return new PoolPolicy(minWarm, replicas, idleTimeout, preload, maxBatch, maxQueue, keepAliveMin, keepAliveMax, prewarmSchedule, predictivePrewarm);
+    }
+
+    public PoolPolicy withIdleTimeout(Duration timeout) {
+        return new PoolPolicy(minWarm, maxReplicas, timeout, preload, maxBatch, maxQueue, keepAliveMin, keepAliveMax, prewarmSchedule, predictivePrewarm);
+    }
+
+    public PoolPolicy withPreload(boolean load) {
+        return new PoolPolicy(minWarm, maxReplicas, idleTimeout, load, maxBatch, maxQueue, keepAliveMin, keepAliveMax, prewarmSchedule, predictivePrewarm);
+    }
+
+    public PoolPolicy withMaxBatch(int sequences) {
+        return new PoolPolicy(minWarm, maxReplicas, idleTimeout, preload, sequences, maxQueue, keepAliveMin, keepAliveMax, prewarmSchedule, predictivePrewarm);
+    }
+
+    public PoolPolicy withMaxQueue(int requests) {
+        return new PoolPolicy(minWarm, maxReplicas, idleTimeout, preload, maxBatch, requests, keepAliveMin, keepAliveMax, prewarmSchedule, predictivePrewarm);
+    }
+
+    public PoolPolicy withKeepAliveMin(Duration least) {
+        return new PoolPolicy(minWarm, maxReplicas, idleTimeout, preload, maxBatch, maxQueue, least, keepAliveMax, prewarmSchedule, predictivePrewarm);
+    }
+
+    public PoolPolicy withKeepAliveMax(Duration most) {
+        return new PoolPolicy(minWarm, maxReplicas, idleTimeout, preload, maxBatch, maxQueue, keepAliveMin, most, prewarmSchedule, predictivePrewarm);
+    }
+
+    public PoolPolicy withPrewarmSchedule(PrewarmSchedule windows) {
+        return new PoolPolicy(minWarm, maxReplicas, idleTimeout, preload, maxBatch, maxQueue, keepAliveMin, keepAliveMax, windows, predictivePrewarm);
+    }
+
+    public PoolPolicy withPredictivePrewarm(boolean predicted) {
+        return new PoolPolicy(minWarm, maxReplicas, idleTimeout, preload, maxBatch, maxQueue, keepAliveMin, keepAliveMax, prewarmSchedule, predicted);
+    }
+
     /** A caller's keep-alive hint, held within ops' bounds. */
     public Duration boundKeepAlive(Duration hint) {
         if (hint.compareTo(keepAliveMin) < 0) return keepAliveMin;

@@ -195,9 +195,9 @@ class ClusterIT {
 
             JsonNode status = JSON.readTree(send(B, "GET", "/admin/prefix-cache", "application/json", new byte[0]).body());
             assertTrue(status.get("shared").get("available").asBoolean(), status.toString());
-            assertTrue(status.get("shared").get("blocksPublished").asLong() > 0, status.toString());
+            assertTrue(status.get("shared").get("blocks_published").asLong() > 0, status.toString());
             JsonNode cleared = JSON.readTree(send(B, "DELETE", "/admin/prefix-cache/default", "application/json", new byte[0]).body());
-            assertTrue(cleared.get("sharedEntries").asInt() > 0, "ops cleared the model's entries: " + cleared);
+            assertTrue(cleared.get("shared_entries").asInt() > 0, "ops cleared the model's entries: " + cleared);
             assertEquals(0, external.getCacheManager().getCache("hearth-kv-blocks").size());
         } finally {
             external.shutdown();

@@ -76,7 +76,7 @@ class ModelSourcesIT {
         if (downloadedNow) {
             assertTrue(first.body().contains("event: loading\ndata: {\"model\":\"remote\",\"percent\":100,\"phase\":\"download\"}"), first.body());
         }
-        assertEquals(pool.at("/download/totalBytes").asLong(), pool.at("/download/bytes").asLong());
+        assertEquals(pool.at("/download/total_bytes").asLong(), pool.at("/download/bytes").asLong());
         assertTrue(call(null).at("/choices/0/text").isTextual(), "the downloaded model serves the OpenAI API too");
 
         PoolIT.awaitPool("remote", "scaled to zero after its 2 s idle timeout", p -> p.get("replicas").isEmpty());
@@ -86,6 +86,6 @@ class ModelSourcesIT {
         PoolIT.awaitPool("remote", "evicted", p -> p.get("replicas").isEmpty());
         assertEquals("disk", coldStartTier(fn), "an evicted model's next start reads the disk");
         JsonNode after = PoolIT.pool("remote");
-        assertTrue(after.at("/coldStarts/DISK").asLong() >= 1 && after.at("/coldStarts/HOST").asLong() >= 1, after.toString());
+        assertTrue(after.at("/cold_starts/DISK").asLong() >= 1 && after.at("/cold_starts/HOST").asLong() >= 1, after.toString());
     }
 }

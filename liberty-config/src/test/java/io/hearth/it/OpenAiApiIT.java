@@ -65,7 +65,7 @@ class OpenAiApiIT {
         assertTrue(admin.get("ready").asBoolean());
         JsonNode replica = admin.get("models").get(0);
         assertEquals("cpu", replica.get("device").asText());
-        assertTrue(replica.get("kvBlocksFree").asInt() <= replica.get("kvBlocks").asInt());
+        assertTrue(replica.get("kv_blocks_free").asInt() <= replica.get("kv_blocks").asInt());
         assertTrue(!admin.get("failed").has("default"), "the built-in model is not among failed models: " + admin.get("failed"));
     }
 
@@ -125,7 +125,7 @@ class OpenAiApiIT {
      */
     @Test
     void aClientDisconnectCancelsGeneration() throws Exception {
-        long before = JSON.readTree(get("/admin/models").body()).get("models").get(0).get("tokensGenerated").asLong();
+        long before = JSON.readTree(get("/admin/models").body()).get("models").get(0).get("tokens_generated").asLong();
         HttpRequest request = Credentials.to(BASE, "/v1/chat/completions").timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("""
                         {"model":"default","messages":[{"role":"user","content":"talk"}],"max_tokens":1500,"temperature":0,"stream":true}"""))
@@ -141,10 +141,10 @@ class OpenAiApiIT {
         do {
             Thread.sleep(50);
             replica = JSON.readTree(get("/admin/models").body()).get("models").get(0);
-            held = replica.get("kvBlocks").asInt() - replica.get("kvBlocksFree").asInt() - ClusterIT.defaultModelPrefixCache(BASE).get("pinnedBlocks").asInt();
+            held = replica.get("kv_blocks").asInt() - replica.get("kv_blocks_free").asInt() - ClusterIT.defaultModelPrefixCache(BASE).get("pinned_blocks").asInt();
         } while (held != 0 && System.nanoTime() < deadline);
         assertEquals(0, held, "the sequence's KV blocks were released (only deployed functions' pinned prefixes stay held)");
-        long generated = replica.get("tokensGenerated").asLong() - before;
+        long generated = replica.get("tokens_generated").asLong() - before;
         assertTrue(generated < 500, "generation stopped soon after the client left: " + generated + " of 1500 tokens");
     }
 

@@ -83,7 +83,7 @@ class PoolFaultsIT {
             assertEquals(solo, stream.get(), "each stream resumed on the replacement and reads as if nothing happened");
         }
         JsonNode after = PoolIT.pool("lazy");
-        assertEquals(before.get("replicaFailures").asLong() + 1, after.get("replicaFailures").asLong());
+        assertEquals(before.get("replica_failures").asLong() + 1, after.get("replica_failures").asLong());
         assertNotEquals(victim, after.at("/replicas/0/number").asInt(), "a new replica replaced the killed one");
         String metrics = OpenAiApiIT.get("/metrics?scope=application").body();
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("hearth_model_call_retries_total{") && l.contains("model=\"lazy\"")), metrics);
@@ -136,13 +136,13 @@ class PoolFaultsIT {
 
         assertEquals(200, invokeWithKeepAlive(fn, "2h").statusCode());
         JsonNode held = PoolIT.awaitPool("lazy", "a replica", p -> p.get("replicas").size() == 1);
-        assertEquals(3600, held.at("/replicas/0/idleTimeoutSeconds").asDouble(), "2h is held to keep-alive-max (1h): " + held);
+        assertEquals(3600, held.at("/replicas/0/idle_timeout_seconds").asDouble(), "2h is held to keep-alive-max (1h): " + held);
         Thread.sleep(3000);
         assertEquals(1, PoolIT.pool("lazy").get("replicas").size(), "kept past the model's 2 s idle-timeout");
 
         assertEquals(400, invokeWithKeepAlive(fn, "soon").statusCode());
         assertEquals(200, invokeWithKeepAlive(fn, "0s").statusCode());
-        assertEquals(1, PoolIT.pool("lazy").at("/replicas/0/idleTimeoutSeconds").asDouble(), "0 s is raised to keep-alive-min (1 s)");
+        assertEquals(1, PoolIT.pool("lazy").at("/replicas/0/idle_timeout_seconds").asDouble(), "0 s is raised to keep-alive-min (1 s)");
         PoolIT.awaitPool("lazy", "unloaded a second after the last call", p -> p.get("replicas").isEmpty());
     }
 

@@ -131,10 +131,10 @@ class PoolIT {
         assertEquals(400, admin("POST", "/admin/pools/lazy/scale", "{\"replicas\":5}").statusCode(), "never beyond max-replicas");
         assertEquals(404, admin("POST", "/admin/pools/nope/drain", "").statusCode());
 
-        HttpResponse<String> changed = admin("PUT", "/admin/pools/lazy/policy", "{\"maxBatch\":1,\"maxQueue\":0}");
+        HttpResponse<String> changed = admin("PUT", "/admin/pools/lazy/policy", "{\"max_batch\":1,\"max_queue\":0}");
         assertEquals(200, changed.statusCode(), changed.body());
-        assertEquals(1, JSON.readTree(changed.body()).at("/policy/maxBatch").asInt());
-        assertEquals(400, admin("PUT", "/admin/pools/lazy/policy", "{\"idleTimeout\":\"soon\"}").statusCode());
+        assertEquals(1, JSON.readTree(changed.body()).at("/policy/max_batch").asInt());
+        assertEquals(400, admin("PUT", "/admin/pools/lazy/policy", "{\"idle_timeout\":\"soon\"}").statusCode());
         HttpResponse<String> context = admin("PUT", "/admin/pools/lazy/policy", "{\"context\":1024}");
         assertEquals(1024, JSON.readTree(context.body()).get("context").asInt(), context.body());
         assertEquals(400, admin("PUT", "/admin/pools/lazy/policy", "{\"context\":4}").statusCode());
@@ -150,7 +150,7 @@ class PoolIT {
             assertTrue(refused.headers().firstValue("Retry-After").isPresent());
             assertEquals(200, running.get().statusCode());
         }
-        assertEquals(200, admin("PUT", "/admin/pools/lazy/policy", "{\"maxBatch\":8,\"maxQueue\":64}").statusCode());
+        assertEquals(200, admin("PUT", "/admin/pools/lazy/policy", "{\"max_batch\":8,\"max_queue\":64}").statusCode());
         assertEquals(200, admin("POST", "/admin/pools/lazy/scale", "{\"replicas\":0}").statusCode());
         awaitPool("lazy", "drained to zero", p -> p.get("replicas").isEmpty());
     }

@@ -3,15 +3,15 @@ package io.hearth.it;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import javax.management.Attribute;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,7 +61,7 @@ class PoolJmxIT {
 
             jmx.setAttribute(lazy, new Attribute("IdleTimeout", "5s"));
             assertEquals("5s", jmx.getAttribute(lazy, "IdleTimeout"));
-            assertEquals("PT5S", PoolIT.pool("lazy").at("/policy/idleTimeout").asText(), "REST shows the same policy");
+            assertEquals("PT5S", PoolIT.pool("lazy").at("/policy/idle_timeout").asText(), "REST shows the same policy");
 
             jmx.invoke(lazy, "scale", new Object[]{1}, new String[]{"int"});
             await("scaled to one warm replica", () -> (Integer) jmx.getAttribute(lazy, "WarmReplicas") == 1);

@@ -39,7 +39,7 @@ class RestartIT {
         assertEquals(200, FunctionsIT.send("POST", "/admin/functions/" + name + "/rollback", "application/json", new byte[0], null).statusCode());
         String base = System.getProperty("hearth.it.base-url", "http://localhost:19080");
         assertEquals(200, FunctionsIT.send("PUT", "/admin/pools/unreachable/policy", "application/json",
-                "{\"maxQueue\":77}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null).statusCode());
+                "{\"max_queue\":77}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null).statusCode());
         String scoped = JSON.readTree(Credentials.createKey(base, "{\"name\":\"restart-survivor-" + name + "\",\"functions\":[\"" + name + "\"]}").body())
                 .get("key").asText();
 
@@ -68,7 +68,7 @@ class RestartIT {
         assertEquals(2, status.get("versions").size());
         assertEquals("1", JSON.readTree(FunctionsIT.invoke(name, "{\"word\":\"hi\"}").body()).get("version").asText());
         assertTrue(OpenAiApiIT.get("/fn").body().contains("\"summarize\""), "the samples are still deployed");
-        assertEquals(77, JSON.readTree(OpenAiApiIT.get("/admin/pools/unreachable").body()).at("/policy/maxQueue").asInt(),
+        assertEquals(77, JSON.readTree(OpenAiApiIT.get("/admin/pools/unreachable").body()).at("/policy/max_queue").asInt(),
                 "a policy ops changed is still in force");
         java.net.http.HttpResponse<String> keyed = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create(base + "/fn/" + name)).header("Authorization", "Bearer " + scoped).header("Content-Type", "application/json")

@@ -5,24 +5,25 @@ import io.hearth.pool.PoolInfo;
 import io.hearth.pool.PoolPolicy;
 import io.hearth.pool.PrewarmSchedule;
 import io.hearth.runtime.config.Durations;
-import io.hearth.runtime.pool.PoolSettings;
+
+import java.time.Duration;
 
 /**
  * A change to a model's scaling policy, from REST ({@code PUT /admin/pools/<model>/policy}) or JMX: fields left
  * null keep their value; durations as {@code 90s}, {@code 10m}, {@code 500ms}; {@code prewarmSchedule} as daily
- * windows {@code 08:30-18:00,20:00-22:00} (an empty string clears it); {@code context} (KV tokens of a replica)
+ * windows {@code 08:30-18:00,20:00-22:00} (an empty string clears it); {@code kv_tokens} (KV tokens of a replica over all its sequences)
  * applies to replicas loaded afterwards.
  */
 public record PolicyChange(Integer minWarm, Integer maxReplicas, String idleTimeout, Boolean preload, Integer maxBatch,
                            Integer maxQueue, String keepAliveMin, String keepAliveMax, String prewarmSchedule,
-                           Boolean predictivePrewarm, Integer context) {
+                           Boolean predictivePrewarm, Integer kvTokens) {
 
     /** This change followed by {@code later}: each field as {@code later} sets it, else as this one did. */
     PolicyChange then(PolicyChange later) {
         return new PolicyChange(pick(later.minWarm, minWarm), pick(later.maxReplicas, maxReplicas), pick(later.idleTimeout, idleTimeout),
                 pick(later.preload, preload), pick(later.maxBatch, maxBatch), pick(later.maxQueue, maxQueue),
                 pick(later.keepAliveMin, keepAliveMin), pick(later.keepAliveMax, keepAliveMax), pick(later.prewarmSchedule, prewarmSchedule),
-                pick(later.predictivePrewarm, predictivePrewarm), pick(later.context, context));
+                pick(later.predictivePrewarm, predictivePrewarm), pick(later.kvTokens, kvTokens));
     }
 
     private static <T> T pick(T later, T earlier) {
@@ -31,21 +32,29 @@ public record PolicyChange(Integer minWarm, Integer maxReplicas, String idleTime
 
     /** Applies the change to {@code model}'s pool. */
     PoolInfo applyTo(PoolAdmin admin, String model) {
-        if (context != null) admin.context(model, context);
+        if (kvTokens != null) admin.context(model, kvTokens);
         return admin.policy(model, applyTo(admin.pool(model).policy()));
     }
 
+    /**
+     * {@code p} with the fields this change sets, each through the policy's own wither (which checks it); bounds that
+     * move together (min-warm and max-replicas, the keep-alive range) are set in the order that keeps them valid.
+     */
     private PoolPolicy applyTo(PoolPolicy p) {
-        return new PoolPolicy(
-                minWarm != null ? minWarm : p.minWarm(),
-                maxReplicas != null ? maxReplicas : p.maxReplicas(),
-                idleTimeout != null ? Durations.parse(idleTimeout) : p.idleTimeout(),
-                preload != null ? preload : p.preload(),
-                maxBatch != null ? maxBatch : p.maxBatch(),
-                maxQueue != null ? maxQueue : p.maxQueue(),
-                keepAliveMin != null ? Durations.parse(keepAliveMin) : p.keepAliveMin(),
-                keepAliveMax != null ? Durations.parse(keepAliveMax) : p.keepAliveMax(),
-                prewarmSchedule != null ? PrewarmSchedule.parse(prewarmSchedule) : p.prewarmSchedule(),
-                predictivePrewarm != null ? predictivePrewarm : p.predictivePrewarm());
+        int least = minWarm != null ? minWarm : p.minWarm(), most = maxReplicas != null ? maxReplicas : p.maxReplicas();
+        PoolPolicy changed = most >= p.minWarm() ? p.withMaxReplicas(most).withMinWarm(least) : p.withMinWarm(least).withMaxReplicas(most);
+        Duration shortest = keepAliveMin != null ? Durations.parse(keepAliveMin) : p.keepAliveMin();
+        Duration longest = keepAliveMax != null ? Durations.parse(keepAliveMax) : p.keepAliveMax();
+        changed = longest.compareTo(p.keepAliveMin()) >= 0 ? changed.withKeepAliveMax(longest).withKeepAliveMin(shortest)
+                : changed.withKeepAliveMin(shortest).withKeepAliveMax(longest);
+        if (idleTimeout != null) changed = changed.withIdleTimeout(Durations.parse(idleTimeout));
+        if (preload != null) changed = changed.withPreload(preload);
+        if (maxBatch != null) changed = changed.withMaxBatch(maxBatch);
+        if (maxQueue != null) changed = changed.withMaxQueue(maxQueue);
+        if (prewarmSchedule != null) changed = changed.withPrewarmSchedule(PrewarmSchedule.parse(prewarmSchedule));
+        if (predictivePrewarm != null) changed = changed.withPredictivePrewarm(predictivePrewarm);
+        return changed;
     }
+
+
 }

@@ -6,7 +6,6 @@ import io.hearth.pool.prefix.ClusterConnection;
 import io.hearth.pool.prefix.ClusterMember;
 import io.hearth.pool.prefix.ClusterSeal;
 import io.hearth.runtime.config.Durations;
-import io.hearth.runtime.pool.PoolSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;

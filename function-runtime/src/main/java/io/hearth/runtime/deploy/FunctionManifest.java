@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.hearth.runtime.config.Durations;
-import io.hearth.runtime.pool.PoolSettings;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -11,7 +11,6 @@ import io.hearth.runtime.invoke.InvocationResult;
 import io.hearth.runtime.keys.ApiKey;
 import io.hearth.runtime.keys.Callers;
 import io.hearth.runtime.keys.KeyProtected;
-import io.hearth.runtime.pool.PoolSettings;
 import io.hearth.runtime.sse.EventStream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,5 +1,6 @@
 package io.hearth.runtime.functions;
 
+import io.hearth.engine.generate.GenerationResult;
 import io.hearth.runtime.invoke.InvocationResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,7 +11,7 @@ import java.time.Duration;
 
 /**
  * What ops watch per function, on /metrics: {@code hearth_invocations_total{api,function,status}} ({@code api}: {@code fn}
- * for /fn, {@code openai} for a function named as the model at /v1),
+ * for /fn, {@code openai} for /v1: a function named as the model, or {@code model:<id>} for a model called by name),
  * {@code hearth_invocation_seconds}, {@code hearth_ttft_seconds}, {@code hearth_tokens_in_total} /
  * {@code hearth_tokens_out_total}, and {@code hearth_function_process_exits_total{function,reason}}: java function
  * processes stopped past a timeout, out of memory, or crashed.
@@ -26,18 +27,50 @@ public class RuntimeMetrics {
     MetricRegistry registry;
 
     public void succeeded(InvocationResult r, String api) {
-        Tag function = new Tag("function", r.function());
-        registry.counter("hearth.invocations", new Tag("api", api), function, new Tag("status", "200")).inc();
-        registry.timer("hearth.invocation", function).update(Duration.ofNanos((long) (r.totalMillis() * 1e6)));
-        if (r.ttftMillis() >= 0) registry.timer("hearth.ttft", function).update(Duration.ofNanos((long) (r.ttftMillis() * 1e6)));
-        registry.counter("hearth.tokens.in", function).inc(r.promptTokens());
-        registry.counter("hearth.tokens.out", function).inc(r.completionTokens());
+        Tag a = new Tag("api", api), function = new Tag("function", r.function());
+        registry.counter("hearth.invocations", a, function, new Tag("status", "200")).inc();
+        timings(a, function, r.totalMillis(), r.ttftMillis(), r.completionTokens(), r.queueMillis());
+        registry.counter("hearth.tokens.in", a, function).inc(r.promptTokens());
+        registry.counter("hearth.tokens.out", a, function).inc(r.completionTokens());
+    }
+
+    /**
+     * A model called by name through the OpenAI API (no function): counted as {@code function="model:<id>"}, so the
+     * calls that skip functions are there for ops too.
+     */
+    public void modelCalled(String model, GenerationResult r, double totalMillis, double ttftMillis) {
+        Tag a = new Tag("api", OPENAI), function = new Tag("function", "model:" + model);
+        registry.counter("hearth.invocations", a, function, new Tag("status", "200")).inc();
+        timings(a, function, totalMillis, ttftMillis, r.tokens().length, 0);
+        registry.counter("hearth.tokens.in", a, function).inc(r.promptTokens());
+        registry.counter("hearth.tokens.out", a, function).inc(r.tokens().length);
+    }
+
+    /**
+     * The latencies ops compute percentiles of, across servers: as Prometheus histograms (buckets in server.xml's
+     * {@code mp.metrics.distribution.timer.buckets}): end to end, to the first token, per output token after it, and
+     * waiting for a replica.
+     */
+    private void timings(Tag api, Tag function, double totalMillis, double ttftMillis, int completionTokens, double queueMillis) {
+        registry.timer("hearth.invocation", api, function).update(millis(totalMillis));
+        if (ttftMillis >= 0) {
+            registry.timer("hearth.ttft", api, function).update(millis(ttftMillis));
+            if (completionTokens > 1) {
+                registry.timer("hearth.time.per.output.token", api, function).update(millis((totalMillis - ttftMillis) / (completionTokens - 1)));
+            }
+        }
+        registry.timer("hearth.invocation.queue", api, function).update(millis(queueMillis));
+    }
+
+    private static Duration millis(double ms) {
+        return Duration.ofNanos((long) (Math.max(0, ms) * 1e6));
     }
 
     public void functionProcessEnded(String function, String reason) {
         registry.counter("hearth.function.process.exits", new Tag("function", function), new Tag("reason", reason)).inc();
     }
 
+    /** A failed invocation (or model call), under the status it was answered with. */
     public void failed(String function, String api, int status) {
         registry.counter("hearth.invocations", new Tag("api", api), new Tag("function", function), new Tag("status", Integer.toString(status))).inc();
     }

@@ -24,7 +24,6 @@ import io.hearth.runtime.keys.ApiKeyFilter;
 import io.hearth.runtime.keys.Callers;
 import io.hearth.runtime.keys.KeyProtected;
 import io.hearth.runtime.keys.TokenBudget;
-import io.hearth.runtime.pool.PoolSettings;
 import io.hearth.runtime.resilience.GuardedModelCalls;
 import io.hearth.runtime.sse.EventStream;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -234,10 +233,26 @@ public class OpenAiResource {
                 MediaType.APPLICATION_JSON).build();
     }
 
-    /** Runs the call on the guarded path, charged to the caller's token quota ({@link TokenBudget#charged}). */
+    /**
+     * Runs a model call on the guarded path, charged to the caller's token quota ({@link TokenBudget#charged}) and
+     * counted in the invocation metrics under the model's name.
+     */
     private GenerationResult generate(ApiKey key, Target target, ModelRequest request, TokenListener listener) {
-        return callers.budget(key).charged(request, counting -> calls.generate(target.model(), request, counting, LoadProgress.NONE).generation(),
-                listener, r -> r.promptTokens() + r.tokens().length);
+        long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong();
+        TokenListener timed = (token, text) -> {
+            first.compareAndSet(0, System.nanoTime());
+            listener.onToken(token, text);
+        };
+        try {
+            GenerationResult result = callers.budget(key).charged(request, counting -> calls.generate(target.model(), request, counting,
+                    LoadProgress.NONE).generation(), timed, r -> r.promptTokens() + r.tokens().length);
+            metrics.modelCalled(target.model(), result, (System.nanoTime() - start) / 1e6, first.get() == 0 ? -1 : (first.get() - start) / 1e6);
+            return result;
+        } catch (RuntimeException e) {
+            metrics.failed("model:" + target.model(), RuntimeMetrics.OPENAI, io.hearth.runtime.errors.ErrorMapper.classify(e).status());
+            throw e;
+        }
     }
 
     /** A message's role: system, user or assistant ({@code developer}, OpenAI's newer name for system, is read as system). */

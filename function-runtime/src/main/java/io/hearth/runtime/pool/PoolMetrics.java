@@ -4,6 +4,7 @@ import io.hearth.pool.DeviceInfo;
 import io.hearth.pool.PoolAdmin;
 import io.hearth.pool.PoolEvents;
 import io.hearth.pool.PrefixReuse;
+import io.hearth.pool.ReplicaInfo;
 import io.hearth.pool.ReplicaState;
 import io.hearth.pool.WeightTier;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +20,7 @@ import java.util.Locale;
 /**
  * What ops watch of the model pools, on /metrics: {@code hearth_replicas{model,state}},
  * {@code hearth_cold_starts_total{model,tier}}, {@code hearth_model_load_seconds{model,tier}},
- * {@code hearth_queue_depth{model}}, {@code hearth_queue_seconds{model}}, {@code hearth_batch_size{model}}, {@code hearth_tokens_generated_total{model}},
+ * {@code hearth_queue_depth{model}}, {@code hearth_requests_running{model}}, {@code hearth_requests_waiting{model}} (queued and waiting in replicas), {@code hearth_kv_cache_usage_ratio{model}}, {@code hearth_queue_seconds{model}}, {@code hearth_batch_size{model}}, {@code hearth_tokens_generated_total{model}},
  * {@code hearth_replica_transitions_total{model,to}}, {@code hearth_prewarms_total{model,reason}}, device memory
  * used / capacity, and the prefix cache: {@code hearth_prefix_cache_hits_total{model,tier}} and
  * {@code hearth_prefix_cache_misses_total{model}} (full prompt blocks), {@code hearth_prefix_tokens_saved_total{model}},
@@ -38,6 +39,10 @@ public class PoolMetrics implements PoolEvents {
                 registry.gauge("hearth.replicas", pool, p -> p.replicaStates(model.model()).get(state), m, new Tag("state", lower(state)));
             }
             registry.gauge("hearth.queue.depth", pool, p -> p.queueDepth(model.model()), m);
+            registry.gauge("hearth.requests.running", pool, p -> p.pool(model.model()).replicas().stream().mapToInt(ReplicaInfo::load).sum(), m);
+            registry.gauge("hearth.requests.waiting", pool, p -> p.queueDepth(model.model())
+                    + p.pool(model.model()).replicas().stream().mapToInt(ReplicaInfo::waiting).sum(), m);
+            registry.gauge("hearth.kv.cache.usage.ratio", pool, p -> kvUsage(p.pool(model.model()).replicas()), m);
             registry.gauge(Metadata.builder().withName("hearth.prefix.cache").withUnit(MetricUnits.BYTES).build(), pool,
                     p -> p.prefixCache(model.model()).cachedBytes(), m, new Tag("tier", "local"));
         }
@@ -48,6 +53,13 @@ public class PoolMetrics implements PoolEvents {
             registry.gauge(Metadata.builder().withName("hearth.device.memory.capacity").withUnit(MetricUnits.BYTES).build(), pool,
                     p -> device.capacityBytes(), d);
         }
+    }
+
+    /** KV blocks in use over all the model's replicas, as a share of their blocks (0 with no replica loaded). */
+    private static double kvUsage(java.util.List<ReplicaInfo> replicas) {
+        long total = replicas.stream().mapToLong(ReplicaInfo::kvBlocks).sum();
+        long free = replicas.stream().mapToLong(ReplicaInfo::kvBlocksFree).sum();
+        return total == 0 ? 0 : (double) (total - free) / total;
     }
 
     private static long usedOf(PoolAdmin pool, String device) {

@@ -4,7 +4,6 @@ import io.hearth.pool.Completion;
 import io.hearth.pool.ModelUnavailableException;
 import io.hearth.pool.ReplicaFailedException;
 import io.hearth.runtime.config.Durations;
-import io.hearth.runtime.pool.PoolSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
