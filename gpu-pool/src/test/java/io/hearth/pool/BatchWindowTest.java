@@ -31,7 +31,7 @@ class BatchWindowTest {
     @Test
     void requestsArrivingTogetherAtAnIdleReplicaShareTheFirstStep() throws Exception {
         List<Integer> stepSizes = new CopyOnWriteArrayList<>();
-        try (Model model = Model.load(ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 7));
+        try (Model model = Model.load(TestModels.tiny(dir, "tiny.gguf", 7));
              Backend backend = new SlowBackend(new CpuBackend(model, new EngineOptions(1, KvType.F32, 1024)));
              Scheduler scheduler = new Scheduler(backend, 8, "window", (sequences, generated) -> stepSizes.add(sequences),
                      failure -> { }, null, SharedBlocks.NONE)) {

@@ -1,11 +1,7 @@
 package io.hearth.pool;
 
-import io.hearth.engine.compute.WorkerPool;
-import io.hearth.engine.genmodel.ModelGenerator;
-import io.hearth.engine.genmodel.ModelShape;
 import io.hearth.engine.kv.KvCache;
 import io.hearth.engine.sample.SamplingParams;
-import io.hearth.engine.tensor.GgmlType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,14 +26,6 @@ class ContinuousBatchingTest {
     @TempDir
     Path dir;
 
-    static Path tinyModel(Path dir, String name, long seed) throws Exception {
-        Path file = dir.resolve(name);
-        try (WorkerPool workers = new WorkerPool(2)) {
-            ModelGenerator.write(ModelShape.named("tiny"), GgmlType.Q8_0, seed, file, workers);
-        }
-        return file;
-    }
-
     private static final String[] PROMPTS = {"one", "two words", "a somewhat longer prompt of several words", "x",
             "the fourth prompt", "and a sixth one here", "seven", "eight is enough"};
 
@@ -51,7 +39,7 @@ class ContinuousBatchingTest {
             }
         };
         PoolPolicy policy = new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 8, 16);
-        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", tinyModel(dir, "tiny.gguf", 42), 2, 2048, policy)), events)
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", TestModels.tiny(dir, "tiny.gguf", 42), 2, 2048, policy)), events)
                 .awaitPreloaded()) {
             List<int[]> alone = new ArrayList<>();
             for (String prompt : PROMPTS) alone.add(generate(pool, prompt));
@@ -79,7 +67,7 @@ class ContinuousBatchingTest {
     void theKvCacheHoldsItsConfiguredTokensOverAllSequencesEvenBeyondOneContext() throws Exception {
         PoolPolicy policy = new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 8, 16);
         // the tiny model's context is 2048 tokens; the replica's KV is set to twice that, for all its sequences
-        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", tinyModel(dir, "tiny.gguf", 42), 1, 4096, policy)))
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", TestModels.tiny(dir, "tiny.gguf", 42), 1, 4096, policy)))
                 .awaitPreloaded()) {
             ReplicaInfo replica = pool.pool("demo").replicas().getFirst();
             assertEquals(KvCache.blocksFor(4096), replica.kvBlocks(), "the replica's KV blocks, shared by its sequences");
@@ -93,7 +81,7 @@ class ContinuousBatchingTest {
     @Test
     void aFullQueueIsRefusedAndAGoneClientFreesItsSlot() throws Exception {
         PoolPolicy oneAtATime = new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 1, 0);
-        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", tinyModel(dir, "tiny.gguf", 42), 1, 2048, oneAtATime)))
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", TestModels.tiny(dir, "tiny.gguf", 42), 1, 2048, oneAtATime)))
                 .awaitPreloaded()) {
             // The tiny model can run all 1,500 tokens in ~150 ms once the JIT is hot; if the long call ended before
             // "me too" arrived, the attempt proves nothing and runs again (a pool that never refuses fails all five).

@@ -39,7 +39,7 @@ class DevicePlacementTest {
     void withoutAGpuAutoRunsOnTheCpuAndCudaIsRefusedWithTheReason() throws Exception {
         CudaDevices.Discovery found = CudaDevices.discover();
         assumeTrue(found.devices().isEmpty(), "a GPU is here: the other test covers placement on it");
-        Path file = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
+        Path file = TestModels.tiny(dir, "tiny.gguf", 42);
         try (WarmModelPool pool = new WarmModelPool(List.of(spec("anywhere", file, "auto"), spec("gpu-only", file, "cuda:0")))) {
             assertEquals("cpu", pool.models().stream().filter(m -> m.id().equals("anywhere")).findFirst().orElseThrow().device());
             assertTrue(greedy(pool, "anywhere").tokens().length > 0, "the CPU replica serves");
@@ -60,7 +60,7 @@ class DevicePlacementTest {
     void onAGpuAutoPlacesTheReplicaOnCudaZeroWithTheCpusOutput() throws Exception {
         CudaDevices.Discovery found = CudaDevices.discover();
         assumeFalse(found.devices().isEmpty(), "no CUDA device here: " + found.unavailable());
-        Path file = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
+        Path file = TestModels.tiny(dir, "tiny.gguf", 42);
         long heldBefore = CudaMemory.allocatedBytes(0);
         try (WarmModelPool pool = new WarmModelPool(List.of(spec("gpu", file, "auto"), spec("cpu", file, "cpu")))) {
             assertEquals("cuda:0", pool.models().stream().filter(m -> m.id().equals("gpu")).findFirst().orElseThrow().device());

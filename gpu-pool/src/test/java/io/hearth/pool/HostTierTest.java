@@ -32,7 +32,7 @@ class HostTierTest {
 
     @Test
     void anUnchangedFileGetsItsMappingBack() throws Exception {
-        Path file = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
+        Path file = TestModels.tiny(dir, "tiny.gguf", 42);
         try (HostTier tier = new HostTier()) {
             Model model = Model.load(file);
             tier.keep(file, model);
@@ -46,7 +46,7 @@ class HostTierTest {
 
     @Test
     void aChangedFileIsAnotherModel() throws Exception {
-        Path file = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
+        Path file = TestModels.tiny(dir, "tiny.gguf", 42);
         try (HostTier tier = new HostTier()) {
             Model model = Model.load(file);
             tier.keep(file, model);
@@ -58,8 +58,8 @@ class HostTierTest {
 
     @Test
     void oneMappingIsKeptAndEveryOtherIsUnmapped() throws Exception {
-        Path file = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
-        Path other = ContinuousBatchingTest.tinyModel(dir, "other.gguf", 43);
+        Path file = TestModels.tiny(dir, "tiny.gguf", 42);
+        Path other = TestModels.tiny(dir, "other.gguf", 43);
         Model first = Model.load(file), second = Model.load(file), elsewhere = Model.load(other);
         HostTier tier = new HostTier();
         tier.keep(file, first);

@@ -81,7 +81,7 @@ class ModelDownloadTest {
 
     @Test
     void aModelIsDownloadedOnFirstUseResumedAfterABreakAndVerified() throws Exception {
-        Path original = ContinuousBatchingTest.tinyModel(dir, "origin.gguf", 11);
+        Path original = TestModels.tiny(dir, "origin.gguf", 11);
         URI url = serve(original);
         String sha = sha256(original);
         Path stored = dir.resolve("store").resolve(sha + ".gguf");
@@ -123,7 +123,7 @@ class ModelDownloadTest {
 
     @Test
     void aFileWhoseHashDiffersIsDeletedAndTheModelReportsWhy() throws Exception {
-        Path original = ContinuousBatchingTest.tinyModel(dir, "origin.gguf", 12);
+        Path original = TestModels.tiny(dir, "origin.gguf", 12);
         URI url = serve(original);
         String wrong = "0".repeat(64);
         Path stored = dir.resolve("store").resolve(wrong + ".gguf");

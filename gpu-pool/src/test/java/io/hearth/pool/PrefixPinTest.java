@@ -36,7 +36,7 @@ class PrefixPinTest {
 
     @Test
     void aPinnedPrefixIsCachedBeforeTheFirstCallAndOutlivesEviction() throws Exception {
-        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 5);
+        Path model = TestModels.tiny(dir, "tiny.gguf", 5);
         // a small KV pool (1024 tokens = 64 blocks), so a few other prompts evict every unpinned block
         List<ModelSpec> specs = List.of(new ModelSpec("demo", model, 1, 1024, new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 1, 8)));
         try (WarmModelPool pool = new WarmModelPool(specs).awaitPreloaded()) {
@@ -66,7 +66,7 @@ class PrefixPinTest {
 
     @Test
     void callersOfDifferentTenantsShareThePinnedPrefixButNothingAfterIt() throws Exception {
-        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 5);
+        Path model = TestModels.tiny(dir, "tiny.gguf", 5);
         List<ModelSpec> specs = List.of(new ModelSpec("demo", model, 1, 1024, new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 1, 8)));
         try (WarmModelPool pool = new WarmModelPool(specs).awaitPreloaded()) {
             List<ChatMessage> fixedStart = List.of(new ChatMessage("system", SYSTEM), new ChatMessage("user", "Question: "));

@@ -53,7 +53,7 @@ class PrewarmTest {
 
     @Test
     void aModelCalledRegularlyIsWarmWhenItsNextCallComesThoughItScalesToZeroBetween() throws Exception {
-        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 5);
+        Path model = TestModels.tiny(dir, "tiny.gguf", 5);
         List<String> prewarms = new CopyOnWriteArrayList<>();
         PoolEvents events = new PoolEvents() {
             @Override
@@ -79,7 +79,7 @@ class PrewarmTest {
 
     @Test
     void aScheduledWindowKeepsAReplicaWarm() throws Exception {
-        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 6);
+        Path model = TestModels.tiny(dir, "tiny.gguf", 6);
         LocalTime now = LocalTime.now();
         PrewarmSchedule around = PrewarmSchedule.parse(now.minusMinutes(5).withNano(0).withSecond(0) + "-" + now.plusMinutes(5).withNano(0).withSecond(0));
         PoolPolicy policy = new PoolPolicy(0, 1, Duration.ofMillis(200), false, 4, 8, Duration.ofSeconds(1), Duration.ofHours(1), around, false);

@@ -30,7 +30,7 @@ class ReplicaFailureTest {
 
     @Test
     void aKilledReplicaFailsItsRequestsRetryablyAndIsReplaced() throws Exception {
-        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 7);
+        Path model = TestModels.tiny(dir, "tiny.gguf", 7);
         PoolPolicy policy = new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 4, 8);
         try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", model, 1, 4096, policy))).awaitPreloaded()) {
             String solo = pool.generate("demo", LONG, (t, s) -> { }).generation().text();
@@ -59,7 +59,7 @@ class ReplicaFailureTest {
 
     @Test
     void aCallPastItsDeadlineIsCancelledAndFreesItsBlocks() throws Exception {
-        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 8);
+        Path model = TestModels.tiny(dir, "tiny.gguf", 8);
         PoolPolicy policy = new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 4, 8);
         try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", model, 1, 4096, policy))).awaitPreloaded()) {
             ModelRequest late = LONG.withDeadline(Instant.now().plusMillis(30));
@@ -73,7 +73,7 @@ class ReplicaFailureTest {
 
     @Test
     void aKeepAliveHintReplacesTheIdleTimeoutWithinOpsBounds() throws Exception {
-        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 9);
+        Path model = TestModels.tiny(dir, "tiny.gguf", 9);
         PoolPolicy policy = new PoolPolicy(0, 1, Duration.ofMinutes(10), false, 4, 8, Duration.ofMillis(300), Duration.ofMinutes(20));
         try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", model, 1, 1024, policy)))) {
             ModelRequest shortHint = ModelRequest.text("hi", SamplingParams.greedy(2));

@@ -41,7 +41,7 @@ class ReplicaLifecycleTest {
 
     @Test
     void anIdleReplicaScalesToZeroAndTheNextCallIsAColdStartFromHostMemory() throws Exception {
-        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
+        Path model = TestModels.tiny(dir, "tiny.gguf", 42);
         try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", model, 1, 512, SCALE_TO_ZERO)), events)) {
             assertTrue(pool.ready(), "a model that does not preload leaves readiness alone");
             assertTrue(pool.pool("demo").replicas().isEmpty(), "nothing loaded before the first call");
@@ -69,7 +69,7 @@ class ReplicaLifecycleTest {
 
     @Test
     void aPreloadedModelThatScaledToZeroIsStillReady() throws Exception {
-        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
+        Path model = TestModels.tiny(dir, "tiny.gguf", 42);
         PoolPolicy preloadThenIdle = new PoolPolicy(0, 1, Duration.ofMillis(300), true, 4, 8);
         try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", model, 1, 512, preloadThenIdle)), events)) {
             assertFalse(pool.ready() && pool.pool("demo").replicas().isEmpty(), "not ready before the preload is warm");
@@ -86,12 +86,12 @@ class ReplicaLifecycleTest {
 
     @Test
     void aReloadWhoseSelfCheckDiffersIsDiscardedAndReported() throws Exception {
-        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
+        Path model = TestModels.tiny(dir, "tiny.gguf", 42);
         try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", model, 1, 512, SCALE_TO_ZERO)), events)) {
             call(pool, new ArrayList<>());
             await("the idle replica is unloaded", () -> pool.pool("demo").replicas().isEmpty());
             // Same shape and header, other weights: what a corrupted or silently replaced file looks like.
-            ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 7);
+            TestModels.tiny(dir, "tiny.gguf", 7);
             List<String> received = new ArrayList<>();
             ModelUnavailableException e = assertThrows(ModelUnavailableException.class, () -> pool.generate("demo",
                     ModelRequest.text("hello", SamplingParams.greedy(3)), (t, text) -> received.add(text)));
@@ -105,7 +105,7 @@ class ReplicaLifecycleTest {
 
     @Test
     void deployedFunctionsKeepTheirModelWarmWhileTheyAskForIt() throws Exception {
-        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
+        Path model = TestModels.tiny(dir, "tiny.gguf", 42);
         try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", model, 1, 512, SCALE_TO_ZERO)), events)) {
             pool.functionsMinWarm("demo", 1);
             await("a replica loads for the functions", () -> pool.pool("demo").replicas().size() == 1);
@@ -118,7 +118,7 @@ class ReplicaLifecycleTest {
 
     @Test
     void opsScaleUpDrainAndEvict() throws Exception {
-        Path model = ContinuousBatchingTest.tinyModel(dir, "tiny.gguf", 42);
+        Path model = TestModels.tiny(dir, "tiny.gguf", 42);
         try (FileChannel file = FileChannel.open(model, StandardOpenOption.WRITE)) {
             file.force(true); // written pages must reach the disk before the kernel may drop them
         }

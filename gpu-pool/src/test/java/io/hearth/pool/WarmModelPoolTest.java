@@ -1,12 +1,8 @@
 package io.hearth.pool;
 
 import io.hearth.engine.chat.ChatMessage;
-import io.hearth.engine.compute.WorkerPool;
 import io.hearth.engine.generate.GenerationResult;
-import io.hearth.engine.genmodel.ModelGenerator;
-import io.hearth.engine.genmodel.ModelShape;
 import io.hearth.engine.sample.SamplingParams;
-import io.hearth.engine.tensor.GgmlType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,11 +18,7 @@ class WarmModelPoolTest {
     Path dir;
 
     private Path tinyModel() throws Exception {
-        Path file = dir.resolve("tiny.gguf");
-        try (WorkerPool workers = new WorkerPool(2)) {
-            ModelGenerator.write(ModelShape.named("tiny"), GgmlType.Q8_0, 42, file, workers);
-        }
-        return file;
+        return TestModels.tiny(dir, "tiny.gguf", 42);
     }
 
     @Test

@@ -1,16 +1,13 @@
 package io.hearth.pool.prefix;
 
-import io.hearth.engine.compute.WorkerPool;
 import io.hearth.engine.generate.GenerationResult;
-import io.hearth.engine.genmodel.ModelGenerator;
-import io.hearth.engine.genmodel.ModelShape;
 import io.hearth.engine.sample.SamplingParams;
-import io.hearth.engine.tensor.GgmlType;
 import io.hearth.pool.Completion;
 import io.hearth.pool.ModelRequest;
 import io.hearth.pool.ModelSpec;
 import io.hearth.pool.PoolEvents;
 import io.hearth.pool.PoolPolicy;
+import io.hearth.pool.TestModels;
 import io.hearth.pool.WarmModelPool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,10 +40,7 @@ class SharedPrefixTest {
 
     @BeforeAll
     static void model() throws Exception {
-        Path model = dir.resolve("tiny.gguf");
-        try (WorkerPool workers = new WorkerPool(2)) {
-            ModelGenerator.write(ModelShape.named("tiny"), GgmlType.Q8_0, 3, model, workers);
-        }
+        Path model = TestModels.tiny(dir, "tiny.gguf", 3);
         specs = List.of(new ModelSpec("demo", model, 1, 1024, new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 4, 8)));
     }
 
