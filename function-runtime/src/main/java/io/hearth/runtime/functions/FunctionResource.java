@@ -1,13 +1,11 @@
 package io.hearth.runtime.functions;
 
 import io.hearth.pool.LoadProgress;
-import io.hearth.runtime.audit.AuditedInvocation;
 import io.hearth.runtime.config.Durations;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionRegistry;
-import io.hearth.runtime.invoke.FunctionInvoker;
-import io.hearth.runtime.invoke.InvocationOptions;
 import io.hearth.runtime.invoke.InvocationResult;
+import io.hearth.runtime.invoke.InvocationService;
 import io.hearth.runtime.keys.ApiKey;
 import io.hearth.runtime.keys.Callers;
 import io.hearth.runtime.keys.KeyProtected;
@@ -81,13 +79,9 @@ public class FunctionResource {
     @Inject
     FunctionRegistry registry;
     @Inject
-    FunctionInvoker invoker;
-    @Inject
-    RuntimeMetrics metrics;
+    InvocationService invocations;
     @Inject
     Callers callers;
-    @Inject
-    AuditedInvocation audited;
 
     /** The functions the caller may call. */
     @GET
@@ -109,24 +103,21 @@ public class FunctionResource {
     public Response invoke(@PathParam("reference") String reference, @HeaderParam(HttpHeaders.ACCEPT) String accept,
                            @HeaderParam(KEEP_ALIVE_HEADER) String keepAliveHeader, @Context SecurityContext security,
                            FunctionInput input) {
-        String name = FunctionRegistry.nameOf(reference);
         Duration keepAlive = keepAliveHeader == null ? null : Durations.parse(keepAliveHeader);
         ApiKey key = callers.caller(security);
-        String tenant = key == null ? null : key.tenant();
-        FunctionRegistry.Deployed deployed = counted(name, () -> registry.resolve(reference));
+        FunctionRegistry.Deployed deployed = invocations.resolve(reference, RuntimeMetrics.FN);
         Map<String, Object> body = input != null ? input.fields() : Map.of();
         if (accept != null && accept.contains(MediaType.SERVER_SENT_EVENTS)) {
             String model = deployed.manifest().model();
-            return EventStream.of(events -> events.send(answer(counted(name, () -> invoker.invoke(deployed, body,
+            return EventStream.of(events -> events.send(answer(invocations.invoke(key, deployed, body, new InvocationService.Delivery(
                     (token, text) -> {
                         if (!text.isEmpty()) events.send(new Piece(text));
-                    }, new InvocationOptions(progressTo(events, model), keepAlive, tenant, callers.budget(key)))))));
+                    }, progressTo(events, model), keepAlive)))));
         }
-        InvocationResult result = counted(name, () -> invoker.invoke(deployed, body, (token, text) -> { },
-                new InvocationOptions(LoadProgress.NONE, keepAlive, tenant, callers.budget(key))));
-        audited.record(result);
+        InvocationResult result = invocations.invoke(key, deployed, body, InvocationService.Delivery.whole(keepAlive));
         return Response.ok(answer(result), MediaType.APPLICATION_JSON).build();
     }
+
 
     private static LoadProgress progressTo(EventStream events, String model) {
         return new LoadProgress() {
@@ -140,20 +131,6 @@ public class FunctionResource {
                 events.send("loading", new Loading(model, "download", percent));
             }
         };
-    }
-
-    /** Runs a step of an invocation, counting a failure under the status it will be answered with. */
-    private <T> T counted(String function, java.util.function.Supplier<T> step) {
-        try {
-            T value = step.get();
-            if (value instanceof InvocationResult r) metrics.succeeded(r, RuntimeMetrics.FN);
-            return value;
-        } catch (RuntimeException e) {
-            // only deployed functions get a series of their own: a name made up by a caller must not add one
-            String label = registry.names().contains(function) ? function : "unknown";
-            metrics.failed(label, RuntimeMetrics.FN, io.hearth.runtime.errors.ErrorMapper.classify(e).status());
-            throw e;
-        }
     }
 
     private static Answer answer(InvocationResult r) {

@@ -10,15 +10,13 @@ import io.hearth.pool.ModelPool;
 import io.hearth.pool.ModelRequest;
 import io.hearth.pool.ModelUnavailableException;
 import io.hearth.pool.TenantScope;
-import io.hearth.runtime.audit.AuditedInvocation;
 import io.hearth.runtime.config.Durations;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionNotFoundException;
 import io.hearth.runtime.deploy.FunctionRegistry;
 import io.hearth.runtime.functions.RuntimeMetrics;
-import io.hearth.runtime.invoke.FunctionInvoker;
-import io.hearth.runtime.invoke.InvocationOptions;
 import io.hearth.runtime.invoke.InvocationResult;
+import io.hearth.runtime.invoke.InvocationService;
 import io.hearth.runtime.keys.ApiKey;
 import io.hearth.runtime.keys.ApiKeyFilter;
 import io.hearth.runtime.keys.Callers;
@@ -43,6 +41,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The OpenAI-compatible API, so existing clients work unchanged: list models, chat completions and text completions,
@@ -58,15 +57,13 @@ public class OpenAiResource {
     @Inject
     FunctionRegistry registry;
     @Inject
-    FunctionInvoker invoker;
-    @Inject
     GuardedModelCalls calls;
     @Inject
     Callers callers;
     @Inject
     RuntimeMetrics metrics;
     @Inject
-    AuditedInvocation audited;
+    InvocationService invocations;
 
     /**
      * What a request's {@code model} names: a served model, or a deployed prompt function ({@code name} or
@@ -94,7 +91,7 @@ public class OpenAiResource {
         if (pool.serves(name) || pool.failures().containsKey(name)) return new Target(name, null);
         FunctionRegistry.Deployed deployed;
         try {
-            deployed = registry.resolve(name);
+            deployed = invocations.resolve(name, RuntimeMetrics.OPENAI);
         } catch (FunctionNotFoundException e) {
             throw new ModelUnavailableException("model '" + name + "' is neither a model served here nor a deployed function (GET /v1/models lists them)");
         }
@@ -159,46 +156,32 @@ public class OpenAiResource {
     }
 
     /**
-     * A prompt function named as the model: it runs on the function's one path ({@link io.hearth.runtime.invoke.FunctionInvoker#converse}),
+     * A prompt function named as the model: it runs on the one path of invocations ({@link InvocationService#converse}),
      * its guards, limits and metrics as at {@code /fn}. When the function redacts, its answer is known only whole: a
      * stream then carries it in one piece at the end.
      */
     private Response converse(Target target, List<ChatMessage> messages, SamplingParams sampling, Duration keepAlive, ApiKey key, String id,
                               long created, boolean stream) {
         String model = target.function().name();
-        InvocationOptions options = new InvocationOptions(LoadProgress.NONE, keepAlive, key == null ? null : key.tenant(), callers.budget(key));
         if (stream) {
             return EventStream.of(events -> {
                 events.send(chunk(id, created, model, new Responses.Delta("assistant", ""), null));
-                java.util.concurrent.atomic.AtomicBoolean streamed = new java.util.concurrent.atomic.AtomicBoolean();
-                InvocationResult result = counted(target, () -> invoker.converse(target.deployed(), messages, sampling, (token, text) -> {
+                AtomicBoolean streamed = new AtomicBoolean();
+                InvocationResult result = invocations.converse(key, target.deployed(), messages, sampling, new InvocationService.Delivery((token, text) -> {
                     if (text.isEmpty()) return;
                     streamed.set(true);
                     events.send(chunk(id, created, model, new Responses.Delta(null, text), null));
-                }, options));
+                }, LoadProgress.NONE, keepAlive));
                 if (!streamed.get() && !String.valueOf(result.output()).isEmpty()) {
                     events.send(chunk(id, created, model, new Responses.Delta(null, String.valueOf(result.output())), null));
                 }
                 events.send(chunk(id, created, model, new Responses.Delta(null, null), result.finishReason()));
             });
         }
-        InvocationResult result = counted(target, () -> invoker.converse(target.deployed(), messages, sampling, (token, text) -> { }, options));
-        audited.record(result);
+        InvocationResult result = invocations.converse(key, target.deployed(), messages, sampling, InvocationService.Delivery.whole(keepAlive));
         return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model,
                 List.of(new Responses.ChatChoice(0, new Responses.Message("assistant", String.valueOf(result.output())), result.finishReason())),
                 usage(result.promptTokens(), result.completionTokens(), result.prefix().savedTokens())), MediaType.APPLICATION_JSON).build();
-    }
-
-    /** A function's invocation, counted in the invocation metrics under the OpenAI API. */
-    private InvocationResult counted(Target target, java.util.function.Supplier<InvocationResult> call) {
-        try {
-            InvocationResult result = call.get();
-            metrics.succeeded(result, RuntimeMetrics.OPENAI);
-            return result;
-        } catch (RuntimeException e) {
-            metrics.failed(target.function().name(), RuntimeMetrics.OPENAI, io.hearth.runtime.errors.ErrorMapper.classify(e).status());
-            throw e;
-        }
     }
 
     @POST
