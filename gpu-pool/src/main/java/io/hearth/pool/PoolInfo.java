@@ -9,6 +9,6 @@ import java.util.Map;
  * load failure (null when none), how many replicas failed while serving (each was replaced), and the download of
  * its file (null for a local file).
  */
-public record PoolInfo(String model, PoolPolicy policy, int context, int functionsMinWarm, List<ReplicaInfo> replicas, int held, int loadingPercent,
+public record PoolInfo(String model, PoolPolicy policy, int kvTokens, int functionsMinWarm, List<ReplicaInfo> replicas, int held, int loadingPercent,
                        Map<WeightTier, Long> coldStarts, String lastFailure, long replicaFailures, DownloadInfo download) {
 }

@@ -230,7 +230,7 @@ final class Replica implements AutoCloseable {
                 switch (event) {
                     case ScheduledSequence.Token t -> listener.onToken(t.token(), t.text());
                     case ScheduledSequence.Done d -> {
-                        return new Completion(spec.id(), d.result(), s.admittedNanos - s.arrivedNanos, null, s.reuse);
+                        return new Completion(spec.id(), d.result(), s.queuedNanos(), null, s.reuse());
                     }
                     case ScheduledSequence.Failed f -> throw f.error();
                 }
@@ -343,8 +343,8 @@ final class Replica implements AutoCloseable {
     private void fetchSharedPrefix(ScheduledSequence s) {
         if (shared == SharedBlocks.NONE) return;
         var kv = backend.kvCache();
-        s.fetchedFrom = kv.cachedLeading(s.prefixHashes);
-        s.fetched = shared.lookup(s.prefixHashes.subList(s.fetchedFrom, s.prefixHashes.size()));
+        int from = kv.cachedLeading(s.prefixHashes);
+        s.fetchedFromSharedTier(from, shared.lookup(s.prefixHashes.subList(from, s.prefixHashes.size())));
     }
 
     private static ScheduledSequence.Event nextEvent(ScheduledSequence s, Instant deadline) throws InterruptedException {

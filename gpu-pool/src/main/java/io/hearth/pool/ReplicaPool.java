@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
  * The replicas of one model and their lifecycle. Invariants (all under this object's lock):
  * <ul>
  *   <li>{@code replicas} holds only started replicas (WARM, BUSY or DRAINING); at most one load runs at a time
- *       ({@code loading}), and {@code replicas.size() + (loading ? 1 : 0) <= policy.maxReplicas()}.</li>
+ *       ({@code inFlight}), and {@code replicas.size() + (inFlight ? 1 : 0) <= policy.maxReplicas()}.</li>
  *   <li>Device memory is reserved before a load starts and released when the load fails or the replica unloads.</li>
  *   <li>A request either joins a started, non-draining replica's queue, or is held (at most {@code policy.maxQueue()}
  *       of them) until the load under way finishes; with nothing started and nothing loading, it starts the load.</li>
@@ -41,15 +41,13 @@ import java.util.concurrent.TimeoutException;
  */
 final class ReplicaPool {
     private static final System.Logger LOG = System.getLogger(ReplicaPool.class.getName());
-    private static final float PROBE_TOLERANCE = 1e-3f;
     /** How often {@link WarmModelPool} runs {@link #maintain}. */
     static final long MAINTENANCE_PERIOD_NANOS = 1_000_000_000L;
 
     /** Replaced when ops change the context; a load uses the spec it started with. */
     volatile ModelSpec spec;
     /** Read from the file's header; null until a model fetched from a URL has been downloaded. */
-    private volatile ModelCard card;
-    private final ModelDownloader downloader;
+    private final ReplicaLoading loading;
     private final DeviceMemory memory;
     private final Executor loader;
     private final PoolEvents events;
@@ -57,11 +55,8 @@ final class ReplicaPool {
     private final List<Replica> replicas = new ArrayList<>();
     private final Map<WeightTier, Long> coldStarts = new EnumMap<>(WeightTier.class);
     private volatile PoolPolicy policy;
-    private CompletableFuture<Replica> loading;
-    private volatile int loadingPercent = -1;
-    private volatile int downloadPercent = -1;
+    private CompletableFuture<Replica> inFlight;
     /** Device memory reserved for the load under way (0 until reserved). */
-    private long loadReservation;
     private int held;
     /** Replicas ops asked for (admin scale); kept loaded like min-warm until they scale down. */
     private int scaledTo;
@@ -72,24 +67,23 @@ final class ReplicaPool {
     private boolean dropHostTier;
     /** The last unloaded replica's mapped weights, so the next start skips mapping and populating them. */
     private final HostTier hostTier = new HostTier();
-    private float[] firstProbe;
     private String lastFailure;
     private long replicaFailures;
     /** A replica has been warm since start: readiness needs the preload done once, not a replica kept forever. */
     private boolean everWarm;
     private final ArrivalForecast arrivals = new ArrivalForecast();
     /** Prefixes every replica computes and keeps cached: on pinning, and on each replica that becomes warm. */
-    private final Map<String, PinnedPrefix> pins = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ReplicaPins pins;
     /** The last load's time, to start a predicted pre-warm early enough (2 s until a load has been seen). */
     private volatile long lastLoadNanos = 2_000_000_000L;
 
     ReplicaPool(ModelSpec spec, ModelCard card, DeviceMemory memory, Executor loader, PoolEvents events, SharedBlocks shared) {
         this.shared = shared;
         this.spec = spec;
-        this.card = card;
-        this.downloader = spec.download() == null ? null : new ModelDownloader(spec.id(), spec.download(), spec.source());
+        this.loading = new ReplicaLoading(spec, card, memory);
         this.memory = memory;
         this.loader = loader;
+        this.pins = new ReplicaPins(spec.id(), loader);
         this.events = events;
         this.policy = spec.policy();
     }
@@ -108,7 +102,7 @@ final class ReplicaPool {
                 wait = null;
             } else {
                 if (held >= policy.maxQueue()) throw busy();
-                wait = loading != null ? loading : startLoad();
+                wait = inFlight != null ? inFlight : startLoad();
                 held++;
             }
         }
@@ -141,12 +135,12 @@ final class ReplicaPool {
             if (deadline != null && Instant.now().isAfter(deadline)) {
                 throw new DeadlineExceededException("the model call ran past its deadline while model '" + spec.id() + "' was loading");
             }
-            int fetched = downloadPercent;
+            int fetched = loading.downloadPercent();
             if (fetched > downloaded) {
                 progress.downloading(fetched);
                 downloaded = fetched;
             }
-            int percent = loadingPercent;
+            int percent = loading.loadingPercent();
             if (percent > reported) {
                 progress.loading(percent);
                 reported = percent;
@@ -154,7 +148,7 @@ final class ReplicaPool {
             try {
                 Replica r = load.get(100, TimeUnit.MILLISECONDS);
                 // a download that finished between two polls is still reported as done (it stays at 100 until the next load)
-                if (downloaded < 100 && (downloaded >= 0 || downloadPercent == 100)) progress.downloading(100);
+                if (downloaded < 100 && (downloaded >= 0 || loading.downloadPercent() == 100)) progress.downloading(100);
                 if (reported < 100) progress.loading(100);
                 return r;
             } catch (TimeoutException stillLoading) {
@@ -182,7 +176,7 @@ final class ReplicaPool {
     }
 
     private boolean canStartAnother() {
-        return loading == null && replicas.size() < policy.maxReplicas();
+        return inFlight == null && replicas.size() < policy.maxReplicas();
     }
 
     /**
@@ -190,53 +184,36 @@ final class ReplicaPool {
      * A model not downloaded yet is fetched first, and its memory reserved once its header says how much it needs.
      */
     private CompletableFuture<Replica> startLoad() {
-        boolean fetchFirst = card == null;
+        boolean fetchFirst = loading.card() == null;
         ModelSpec loadSpec = spec;
         if (!fetchFirst) reserve(loadSpec);
         int number = nextNumber++;
         events.transition(spec.id(), ReplicaState.COLD, ReplicaState.LOADING);
         LOG.log(System.Logger.Level.INFO, "loading replica " + number + " of model " + spec.id() + " from "
                 + (fetchFirst ? spec.download().url() : spec.source()));
-        loadingPercent = fetchFirst ? -1 : 0; // a download reports its own progress first
-        downloadPercent = -1;
+        loading.begin(fetchFirst);
         CompletableFuture<Replica> future = CompletableFuture.supplyAsync(() -> {
-            if (fetchFirst) fetch(loadSpec);
+            if (fetchFirst) loading.fetch(loadSpec);
             return load(number, loadSpec);
         }, loader);
-        loading = future;
+        inFlight = future;
         future.whenComplete((replica, error) -> loaded(future, replica, error));
         return future;
     }
 
-    /** Reserves device memory for the load about to run, or records why it does not fit. */
-    private synchronized void reserve(ModelSpec loadSpec) {
-        long bytes = card.replicaBytes(loadSpec.kvTokens(), memory.device());
+    /** Reserves device memory for the load about to run, or records why it does not fit. Holds the lock. */
+    private void reserve(ModelSpec loadSpec) {
         try {
-            memory.reserve(bytes, "a replica of model '" + spec.id() + "'");
+            loading.reserve(loadSpec);
         } catch (ModelUnavailableException doesNotFit) {
             lastFailure = doesNotFit.getMessage();
             throw doesNotFit;
         }
-        loadReservation = bytes;
     }
 
-    /** Downloads the model's file (on a loader thread), reads its header, and reserves memory for it. */
-    private void fetch(ModelSpec loadSpec) {
-        downloadPercent = 0;
-        try {
-            downloader.fetch(percent -> downloadPercent = percent);
-            downloadPercent = 100; // stays for callers polling after the last chunk, until the next load
-        } catch (RuntimeException e) {
-            downloadPercent = -1;
-            throw e;
-        }
-        card = ModelCard.read(loadSpec);
-        reserve(loadSpec);
-        loadingPercent = 0;
-    }
-
+    /** Loads a replica and starts its step loop, whose first step is the self-check. */
     private Replica load(int number, ModelSpec loadSpec) {
-        Replica r = Replica.load(number, loadSpec, memory.device(), percent -> loadingPercent = percent, hostTier.take(loadSpec.source()));
+        Replica r = loading.load(number, loadSpec, hostTier.take(loadSpec.source()));
         try {
             int[] probe = r.probeTokens();
             r.start(policy.maxBatch(), (batch, generated) -> events.step(spec.id(), batch, generated), failure -> failed(r, failure),
@@ -258,15 +235,9 @@ final class ReplicaPool {
         }
     }
 
-    /** The first replica's probe is the reference; later ones must match it. A pass makes the model count as warm. */
+    /** A replica's self-check ({@link ReplicaLoading#verify}); a pass makes the model count as warm. */
     private synchronized void selfCheck(Replica r, float[] probe) {
-        if (firstProbe == null) firstProbe = probe;
-        for (int i = 0; i < probe.length; i++) {
-            if (!(Math.abs(probe[i] - firstProbe[i]) <= PROBE_TOLERANCE * Math.max(1, Math.abs(firstProbe[i])))) {
-                throw new ModelUnavailableException("model '" + spec.id() + "' failed to load: replica " + r.number + " self-check failed: logit "
-                        + i + " is " + probe[i] + " where the first load gave " + firstProbe[i] + " (the file changed or memory is corrupt)", true);
-            }
-        }
+        loading.verify(r, probe);
         everWarm = true;
         notifyAll();
     }
@@ -283,10 +254,8 @@ final class ReplicaPool {
     }
 
     private synchronized void loaded(CompletableFuture<Replica> future, Replica replica, Throwable error) {
-        if (loading == future) loading = null;
-        loadingPercent = -1;
-        long reserved = loadReservation;
-        loadReservation = 0;
+        if (inFlight == future) inFlight = null;
+        long reserved = loading.takeReservation();
         if (error != null) {
             memory.release(reserved);
             Throwable cause = error.getCause() != null ? error.getCause() : error;
@@ -304,31 +273,16 @@ final class ReplicaPool {
         events.coldStart(spec.id(), replica.tier(), replica.loadNanos());
         LOG.log(System.Logger.Level.INFO, String.format("replica %d of model %s is warm: loaded from %s in %.2f s",
                 replica.number, spec.id(), replica.tier().apiName(), replica.loadNanos() / 1e9));
-        pins.forEach((key, prefix) -> pinOn(replica, key, prefix));
+        pins.applyTo(replica);
     }
 
     /** Pins a prefix on every replica, now and as replicas load (see {@link PinnedPrefix}); replaces one of the same key. */
     synchronized void pin(String key, PinnedPrefix prefix) {
-        if (prefix.equals(pins.put(key, prefix))) return;
-        for (Replica r : replicas) pinOn(r, key, prefix);
+        pins.pin(key, prefix, replicas);
     }
 
     synchronized void unpin(String key) {
-        if (pins.remove(key) == null) return;
-        for (Replica r : replicas) r.unpin(key);
-    }
-
-    /** On a loader thread: computing a prefix takes a prefill, and the step loop must be running for it. */
-    private void pinOn(Replica r, String key, PinnedPrefix prefix) {
-        loader.execute(() -> {
-            try {
-                int blocks = r.pin(key, prefix);
-                if (!pins.containsKey(key)) r.unpin(key); // unpinned while it was computed
-                else LOG.log(System.Logger.Level.INFO, "replica " + r.number + " of model " + spec.id() + " pinned " + blocks + " prefix blocks of " + key);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "replica " + r.number + " of model " + spec.id() + " could not pin the prefix of " + key + ": " + e.getMessage());
-            }
-        });
+        pins.unpin(key, replicas);
     }
 
     /**
@@ -348,7 +302,7 @@ final class ReplicaPool {
             // Its budget is freed now, not after the close below, so the replacement fits; the weights' pages are
             // shared through the page cache, so only its KV cache is briefly held twice.
             memory.release(r.reservedBytes());
-            if (leastLoaded() == null && loading == null && lastFailure == null) startLoad();
+            if (leastLoaded() == null && inFlight == null && lastFailure == null) startLoad();
         }
         loader.execute(r::close);
     }
@@ -362,7 +316,7 @@ final class ReplicaPool {
 
     /** Starts a load unless a replica is warm or loading; the future completes when one is warm. */
     synchronized CompletableFuture<Replica> warmUp() {
-        if (loading != null) return loading;
+        if (inFlight != null) return inFlight;
         Replica warm = leastLoaded();
         return warm != null ? CompletableFuture.completedFuture(warm) : startLoad();
     }
@@ -404,8 +358,8 @@ final class ReplicaPool {
             }
             // dropHostTier stays set until the pages are dropped: the unloads below close the weights instead of
             // keeping them, and an evict() racing this pass drops them again rather than finding nothing to do
-            dropNow = dropHostTier && replicas.isEmpty() && loading == null;
-            if (!dropNow && active < keep && loading == null && lastFailure == null) {
+            dropNow = dropHostTier && replicas.isEmpty() && inFlight == null;
+            if (!dropNow && active < keep && inFlight == null && lastFailure == null) {
                 startLoad();
                 if (active >= asked && prewarm != null) {
                     events.prewarm(spec.id(), prewarm);
@@ -490,7 +444,7 @@ final class ReplicaPool {
         int fit = replicasThatFit();
         if (newPolicy.maxReplicas() > fit || newPolicy.minWarm() > fit) {
             throw new IllegalArgumentException("max_replicas " + newPolicy.maxReplicas() + " and min_warm " + newPolicy.minWarm() + " of '" + spec.id()
-                    + "' must be at most " + fit + ": a replica needs " + (card.replicaBytes(spec.kvTokens(), memory.device()) >> 20) + " MiB and "
+                    + "' must be at most " + fit + ": a replica needs " + (loading.replicaBytes(spec.kvTokens()) >> 20) + " MiB and "
                     + memory.device() + " has " + (memory.capacity() >> 20) + " MiB in all");
         }
         policy = newPolicy;
@@ -501,9 +455,7 @@ final class ReplicaPool {
      * is not known yet (a model fetched by URL before its first download).
      */
     synchronized int replicasThatFit() {
-        if (card == null) return Integer.MAX_VALUE;
-        long bytes = Math.max(1, card.replicaBytes(spec.kvTokens(), memory.device()));
-        return (int) Math.min(Integer.MAX_VALUE, memory.capacity() / bytes);
+        return loading.replicasThatFit(spec.kvTokens());
     }
 
     PoolPolicy policy() {
@@ -526,14 +478,14 @@ final class ReplicaPool {
                     r.loadNanos() / 1e9, r.idleLimit(policy.idleTimeout()).toMillis() / 1e3, blocks.capacity(), blocks.freeBlocks(),
                     blocks.cachedBlocks(), r.tokensGenerated()));
         }
-        return new PoolInfo(spec.id(), policy, spec.kvTokens(), functionsMinWarm, list, held, loadingPercent, new EnumMap<>(coldStarts), lastFailure,
-                replicaFailures, downloader == null ? null : downloader.info());
+        return new PoolInfo(spec.id(), policy, spec.kvTokens(), functionsMinWarm, list, held, loading.loadingPercent(), new EnumMap<>(coldStarts), lastFailure,
+                replicaFailures, loading.downloader() == null ? null : loading.downloader().info());
     }
 
     /** The model as listings show it: its card, with the KV and token figures summed over its loaded replicas. */
     ModelInfo modelInfo() {
         List<ReplicaInfo> loaded = info().replicas();
-        ModelCard card = this.card;
+        ModelCard card = loading.card();
         if (card == null) return new ModelInfo(spec.id(), spec.id(), "unknown until downloaded", 0, 0, false, memory.device(), 0, 0, 0, 0);
         return new ModelInfo(spec.id(), card.name(), card.architecture(), card.fileBytes(), card.contextLength(), card.randomWeights(),
                 memory.device(), loaded.stream().mapToInt(ReplicaInfo::kvBlocks).sum(), loaded.stream().mapToInt(ReplicaInfo::kvBlocksFree).sum(),
@@ -545,25 +497,22 @@ final class ReplicaPool {
         Map<ReplicaState, Integer> counts = new EnumMap<>(ReplicaState.class);
         Arrays.stream(ReplicaState.values()).forEach(s -> counts.put(s, 0));
         for (Replica r : replicas) counts.merge(r.state(), 1, Integer::sum);
-        if (loading != null) counts.merge(ReplicaState.LOADING, 1, Integer::sum);
-        counts.put(ReplicaState.COLD, Math.max(0, policy.maxReplicas() - replicas.size() - (loading != null ? 1 : 0)));
+        if (inFlight != null) counts.merge(ReplicaState.LOADING, 1, Integer::sum);
+        counts.put(ReplicaState.COLD, Math.max(0, policy.maxReplicas() - replicas.size() - (inFlight != null ? 1 : 0)));
         return counts;
     }
 
     synchronized PrefixCacheInfo prefixCache() {
         int cached = 0, capacity = 0, pinned = 0;
         long blockBytes = 0;
-        Map<String, Integer> perPin = new java.util.TreeMap<>();
-        for (String key : pins.keySet()) perPin.put(key, 0);
         for (Replica r : replicas) {
             var kv = r.backend().kvCache();
-            for (String key : pins.keySet()) perPin.merge(key, r.pinnedBlocks(key), Integer::sum);
             pinned += r.pinnedBlocks();
             cached += kv.pool().cachedBlocks();
             capacity += kv.pool().capacity();
             blockBytes = kv.store().blockBytes();
         }
-        return new PrefixCacheInfo(spec.id(), cached, pinned, blockBytes, capacity, perPin);
+        return new PrefixCacheInfo(spec.id(), cached, pinned, blockBytes, capacity, pins.blocksPerPin(replicas));
     }
 
     synchronized int clearPrefixCache() {

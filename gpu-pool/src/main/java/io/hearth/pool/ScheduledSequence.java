@@ -41,21 +41,21 @@ final class ScheduledSequence {
     /** Chain hashes of the prompt's full blocks, computed once on the caller's thread for every prefix-cache use. */
     final List<BlockHash> prefixHashes;
     /** Blocks fetched from the shared tier for {@code prefixHashes} from {@code fetchedFrom} on, to import on admission. */
-    List<byte[]> fetched = List.of();
-    int fetchedFrom;
+    private List<byte[]> fetched = List.of();
+    private int fetchedFrom;
     final Decoding decoding;
     final long arrivedNanos = System.nanoTime();
     final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private volatile boolean cancelled;
 
-    // Owned by the step loop:
-    Sequence sequence;
-    int cachedTokens;
-    PrefixReuse reuse = PrefixReuse.NONE;
+    // Owned by the step loop once admitted:
+    private Sequence sequence;
+    private int cachedTokens;
+    private volatile PrefixReuse reuse = PrefixReuse.NONE;
     /** Prompt tokens whose KV is present (cached or computed); the prompt is prefilled once this reaches its length. */
-    int prefilled;
-    long admittedNanos;
-    long firstTokenNanos;
+    private int prefilled;
+    private volatile long admittedNanos;
+    private long firstTokenNanos;
 
     ScheduledSequence(Tokenizer tokenizer, int[] prompt, SamplingParams params, String caller, CacheScope cacheScope,
                       List<BlockHash> prefixHashes) {
@@ -70,8 +70,68 @@ final class ScheduledSequence {
     /** Sends the step loop's tokens to the caller. */
     final TokenListener toCaller = (token, text) -> events.add(new Token(token, text));
 
+    /** On the caller's thread, before submission: blocks found in the shared tier for the prompt's hashes from {@code from} on. */
+    void fetchedFromSharedTier(int from, List<byte[]> blocks) {
+        this.fetchedFrom = from;
+        this.fetched = blocks;
+    }
+
+    /** Blocks fetched from the shared tier, taken once (on admission, to import into the replica's cache). */
+    List<byte[]> takeFetched() {
+        List<byte[]> blocks = fetched;
+        fetched = List.of();
+        return blocks;
+    }
+
+    /** Where the fetched blocks start among the prompt's hashes. */
+    int fetchedFrom() {
+        return fetchedFrom;
+    }
+
+    /** Admitted to run: its KV sequence, the prompt tokens already cached in it, and how the prefix cache served it. */
+    void admitted(Sequence kv, int cached, PrefixReuse prefixReuse) {
+        this.sequence = kv;
+        this.cachedTokens = cached;
+        this.prefilled = cached;
+        this.reuse = prefixReuse;
+        this.admittedNanos = System.nanoTime();
+    }
+
+    Sequence sequence() {
+        return sequence;
+    }
+
+    int cachedTokens() {
+        return cachedTokens;
+    }
+
+    PrefixReuse reuse() {
+        return reuse;
+    }
+
+    /** Nanoseconds from arrival to admission: its time in the queue. */
+    long queuedNanos() {
+        return admittedNanos - arrivedNanos;
+    }
+
     boolean prefilling() {
         return prefilled < prompt.length;
+    }
+
+    /** The next prompt tokens to prefill, at most {@code budget} of them (none when prefilled). */
+    int[] nextPrefill(int budget) {
+        int n = Math.min(budget, prompt.length - prefilled);
+        return java.util.Arrays.copyOfRange(prompt, prefilled, prefilled + Math.max(0, n));
+    }
+
+    /** A step computed {@code tokens} more of the prompt's KV. */
+    void prefilledBy(int tokens) {
+        prefilled += tokens;
+    }
+
+    /** A step gave this sequence logits to sample: the first time is its first token. */
+    void sampled() {
+        if (firstTokenNanos == 0) firstTokenNanos = System.nanoTime();
     }
 
     /** The client went away: the step loop drops this sequence and frees its KV blocks before its next step. */

@@ -5,11 +5,9 @@ import io.hearth.engine.backend.BatchEntry;
 import io.hearth.engine.generate.Generator;
 import io.hearth.engine.kv.BlockPool;
 import io.hearth.engine.kv.KvCache;
-import io.hearth.engine.kv.KvCacheFullException;
 import io.hearth.engine.kv.Sequence;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.Condition;
@@ -74,6 +72,7 @@ final class Scheduler implements AutoCloseable {
 
     private final Backend backend;
     private final int maxBatch;
+    private final StepPlanner planner;
     private final String name;
     private final StepObserver observer;
     private final FailureObserver failureObserver;
@@ -98,6 +97,7 @@ final class Scheduler implements AutoCloseable {
         this.shared = shared;
         this.pendingCheck = check;
         this.maxBatch = maxBatch;
+        this.planner = new StepPlanner(maxBatch);
         this.name = name;
         this.observer = observer;
         this.failureObserver = failureObserver;
@@ -211,45 +211,9 @@ final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Moves waiting sequences into the running set while the batch and the KV cache have room. Holds the lock. */
+    /** Admits waiting sequences as the batch and the KV cache allow ({@link StepPlanner#admit}). Holds the lock. */
     private void admit() {
-        KvCache kv = backend.kvCache();
-        while (!waiting.isEmpty() && running.size() < maxBatch) {
-            ScheduledSequence s = waiting.peek();
-            if (s.cancelled()) {
-                waiting.poll();
-                s.fail(new CancellationException("cancelled while waiting"));
-                continue;
-            }
-            int imported = 0;
-            for (int i = 0; i < s.fetched.size(); i++) {
-                if (kv.importCached(s.prefixHashes.get(s.fetchedFrom + i), s.fetched.get(i))) imported++;
-            }
-            s.fetched = List.of();
-            var sequence = kv.newSequence(s.cacheScope);
-            int cached = kv.attachCachedPrefix(sequence, s.prompt, s.prefixHashes);
-            try {
-                kv.reserve(sequence, s.prompt.length - cached + s.params.maxTokens());
-            } catch (KvCacheFullException full) {
-                kv.release(sequence);
-                if (running.isEmpty()) { // even an empty replica cannot hold it: it can never run here
-                    waiting.poll();
-                    s.fail(full);
-                    continue;
-                }
-                return;
-            }
-            waiting.poll();
-            s.sequence = sequence;
-            s.cachedTokens = cached;
-            // imports follow the blocks cached here when they were looked up; those attached came from the shared tier
-            int cachedBlocks = cached / BlockPool.BLOCK_TOKENS;
-            int shared = Math.min(imported, Math.max(0, cachedBlocks - s.fetchedFrom));
-            s.reuse = new PrefixReuse(cachedBlocks - shared, shared, s.prefixHashes.size() - cachedBlocks);
-            s.prefilled = cached;
-            s.admittedNanos = System.nanoTime();
-            running.add(s);
-        }
+        planner.admit(waiting, running, backend.kvCache());
     }
 
     private void dropCancelled() {
@@ -260,21 +224,11 @@ final class Scheduler implements AutoCloseable {
         });
     }
 
+    /** Runs the step the planner decided: one forward pass over the batch (and a pending self-check), then each member's share of it. */
     private void step() {
-        List<BatchEntry> batch = new ArrayList<>(running.size());
-        List<ScheduledSequence> members = new ArrayList<>(running.size());
-        int prefillBudget = Generator.PREFILL_CHUNK;
-        for (ScheduledSequence s : running) {
-            if (s.prefilling()) {
-                int n = Math.min(prefillBudget, s.prompt.length - s.prefilled);
-                if (n == 0) continue;
-                batch.add(BatchEntry.lastLogits(s.sequence, Arrays.copyOfRange(s.prompt, s.prefilled, s.prefilled + n)));
-                prefillBudget -= n;
-            } else {
-                batch.add(BatchEntry.lastLogits(s.sequence, s.decoding.lastToken()));
-            }
-            members.add(s);
-        }
+        StepPlanner.Plan plan = planner.plan(running);
+        List<BatchEntry> batch = new ArrayList<>(plan.batch());
+        List<ScheduledSequence> members = plan.members();
         SelfCheck check = pendingCheck;
         if (check != null) batch.add(BatchEntry.lastLogits(checkSequence, check.tokens()));
         long started = System.nanoTime();
@@ -296,14 +250,14 @@ final class Scheduler implements AutoCloseable {
         for (int i = 0; i < members.size(); i++) {
             ScheduledSequence s = members.get(i);
             if (s.prefilling()) {
-                s.prefilled += batch.get(i).tokens().length;
+                s.prefilledBy(batch.get(i).tokens().length);
                 if (s.prefilling()) continue;
                 publishComputedPrefix(s);
             }
             int before = s.decoding.generated();
             s.decoding.accept(logits.get(i), s.toCaller);
             generated += s.decoding.generated() - before;
-            if (s.firstTokenNanos == 0) s.firstTokenNanos = System.nanoTime();
+            s.sampled();
             if (s.decoding.finished()) {
                 running.remove(s);
                 end(s, null);
@@ -316,7 +270,7 @@ final class Scheduler implements AutoCloseable {
     private void publishComputedPrefix(ScheduledSequence s) {
         if (shared == SharedBlocks.NONE) return;
         KvCache kv = backend.kvCache();
-        for (int b = s.cachedTokens / BlockPool.BLOCK_TOKENS; b < s.prefixHashes.size(); b++) {
+        for (int b = s.cachedTokens() / BlockPool.BLOCK_TOKENS; b < s.prefixHashes.size(); b++) {
             byte[] content = kv.exportCached(s.prefixHashes.get(b));
             if (content != null) shared.publish(s.prefixHashes.get(b), content);
         }
@@ -324,7 +278,7 @@ final class Scheduler implements AutoCloseable {
 
     /** Frees the sequence's KV blocks and tells its caller how it ended. */
     private void end(ScheduledSequence s, RuntimeException error) {
-        backend.kvCache().release(s.sequence);
+        backend.kvCache().release(s.sequence());
         if (error == null) s.finish();
         else s.fail(error);
     }

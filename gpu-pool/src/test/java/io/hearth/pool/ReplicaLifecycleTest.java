@@ -145,7 +145,7 @@ class ReplicaLifecycleTest {
             await("the evict check's replica unloads", () -> pool.pool("demo").replicas().isEmpty());
             long before = pool.devices().getFirst().usedBytes();
             pool.context("demo", 256);
-            assertEquals(256, pool.pool("demo").context());
+            assertEquals(256, pool.pool("demo").kvTokens());
             pool.scale("demo", 1);
             await("a replica with the new context is warm", () -> pool.pool("demo").replicas().size() == 1);
             assertEquals(256 / 16, pool.pool("demo").replicas().getFirst().kvBlocks(), "loaded with the new context");

@@ -135,10 +135,10 @@ class PoolIT {
         assertEquals(200, changed.statusCode(), changed.body());
         assertEquals(1, JSON.readTree(changed.body()).at("/policy/max_batch").asInt());
         assertEquals(400, admin("PUT", "/admin/pools/lazy/policy", "{\"idle_timeout\":\"soon\"}").statusCode());
-        HttpResponse<String> context = admin("PUT", "/admin/pools/lazy/policy", "{\"context\":1024}");
-        assertEquals(1024, JSON.readTree(context.body()).get("context").asInt(), context.body());
-        assertEquals(400, admin("PUT", "/admin/pools/lazy/policy", "{\"context\":4}").statusCode());
-        assertEquals(200, admin("PUT", "/admin/pools/lazy/policy", "{\"context\":4096}").statusCode());
+        HttpResponse<String> kvTokens = admin("PUT", "/admin/pools/lazy/policy", "{\"kv_tokens\":1024}");
+        assertEquals(1024, JSON.readTree(kvTokens.body()).get("kv_tokens").asInt(), kvTokens.body());
+        assertEquals(400, admin("PUT", "/admin/pools/lazy/policy", "{\"kv_tokens\":4}").statusCode());
+        assertEquals(200, admin("PUT", "/admin/pools/lazy/policy", "{\"kv_tokens\":4096}").statusCode());
 
         try (ExecutorService client = Executors.newSingleThreadExecutor()) {
             // the prompt FunctionsIT uses for a long call: greedy decoding on the built-in weights does not stop early

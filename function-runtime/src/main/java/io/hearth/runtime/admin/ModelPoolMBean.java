@@ -146,7 +146,7 @@ final class ModelPoolMBean implements ModelPoolMXBean {
 
     @Override
     public int getContext() {
-        return info().context();
+        return info().kvTokens();
     }
 
     @Override
