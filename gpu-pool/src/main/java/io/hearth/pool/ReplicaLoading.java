@@ -38,10 +38,6 @@ final class ReplicaLoading {
         return downloader;
     }
 
-    DeviceMemory memory() {
-        return memory;
-    }
-
     int loadingPercent() {
         return loadingPercent;
     }

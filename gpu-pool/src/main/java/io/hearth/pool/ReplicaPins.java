@@ -52,7 +52,8 @@ final class ReplicaPins {
         loader.execute(() -> {
             try {
                 int blocks = r.pin(key, prefix);
-                if (!pins.containsKey(key)) r.unpin(key); // unpinned while it was computed
+                // unpinned, or replaced by another prefix, while it was computed: the pin that holds is the current one's
+                if (!prefix.equals(pins.get(key))) r.unpin(key);
                 else LOG.log(System.Logger.Level.INFO, "replica " + r.number + " of model " + model + " pinned " + blocks + " prefix blocks of " + key);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "replica " + r.number + " of model " + model + " could not pin the prefix of " + key + ": " + e.getMessage());

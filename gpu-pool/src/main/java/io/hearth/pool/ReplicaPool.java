@@ -44,9 +44,9 @@ final class ReplicaPool {
     /** How often {@link WarmModelPool} runs {@link #maintain}. */
     static final long MAINTENANCE_PERIOD_NANOS = 1_000_000_000L;
 
-    /** Replaced when ops change the context; a load uses the spec it started with. */
+    /** Replaced when ops change the KV tokens; a load uses the spec it started with. */
     volatile ModelSpec spec;
-    /** Read from the file's header; null until a model fetched from a URL has been downloaded. */
+    /** How replicas are loaded: the model's card, its download, memory reservations, the self-check. */
     private final ReplicaLoading loading;
     private final DeviceMemory memory;
     private final Executor loader;
@@ -55,8 +55,9 @@ final class ReplicaPool {
     private final List<Replica> replicas = new ArrayList<>();
     private final Map<WeightTier, Long> coldStarts = new EnumMap<>(WeightTier.class);
     private volatile PoolPolicy policy;
+    /** The load under way, which requests without a replica wait for (null when none). */
     private CompletableFuture<Replica> inFlight;
-    /** Device memory reserved for the load under way (0 until reserved). */
+    /** Requests held for the load under way. */
     private int held;
     /** Replicas ops asked for (admin scale); kept loaded like min-warm until they scale down. */
     private int scaledTo;

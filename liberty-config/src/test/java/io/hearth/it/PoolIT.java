@@ -135,6 +135,9 @@ class PoolIT {
         assertEquals(200, changed.statusCode(), changed.body());
         assertEquals(1, JSON.readTree(changed.body()).at("/policy/max_batch").asInt());
         assertEquals(400, admin("PUT", "/admin/pools/lazy/policy", "{\"idle_timeout\":\"soon\"}").statusCode());
+        HttpResponse<String> misspelled = admin("PUT", "/admin/pools/lazy/policy", "{\"maxBatch\":2}");
+        assertEquals(400, misspelled.statusCode(), "a field that would change nothing is refused, not ignored: " + misspelled.body());
+        assertTrue(misspelled.body().contains("maxBatch") && misspelled.body().contains("max_batch"), misspelled.body());
         HttpResponse<String> kvTokens = admin("PUT", "/admin/pools/lazy/policy", "{\"kv_tokens\":1024}");
         assertEquals(1024, JSON.readTree(kvTokens.body()).get("kv_tokens").asInt(), kvTokens.body());
         assertEquals(400, admin("PUT", "/admin/pools/lazy/policy", "{\"kv_tokens\":4}").statusCode());

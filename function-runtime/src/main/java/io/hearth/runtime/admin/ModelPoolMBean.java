@@ -151,7 +151,8 @@ final class ModelPoolMBean implements ModelPoolMXBean {
 
     @Override
     public void setContext(int tokens) {
-        admin.context(model, tokens);
+        // through the policy store, as REST changes go, so it is kept for the next start
+        change(new PolicyChange(null, null, null, null, null, null, null, null, null, null, tokens));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.hearth.runtime.admin;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import io.hearth.pool.PoolAdmin;
 import io.hearth.pool.PoolInfo;
 import io.hearth.pool.PoolPolicy;
@@ -9,14 +10,15 @@ import io.hearth.runtime.config.Durations;
 import java.time.Duration;
 
 /**
- * A change to a model's scaling policy, from REST ({@code PUT /admin/pools/<model>/policy}) or JMX: fields left
- * null keep their value; durations as {@code 90s}, {@code 10m}, {@code 500ms}; {@code prewarmSchedule} as daily
- * windows {@code 08:30-18:00,20:00-22:00} (an empty string clears it); {@code kv_tokens} (KV tokens of a replica over all its sequences)
- * applies to replicas loaded afterwards.
+ * A change to a model's scaling policy, from REST ({@code PUT /admin/pools/<model>/policy}, snake_case fields; an unknown
+ * field is a 400) or JMX: fields left null keep their value; durations as {@link Durations} reads them;
+ * {@code prewarm_schedule} as daily windows {@code 08:30-18:00,20:00-22:00} (an empty string clears it);
+ * {@code kv_tokens} (KV tokens of a replica over all its sequences) applies to replicas loaded afterwards. Stored
+ * changes written under the old name {@code context} are read as {@code kvTokens}.
  */
 public record PolicyChange(Integer minWarm, Integer maxReplicas, String idleTimeout, Boolean preload, Integer maxBatch,
                            Integer maxQueue, String keepAliveMin, String keepAliveMax, String prewarmSchedule,
-                           Boolean predictivePrewarm, Integer kvTokens) {
+                           Boolean predictivePrewarm, @JsonAlias("context") Integer kvTokens) {
 
     /** This change followed by {@code later}: each field as {@code later} sets it, else as this one did. */
     PolicyChange then(PolicyChange later) {
@@ -30,10 +32,14 @@ public record PolicyChange(Integer minWarm, Integer maxReplicas, String idleTime
         return later != null ? later : earlier;
     }
 
-    /** Applies the change to {@code model}'s pool. */
+    /** Applies the change to {@code model}'s pool: the policy is built and checked first, so a refused change changes nothing. */
     PoolInfo applyTo(PoolAdmin admin, String model) {
-        if (kvTokens != null) admin.context(model, kvTokens);
-        return admin.policy(model, applyTo(admin.pool(model).policy()));
+        PoolPolicy next = applyTo(admin.pool(model).policy());
+        if (kvTokens != null && (kvTokens < 16 || kvTokens > (1 << 20))) {
+            throw new IllegalArgumentException("kv_tokens must be 16..1048576 tokens, got " + kvTokens);
+        }
+        PoolInfo changed = admin.policy(model, next);
+        return kvTokens != null ? admin.context(model, kvTokens) : changed;
     }
 
     /**

@@ -30,7 +30,8 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class PolicyStore {
     private static final Logger LOG = Logger.getLogger(PolicyStore.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // a field of another version of Hearth does not cost every stored change
+    private static final ObjectMapper JSON = new ObjectMapper().configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     @Inject
     Config config;

@@ -50,13 +50,15 @@ public class ClusterProducer {
         String name = config.getOptionalValue("hearth.cluster.name", String.class).orElse("hearth");
         String mode = config.getOptionalValue("hearth.cluster.mode", String.class).orElse("member");
         boolean multicast = config.getOptionalValue("hearth.cluster.multicast", Boolean.class).orElse(false);
+        // settings that can never work are reported as such (not ready, with the reason), not taken for an unreachable cluster
+        if (!mode.equals("member") && !mode.equals("client")) return misconfigured("hearth.cluster.mode is '" + mode + "'; use member or client");
+        if (mode.equals("client") && members.isEmpty()) return misconfigured("hearth.cluster.mode=client needs hearth.cluster.members");
         ClusterSeal seal;
         try {
             seal = seal(config.getOptionalValue("hearth.cluster.secret", String.class).orElse(null), mode.equals("member") && members.isEmpty() && !multicast);
         } catch (IllegalArgumentException e) {
             // deny by default: no cluster without a secret; and say so where ops look (readiness, the log)
-            LOG.severe("the cluster is not joined: " + e.getMessage());
-            return new Cluster(null, e.getMessage());
+            return misconfigured(e.getMessage());
         }
         try {
             BlockCacheConfig cache = new BlockCacheConfig(config.getOptionalValue("hearth.cluster.max-blocks", Integer.class).orElse(10_000),
@@ -71,11 +73,10 @@ public class ClusterProducer {
                             : members.isEmpty() ? " (a cluster of one, on loopback only)" : ", members " + members);
                 }
                 case "client" -> {
-                    if (members.isEmpty()) throw new IllegalArgumentException("hearth.cluster.mode=client needs hearth.cluster.members");
                     connection = new ClusterClient(name, members, cache, duration(config, "hearth.cluster.connect-timeout", "30s"), seal).connect();
                     where = "Hazelcast client of " + members;
                 }
-                default -> throw new IllegalArgumentException("hearth.cluster.mode is '" + mode + "'; use member or client");
+                default -> throw new IllegalStateException("mode " + mode + " was checked above");
             }
             registry.gauge("hearth.prefix.shared.blocks.owned", connection, ClusterConnection::ownedBlocks);
             registry.gauge("hearth.prefix.shared.members", connection, ClusterConnection::members);
@@ -86,6 +87,11 @@ public class ClusterProducer {
             LOG.log(Level.WARNING, "the cluster was not joined (" + e.getMessage() + "); this server runs alone, on local blocks only", e);
             return Cluster.NONE;
         }
+    }
+
+    private static Cluster misconfigured(String why) {
+        LOG.severe("the cluster is not joined: " + why);
+        return new Cluster(null, why);
     }
 
     void leave(@Disposes Cluster cluster) {

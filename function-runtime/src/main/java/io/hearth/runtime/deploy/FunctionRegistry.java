@@ -133,8 +133,18 @@ public final class FunctionRegistry {
         throw new VersionConflictException(manifest.id() + " is already deployed with other contents; deploy a new version");
     }
 
-    /** Runs the deploy-time check on a candidate copy of the archive (no lock held: it may take seconds). */
+    /** One check at a time per name@version, so two deploys of one version never share a candidate file. */
+    private final Map<String, Object> checking = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Runs the deploy-time check on a candidate copy of the archive (no registry lock held: it may take seconds). */
     private void checked(FunctionArchive archive, byte[] bytes) {
+        FunctionManifest manifest = archive.manifest();
+        synchronized (checking.computeIfAbsent(manifest.id(), id -> new Object())) {
+            checkedAlone(archive, bytes);
+        }
+    }
+
+    private void checkedAlone(FunctionArchive archive, byte[] bytes) {
         FunctionManifest manifest = archive.manifest();
         try {
             Path dir = Files.createDirectories(store.resolve(manifest.name()));

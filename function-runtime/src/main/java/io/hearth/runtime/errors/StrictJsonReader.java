@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.hearth.runtime.admin.PolicyChange;
 import io.hearth.runtime.functions.FunctionInput;
 import io.hearth.runtime.openai.ChatCompletionRequest;
 import jakarta.ws.rs.BadRequestException;
@@ -41,9 +43,17 @@ public class StrictJsonReader implements MessageBodyReader<Object> {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
+    /** Ops' changes are strict about names too: a misspelled (or camelCase) field would otherwise change nothing, silently. */
+    private static final ObjectMapper ADMIN = JsonMapper.builder()
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .build();
+
     @Override
     public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
-        return type == ChatCompletionRequest.class || type == FunctionInput.class;
+        return type == ChatCompletionRequest.class || type == FunctionInput.class || type == PolicyChange.class;
     }
 
     @Override
@@ -57,7 +67,10 @@ public class StrictJsonReader implements MessageBodyReader<Object> {
             if (FunctionInput.class.equals(type)) {
                 return new FunctionInput(JSON.convertValue(tree, Map.class));
             }
-            return JSON.treeToValue(tree, type);
+            return (PolicyChange.class.equals(type) ? ADMIN : JSON).treeToValue(tree, type);
+        } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+            throw new BadRequestException("unknown field '" + e.getPropertyName() + "' (fields are snake_case: " + String.join(", ",
+                    e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()) + ")");
         } catch (JsonMappingException e) {
             throw new BadRequestException(field(e) + ": " + e.getOriginalMessage().replaceAll("\\s*\\(.*$", "").replaceAll(" of type `[^`]*`", ""));
         } catch (JsonProcessingException e) {

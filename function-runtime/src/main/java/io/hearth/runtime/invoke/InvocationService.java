@@ -12,6 +12,7 @@ import io.hearth.runtime.keys.ApiKey;
 import io.hearth.runtime.keys.ApiKeyFilter;
 import io.hearth.runtime.keys.Callers;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
@@ -75,12 +76,16 @@ public class InvocationService {
         return new InvocationOptions(delivery.progress(), delivery.keepAlive(), key == null ? null : key.tenant(), callers.budget(key));
     }
 
-    /** Records the invocation for the request's audit entry (a streamed one is audited when its stream opens, without it). */
+    /**
+     * Records the invocation for the request's audit entry. A streamed answer's entry was written when its stream
+     * opened, before the invocation ran: recording then changes nothing, and off the request's thread there is no
+     * request scope to record in.
+     */
     private InvocationResult recorded(InvocationResult result) {
         try {
             audited.record(result);
-        } catch (jakarta.enterprise.context.ContextNotActiveException streamed) {
-            // a streamed answer runs after its request: its audit entry was written when the stream opened
+        } catch (ContextNotActiveException offTheRequestsThread) {
+            // the stream's entry is written already
         }
         return result;
     }

@@ -39,9 +39,9 @@ public class PoolMetrics implements PoolEvents {
                 registry.gauge("hearth.replicas", pool, p -> p.replicaStates(model.model()).get(state), m, new Tag("state", lower(state)));
             }
             registry.gauge("hearth.queue.depth", pool, p -> p.queueDepth(model.model()), m);
-            registry.gauge("hearth.requests.running", pool, p -> p.pool(model.model()).replicas().stream().mapToInt(ReplicaInfo::load).sum(), m);
-            registry.gauge("hearth.requests.waiting", pool, p -> p.queueDepth(model.model())
-                    + p.pool(model.model()).replicas().stream().mapToInt(ReplicaInfo::waiting).sum(), m);
+            // a replica's load counts what waits in it too; the queue depth counts those and the requests held for a load
+            registry.gauge("hearth.requests.running", pool, p -> p.pool(model.model()).replicas().stream().mapToInt(r -> r.load() - r.waiting()).sum(), m);
+            registry.gauge("hearth.requests.waiting", pool, p -> p.queueDepth(model.model()), m);
             registry.gauge("hearth.kv.cache.usage.ratio", pool, p -> kvUsage(p.pool(model.model()).replicas()), m);
             registry.gauge(Metadata.builder().withName("hearth.prefix.cache").withUnit(MetricUnits.BYTES).build(), pool,
                     p -> p.prefixCache(model.model()).cachedBytes(), m, new Tag("tier", "local"));
