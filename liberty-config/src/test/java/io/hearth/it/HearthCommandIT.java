@@ -41,9 +41,14 @@ class HearthCommandIT {
     private static HttpClient trusting;
 
     private static Process hearth(String... args) throws Exception {
+        return hearthIn(SERVER_DIR, HTTPS_PORT, args);
+    }
+
+    /** bin/hearth on the server in {@code dir} (its own output folder, keystore and passwords) at {@code port}. */
+    private static Process hearthIn(Path dir, String port, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(ROOT.resolve("bin/hearth").toString()));
         command.addAll(List.of(args));
-        command.addAll(List.of("--server-dir", SERVER_DIR.toString(), "--https-port", HTTPS_PORT));
+        command.addAll(List.of("--server-dir", dir.toString(), "--https-port", port));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         for (String inherited : List.of("HEARTH_HTTP_PORT", "HEARTH_TLS_KEYSTORE", "HEARTH_ADMIN_PASSWORD", "keystore_password",
                 "HEARTH_CLUSTER_SECRET", "HEARTH_CLUSTER_MEMBERS", "HEARTH_CLUSTER_MODE", "HEARTH_CLUSTER_NAME", "HEARTH_CLUSTER_MULTICAST")) {
@@ -64,6 +69,13 @@ class HearthCommandIT {
 
     @BeforeAll
     static void start() throws Exception {
+        // another server from this build runs first, with passwords of its own (as `bin/hearth start` does before
+        // `bin/test`): the server under test must still accept its admin login (the LTPA keys both read)
+        Path other = ROOT.resolve("liberty-config/target/hearth-command-it-first");
+        Process first = hearthIn(other, "19744", "start");
+        String firstOut = new String(first.getInputStream().readAllBytes());
+        assertTrue(first.waitFor(240, TimeUnit.SECONDS) && first.exitValue() == 0, "the first server started: " + firstOut);
+        assertTrue(hearthIn(other, "19744", "stop").waitFor(120, TimeUnit.SECONDS));
         String started = run("start");
         assertTrue(started.contains("Hearth is ready at " + BASE), started);
         Path pem = SERVER_DIR.resolve("hearth/tls/hearth-dev-cert.pem");
