@@ -38,6 +38,7 @@ public final class FunctionInvoker implements AutoCloseable {
         final Path archive;
         final Guards guards;
         private FunctionProcess process;
+        private boolean closed;
 
         private final FunctionProcess.Exits exits;
 
@@ -62,8 +63,15 @@ public final class FunctionInvoker implements AutoCloseable {
             return process;
         }
 
+        /** Let go (its version is no longer deployed): its process ends once the calls in it are over. */
         synchronized void close() {
+            closed = true;
             if (process != null) process.retire();
+        }
+
+        /** Whether it was let go while a call still held it: a process that call started must end with it too. */
+        synchronized boolean closed() {
+            return closed;
         }
     }
 
@@ -187,6 +195,7 @@ public final class FunctionInvoker implements AutoCloseable {
                     model.coldStart(), model.prefix());
         } finally {
             function.permits.release();
+            if (function.closed()) function.close();
         }
     }
 
