@@ -21,7 +21,10 @@ import java.util.concurrent.TimeoutException;
  * <ul>
  *   <li>{@code replicas} holds only started replicas (WARM, BUSY or DRAINING); at most one load runs at a time
  *       ({@code inFlight}), and {@code replicas.size() + (inFlight ? 1 : 0) <= policy.maxReplicas()}.</li>
- *   <li>Device memory is reserved before a load starts and released when the load fails or the replica unloads.</li>
+ *   <li>Device memory is reserved before a load starts and released when the load fails or the replica unloads. The
+ *       reservation itself is {@link ReplicaLoading}'s (under its own lock, taken after this one's): a model fetched
+ *       by URL reserves on the loader thread, once its header is read, which is safe because one load runs at a
+ *       time.</li>
  *   <li>A request either joins a started, non-draining replica's queue, or is held (at most {@code policy.maxQueue()}
  *       of them) until the load under way finishes; with nothing started and nothing loading, it starts the load.</li>
  *   <li>A replica unloads only when it has no sequences, after {@code idleTimeout} (if {@code minWarm} allows) or

@@ -1,6 +1,6 @@
 package io.hearth.runtime.admin;
 
-import io.hearth.runtime.errors.AdminLockout;
+import io.hearth.runtime.errors.AdminRefusal;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -29,10 +29,6 @@ public class AdminLockoutFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        response.setStatus(429);
-        response.setHeader("Retry-After", Long.toString(locked));
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(AdminLockout.body(locked));
+        AdminRefusal.lockedOut(response, locked);
     }
 }

@@ -1,6 +1,6 @@
 package io.hearth.runtime.admin;
 
-import io.hearth.runtime.errors.AdminLockout;
+import io.hearth.runtime.errors.AdminRefusal;
 import io.hearth.runtime.keys.CallerDeniedException.Reason;
 import io.hearth.runtime.keys.CallerDeniedException;
 import jakarta.annotation.Priority;
@@ -22,7 +22,7 @@ public class AdminRoleFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         SecurityContext security = request.getSecurityContext();
         if (security == null || !security.isUserInRole("admin")) {
-            throw new CallerDeniedException(Reason.UNAUTHENTICATED, AdminLockout.LOGIN_NEEDED);
+            throw new CallerDeniedException(Reason.UNAUTHENTICATED, AdminRefusal.LOGIN_NEEDED);
         }
     }
 }

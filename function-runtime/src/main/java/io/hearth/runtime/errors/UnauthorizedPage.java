@@ -24,7 +24,7 @@ import java.util.Map;
  */
 @WebServlet("/errors/unauthorized")
 public class UnauthorizedPage extends HttpServlet {
-    private static final String BODY = "{\"error\":{\"message\":\"" + AdminLockout.LOGIN_NEEDED + "\",\"type\":\"unauthorized\"}}";
+    private static final String BODY = "{\"error\":{\"message\":\"" + AdminRefusal.LOGIN_NEEDED + "\",\"type\":\"unauthorized\"}}";
 
     @Inject
     AdminLogins logins;
@@ -47,15 +47,13 @@ public class UnauthorizedPage extends HttpServlet {
             entry.put("status", 401);
             audit.write(entry);
         }
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
         long locked = logins.lockedForSeconds(address);
         if (locked > 0) {
-            response.setStatus(429);
-            response.setHeader("Retry-After", Long.toString(locked));
-            response.getWriter().write(AdminLockout.body(locked));
+            AdminRefusal.lockedOut(response, locked);
             return;
         }
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
         response.getWriter().write(BODY);
     }
 

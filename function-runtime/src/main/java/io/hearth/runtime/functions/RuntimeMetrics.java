@@ -27,11 +27,7 @@ public class RuntimeMetrics {
     MetricRegistry registry;
 
     public void succeeded(InvocationResult r, String api) {
-        Tag a = new Tag("api", api), function = new Tag("function", r.function());
-        registry.counter("hearth.invocations", a, function, new Tag("status", "200")).inc();
-        timings(a, function, r.totalMillis(), r.ttftMillis(), r.completionTokens(), r.queueMillis());
-        registry.counter("hearth.tokens.in", a, function).inc(r.promptTokens());
-        registry.counter("hearth.tokens.out", a, function).inc(r.completionTokens());
+        served(api, r.function(), r.totalMillis(), r.ttftMillis(), r.promptTokens(), r.completionTokens(), r.queueMillis());
     }
 
     /**
@@ -39,27 +35,27 @@ public class RuntimeMetrics {
      * calls that skip functions are there for ops too.
      */
     public void modelCalled(String model, GenerationResult r, double totalMillis, double ttftMillis) {
-        Tag a = new Tag("api", OPENAI), function = new Tag("function", "model:" + model);
-        registry.counter("hearth.invocations", a, function, new Tag("status", "200")).inc();
-        timings(a, function, totalMillis, ttftMillis, r.tokens().length, 0);
-        registry.counter("hearth.tokens.in", a, function).inc(r.promptTokens());
-        registry.counter("hearth.tokens.out", a, function).inc(r.tokens().length);
+        served(OPENAI, "model:" + model, totalMillis, ttftMillis, r.promptTokens(), r.tokens().length, 0);
     }
 
     /**
-     * The latencies ops compute percentiles of, across servers: as Prometheus histograms (buckets in server.xml's
-     * {@code mp.metrics.distribution.timer.buckets}): end to end, to the first token, per output token after it, and
-     * waiting for a replica.
+     * A call answered: counted, its tokens, and the latencies ops compute percentiles of across servers, as Prometheus
+     * histograms (buckets in server.xml's {@code mp.metrics.distribution.timer.buckets}): end to end, to the first
+     * token, per output token after it, and waiting for a replica.
      */
-    private void timings(Tag api, Tag function, double totalMillis, double ttftMillis, int completionTokens, double queueMillis) {
-        registry.timer("hearth.invocation", api, function).update(millis(totalMillis));
+    private void served(String api, String name, double totalMillis, double ttftMillis, int promptTokens, int completionTokens, double queueMillis) {
+        Tag a = new Tag("api", api), function = new Tag("function", name);
+        registry.counter("hearth.invocations", a, function, new Tag("status", "200")).inc();
+        registry.counter("hearth.tokens.in", a, function).inc(promptTokens);
+        registry.counter("hearth.tokens.out", a, function).inc(completionTokens);
+        registry.timer("hearth.invocation", a, function).update(millis(totalMillis));
         if (ttftMillis >= 0) {
-            registry.timer("hearth.ttft", api, function).update(millis(ttftMillis));
+            registry.timer("hearth.ttft", a, function).update(millis(ttftMillis));
             if (completionTokens > 1) {
-                registry.timer("hearth.time.per.output.token", api, function).update(millis((totalMillis - ttftMillis) / (completionTokens - 1)));
+                registry.timer("hearth.time.per.output.token", a, function).update(millis((totalMillis - ttftMillis) / (completionTokens - 1)));
             }
         }
-        registry.timer("hearth.invocation.queue", api, function).update(millis(queueMillis));
+        registry.timer("hearth.invocation.queue", a, function).update(millis(queueMillis));
     }
 
     private static Duration millis(double ms) {

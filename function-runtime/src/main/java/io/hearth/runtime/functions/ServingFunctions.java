@@ -1,8 +1,7 @@
 package io.hearth.runtime.functions;
 
-import io.hearth.pool.ModelInfo;
-import io.hearth.pool.ModelPool;
 import io.hearth.pool.PoolAdmin;
+import io.hearth.pool.PoolInfo;
 import io.hearth.runtime.cluster.Cluster;
 import io.hearth.runtime.deploy.FunctionManifest;
 import io.hearth.runtime.deploy.FunctionRegistry;
@@ -48,8 +47,6 @@ public class ServingFunctions {
     FunctionRegistry registry;
     @Inject
     FunctionInvoker invoker;
-    @Inject
-    ModelPool pool;
     @Inject
     PoolAdmin admin;
     @Inject
@@ -113,10 +110,9 @@ public class ServingFunctions {
         try {
             List<FunctionManifest> serving = new ArrayList<>();
             Set<String> deployed = new HashSet<>();
-            FunctionRegistry functions = registry;
-            for (String name : functions.names()) {
-                FunctionRegistry.Routing routing = functions.routingOf(name);
-                for (FunctionRegistry.Deployed d : functions.versionsOf(name)) {
+            for (String name : registry.names()) {
+                FunctionRegistry.Routing routing = registry.routingOf(name);
+                for (FunctionRegistry.Deployed d : registry.versionsOf(name)) {
                     deployed.add(d.sha256());
                     String version = d.manifest().version();
                     if (version.equals(routing.active()) || version.equals(routing.canary())) serving.add(d.manifest());
@@ -124,7 +120,7 @@ public class ServingFunctions {
             }
             Map<String, Integer> wanted = new HashMap<>();
             for (FunctionManifest m : serving) wanted.merge(m.model(), m.minWarm(), Math::max);
-            for (ModelInfo model : pool.models()) admin.functionsMinWarm(model.id(), wanted.getOrDefault(model.id(), 0));
+            for (PoolInfo model : admin.pools()) admin.functionsMinWarm(model.model(), wanted.getOrDefault(model.model(), 0));
             prefixPins.apply(serving, admin);
             invoker.retainOnly(deployed);
         } catch (RuntimeException e) {

@@ -16,10 +16,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * Runs deployed functions. A prompt function renders its template over the input and calls its model; a java
@@ -28,6 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * invocations at once; more are refused (429).
  */
 public final class FunctionInvoker implements AutoCloseable {
+    /** The first of the user ids isolated function processes run as (one each, up to a thousand at once). */
+    public static final int DEFAULT_UID_BASE = 1_500_000;
+
     /**
      * A deployed version ready to run: its admission limit, its guards and its archive, whose own code (a java
      * handler, an input guard) runs in a process started on first use and again after it ended.
@@ -92,19 +97,16 @@ public final class FunctionInvoker implements AutoCloseable {
      * crashed). Functions' processes are isolated as well as this machine allows, with the working directory (the
      * server's) hidden from them.
      */
-    public FunctionInvoker(ModelPool pool, ModelCalls calls, java.util.function.BiConsumer<String, String> exits) {
+    public FunctionInvoker(ModelPool pool, ModelCalls calls, BiConsumer<String, String> exits) {
         this(pool, calls, exits, List.of(Path.of(System.getProperty("user.dir"))), DEFAULT_UID_BASE);
     }
 
-    /** The first of the user ids isolated function processes run as (one each, up to a thousand at once). */
-    public static final int DEFAULT_UID_BASE = 1_500_000;
-
     /** As above, hiding {@code hidden} (the server's folders) from functions, which run as users from {@code uidBase} on. */
-    public FunctionInvoker(ModelPool pool, ModelCalls calls, java.util.function.BiConsumer<String, String> exits, List<Path> hidden, int uidBase) {
+    public FunctionInvoker(ModelPool pool, ModelCalls calls, BiConsumer<String, String> exits, List<Path> hidden, int uidBase) {
         this(pool, calls, exits, FunctionSandbox.detect(hidden, uidBase));
     }
 
-    FunctionInvoker(ModelPool pool, ModelCalls calls, java.util.function.BiConsumer<String, String> exits, FunctionSandbox sandbox) {
+    FunctionInvoker(ModelPool pool, ModelCalls calls, BiConsumer<String, String> exits, FunctionSandbox sandbox) {
         this.pool = pool;
         this.calls = calls;
         this.exits = exits::accept;
@@ -220,7 +222,7 @@ public final class FunctionInvoker implements AutoCloseable {
      * Refuses an archive that could never run here: its model is not served, or its java handler cannot be loaded
      * and created. Called before a deploy stores anything.
      */
-    public void verify(FunctionManifest m, java.nio.file.Path archive) {
+    public void verify(FunctionManifest m, Path archive) {
         if (!pool.serves(m.model())) {
             throw new ArchiveInvalidException(m.id() + " names model '" + m.model() + "', which this server does not serve (served: "
                     + String.join(", ", pool.models().stream().map(io.hearth.pool.ModelInfo::id).toList()) + ")");
@@ -240,7 +242,7 @@ public final class FunctionInvoker implements AutoCloseable {
      * Lets go of what was loaded for archives no longer deployed (undeployed functions): their processes end once the
      * calls in them are over.
      */
-    public void retainOnly(java.util.Set<String> deployedSha256s) {
+    public void retainOnly(Set<String> deployedSha256s) {
         loaded.entrySet().removeIf(e -> {
             if (deployedSha256s.contains(e.getKey())) return false;
             e.getValue().close();

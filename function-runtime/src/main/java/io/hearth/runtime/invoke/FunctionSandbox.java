@@ -82,10 +82,6 @@ final class FunctionSandbox {
         return new FunctionSandbox(mode, hidden, uidBase);
     }
 
-    Mode mode() {
-        return mode;
-    }
-
     /** Whether this machine (and this server's user) can start processes in {@code mode}. */
     static boolean available(Mode mode, int uidBase) {
         return switch (mode) {
@@ -252,7 +248,8 @@ final class FunctionSandbox {
     private static boolean runningAsRoot() {
         try {
             return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException | UnsupportedOperationException noProcOrNoUnixView) {
+            // not Linux (no /proc, no unix attributes): no namespaces either, so the mode is NONE whatever this says
             return false;
         }
     }
@@ -268,7 +265,9 @@ final class FunctionSandbox {
     private static boolean works(List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+            if (p.waitFor(10, TimeUnit.SECONDS)) return p.exitValue() == 0;
+            p.destroyForcibly(); // a probe that hangs tells no and leaves nothing behind
+            return false;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -1,7 +1,6 @@
 package io.hearth.runtime.keys;
 
 import io.hearth.runtime.cluster.Cluster;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -52,16 +51,10 @@ public class KeysProducer {
         keys.list();
     }
 
+    /** At stop: no more periodic flushes, the cluster's listener gone, and the day's token use written one last time. */
     void close(@Disposes ApiKeys keys) {
-        stop();
-        keys.flushUsage();
-    }
-
-    @PreDestroy
-    void stop() {
         if (flusher != null) flusher.shutdownNow();
         if (shared != null) shared.close();
-        flusher = null;
-        shared = null;
+        keys.flushUsage();
     }
 }

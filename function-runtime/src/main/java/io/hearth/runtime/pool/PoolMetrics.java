@@ -15,6 +15,7 @@ import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -56,7 +57,7 @@ public class PoolMetrics implements PoolEvents {
     }
 
     /** KV blocks in use over all the model's replicas, as a share of their blocks (0 with no replica loaded). */
-    private static double kvUsage(java.util.List<ReplicaInfo> replicas) {
+    private static double kvUsage(List<ReplicaInfo> replicas) {
         long total = replicas.stream().mapToLong(ReplicaInfo::kvBlocks).sum();
         long free = replicas.stream().mapToLong(ReplicaInfo::kvBlocksFree).sum();
         return total == 0 ? 0 : (double) (total - free) / total;
