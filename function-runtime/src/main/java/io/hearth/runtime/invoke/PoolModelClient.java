@@ -128,6 +128,6 @@ final class PoolModelClient implements ModelClient {
     private SamplingParams sampling(ModelOptions options) {
         ModelOptions o = options != null ? options : ModelOptions.defaults();
         return new SamplingParams(o.temperature() != null ? o.temperature() : manifest.temperature(), 0, 1f, 0f, 1f, 64,
-                System.nanoTime(), o.maxTokens() != null ? o.maxTokens() : manifest.maxTokens(), o.stop());
+                System.nanoTime(), o.maxTokens() != null ? o.maxTokens() : manifest.maxTokens(), o.stop(), null);
     }
 }

@@ -29,7 +29,7 @@ final class SamplingMapper {
                 64,
                 r.seed != null ? r.seed : System.nanoTime(),
                 maxTokens,
-                stops(r.stop));
+                stops(r.stop), null);
     }
 
     private static List<String> stops(Object stop) {

@@ -5,6 +5,7 @@ import io.hearth.engine.backend.CpuBackend;
 import io.hearth.engine.chat.ChatMessage;
 import io.hearth.engine.chat.ChatTemplate;
 import io.hearth.engine.generate.GenerationResult;
+import io.hearth.engine.grammar.Grammars;
 import io.hearth.engine.generate.Generator;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.model.Model;
@@ -69,10 +70,14 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--stop", description = "stop string (repeatable)")
     List<String> stop = new ArrayList<>();
 
+    @Option(names = "--json-schema", description = "a JSON Schema file: the output is JSON valid for it (constrained decoding)")
+    java.nio.file.Path jsonSchema;
+
     @Override
     public Integer call() throws Exception {
         SamplingParams params = new SamplingParams(temperature, topK, topP, minP, repeatPenalty, repeatLastN,
-                seed != null ? seed : System.nanoTime(), maxTokens, stop);
+                seed != null ? seed : System.nanoTime(), maxTokens, stop,
+                jsonSchema == null ? null : Grammars.jsonSchema(new com.fasterxml.jackson.databind.ObjectMapper().readTree(jsonSchema.toFile())));
         try (Model model = options.load(); CpuBackend backend = options.backend(model)) {
             int[] prompt = promptTokens(model);
             TokenListener listener = options.json ? TokenListener.NONE : (token, text) -> {

@@ -1,5 +1,6 @@
 package io.hearth.engine.generate;
 
+import io.hearth.engine.grammar.GrammarMatcher;
 import io.hearth.engine.sample.Sampler;
 import io.hearth.engine.sample.SamplingParams;
 import io.hearth.engine.sample.StopMatcher;
@@ -16,6 +17,8 @@ import java.util.Arrays;
 public final class Decoding {
     private final Tokenizer tokenizer;
     private final Sampler sampler;
+    /** The grammar the output must match, or null for free text. */
+    private final GrammarMatcher grammar;
     private final Utf8Assembler utf8 = new Utf8Assembler();
     private final StopMatcher stops;
     private final StringBuilder text = new StringBuilder();
@@ -28,6 +31,7 @@ public final class Decoding {
     public Decoding(Tokenizer tokenizer, int[] prompt, SamplingParams params) {
         this.tokenizer = tokenizer;
         this.sampler = new Sampler(params);
+        this.grammar = params.grammar() == null ? null : new GrammarMatcher(params.grammar(), tokenizer);
         this.stops = new StopMatcher(params.stop());
         this.promptLength = prompt.length;
         this.maxTokens = params.maxTokens();
@@ -50,7 +54,15 @@ public final class Decoding {
      */
     public void accept(float[] logits, TokenListener listener) {
         if (finished()) throw new IllegalStateException("the sequence has finished");
+        if (grammar != null && !grammar.mask(logits)) {
+            // no token of this vocabulary continues the grammar: the answer cannot be completed
+            finishReason = FinishReason.LENGTH;
+            return;
+        }
         int token = sampler.sample(logits, history, promptLength + generated);
+        if (grammar != null && !grammar.accept(token)) {
+            throw new IllegalStateException("sampled token " + token + " outside the grammar's mask");
+        }
         if (tokenizer.vocabulary().isEndOfGeneration(token)) {
             finishReason = FinishReason.STOP;
             return;
@@ -59,7 +71,7 @@ public final class Decoding {
         String piece = stops.accept(utf8.accept(tokenizer.pieceBytes(token, false)));
         text.append(piece);
         listener.onToken(token, piece);
-        if (stops.stopped()) finishReason = FinishReason.STOP;
+        if (stops.stopped() || (grammar != null && grammar.complete())) finishReason = FinishReason.STOP;
         else if (generated == maxTokens) finishReason = FinishReason.LENGTH;
     }
 

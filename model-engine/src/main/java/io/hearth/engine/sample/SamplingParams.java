@@ -1,5 +1,7 @@
 package io.hearth.engine.sample;
 
+import io.hearth.engine.grammar.Grammar;
+
 import java.util.List;
 
 /**
@@ -12,9 +14,11 @@ import java.util.List;
  * @param repetitionPenalty divide positive (multiply negative) logits of the last {@code repeatLastN} tokens (1 = off)
  * @param seed              seed of the random choice, for reproducible sampling
  * @param stop              strings that end generation; they are not part of the output
+ * @param grammar           what the output must match (a JSON Schema, a tool call), applied to the logits before
+ *                          every filter above; null: free text
  */
 public record SamplingParams(float temperature, int topK, float topP, float minP, float repetitionPenalty,
-                             int repeatLastN, long seed, int maxTokens, List<String> stop) {
+                             int repeatLastN, long seed, int maxTokens, List<String> stop, Grammar grammar) {
     public static final int MAX_STOP_STRINGS = 16;
     /** Above OpenAI's own bound of 2 sampling is noise; a bound keeps 1e38 from passing as a setting. */
     public static final float MAX_TEMPERATURE = 2f;
@@ -43,10 +47,14 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
     }
 
     public static SamplingParams greedy(int maxTokens) {
-        return new SamplingParams(0f, 0, 1f, 0f, 1f, 64, 0, maxTokens, List.of());
+        return new SamplingParams(0f, 0, 1f, 0f, 1f, 64, 0, maxTokens, List.of(), null);
     }
 
     public SamplingParams withStop(List<String> strings) {
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, strings);
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, strings, grammar);
+    }
+
+    public SamplingParams withGrammar(Grammar constraint) {
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, constraint);
     }
 }

@@ -104,6 +104,11 @@ public final class Vocabulary {
         return eos;
     }
 
+    /** The token's {@link TokenType}. */
+    public int type(int id) {
+        return types[id];
+    }
+
     public boolean isEndOfGeneration(int id) {
         return id >= 0 && id < endOfGeneration.length && endOfGeneration[id];
     }

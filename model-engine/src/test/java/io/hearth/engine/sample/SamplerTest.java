@@ -15,7 +15,7 @@ class SamplerTest {
     private static final float[] LOGITS = {1f, 5f, 4.9f, 0f, 5f, -3f};
 
     private static SamplingParams params(float temperature, int topK, float topP, float minP, float penalty, long seed) {
-        return new SamplingParams(temperature, topK, topP, minP, penalty, 64, seed, 16, List.of());
+        return new SamplingParams(temperature, topK, topP, minP, penalty, 64, seed, 16, List.of(), null);
     }
 
     private static Set<Integer> draws(SamplingParams p, int n) {
@@ -51,7 +51,7 @@ class SamplerTest {
 
     @Test
     void repetitionPenaltyPushesRepeatedTokensDown() {
-        Sampler sampler = new Sampler(new SamplingParams(0f, 0, 1f, 0f, 2f, 64, 0, 16, List.of()));
+        Sampler sampler = new Sampler(new SamplingParams(0f, 0, 1f, 0f, 2f, 64, 0, 16, List.of(), null));
         assertEquals(2, sampler.sample(LOGITS.clone(), new int[]{1, 4}, 2));
         assertNotEquals(1, sampler.sample(LOGITS.clone(), new int[]{1}, 1));
     }
