@@ -37,7 +37,12 @@ final class RemoteModelClient implements ModelClient {
 
     @Override
     public ModelResult chat(List<Message> messages, ModelOptions options) {
-        return call(Map.of("kind", "chat", "messages", messages.stream().map(m -> Map.of("role", m.role(), "content", m.content())).toList()), options);
+        return call(Map.of("kind", "chat", "messages", messages.stream().map(ModelFrames::message).toList()), options);
+    }
+
+    @Override
+    public <T> T chat(List<Message> messages, Class<T> type, ModelOptions options) {
+        return TypedAnswers.read(chat(messages, TypedAnswers.forType(options, type)), type);
     }
 
     @Override
@@ -53,19 +58,12 @@ final class RemoteModelClient implements ModelClient {
         frame.put(Frames.TYPE, Frames.MODEL);
         frame.put("id", invocation);
         frame.put("call", call);
-        Map<String, Object> opts = new HashMap<>();
-        if (options != null) {
-            if (options.maxTokens() != null) opts.put("max_tokens", options.maxTokens());
-            if (options.temperature() != null) opts.put("temperature", options.temperature());
-            if (options.stop() != null) opts.put("stop", options.stop());
-        }
-        frame.put("options", opts);
+        frame.put("options", ModelFrames.options(options));
         try {
             channel.send(frame);
             Map<String, Object> reply = answer.get();
             if (Frames.is(reply, Frames.MODEL_ERROR)) throw new ModelCallFailedException(call, String.valueOf(reply.get("message")));
-            return new ModelResult((String) reply.get("text"), (String) reply.get("finish_reason"), ((Number) reply.get("prompt_tokens")).intValue(),
-                    ((Number) reply.get("completion_tokens")).intValue());
+            return ModelFrames.result(reply);
         } catch (IOException e) {
             throw new UncheckedIOException("the server is gone", e);
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package io.hearth.pool;
 
 import io.hearth.engine.chat.ChatMessage;
 import io.hearth.engine.sample.SamplingParams;
+import io.hearth.engine.tools.ToolUse;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,10 +20,12 @@ import java.util.List;
  *                        KV blocks, locally and across the cluster (null: the scope of every request without one)
  * @param tenant          the caller's tenant within that scope: beyond its public start, the call's blocks are its own
  *                        (null: the call shares the whole scope)
+ * @param tools           tools the model may call (chat only), shown to it through its template and enforced by a
+ *                        grammar in its family's call syntax (null: none)
  */
 public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingParams sampling, int maxPromptTokens,
                            Instant deadline, Duration keepAlive, String caller, String cacheSalt,
-                           TenantScope tenant) {
+                           TenantScope tenant, ToolUse tools) {
     public static final String ANONYMOUS = "anonymous";
 
     public ModelRequest {
@@ -32,37 +35,43 @@ public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingPa
         if (messages != null && messages.isEmpty()) throw new IllegalArgumentException("messages must not be empty");
         messages = messages == null ? null : List.copyOf(messages);
         if (caller == null) caller = ANONYMOUS;
+        if (tools != null && messages == null) throw new IllegalArgumentException("tools need chat messages, not a raw prompt");
+        if (tools != null && !tools.active()) tools = null;
     }
 
     public ModelRequest withMaxPromptTokens(int limit) {
-        return new ModelRequest(prompt, messages, sampling, limit, deadline, keepAlive, caller, cacheSalt, tenant);
+        return new ModelRequest(prompt, messages, sampling, limit, deadline, keepAlive, caller, cacheSalt, tenant, tools);
     }
 
     public ModelRequest withDeadline(Instant when) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, when, keepAlive, caller, cacheSalt, tenant);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, when, keepAlive, caller, cacheSalt, tenant, tools);
     }
 
     public ModelRequest withKeepAlive(Duration hint) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, hint, caller, cacheSalt, tenant);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, hint, caller, cacheSalt, tenant, tools);
     }
 
     public ModelRequest withCaller(String who) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, who, cacheSalt, tenant);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, who, cacheSalt, tenant, tools);
     }
 
     public ModelRequest withCacheSalt(String salt) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, caller, salt, tenant);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, caller, salt, tenant, tools);
     }
 
     public ModelRequest withTenant(TenantScope scope) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, caller, cacheSalt, scope);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, caller, cacheSalt, scope, tools);
+    }
+
+    public ModelRequest withTools(ToolUse use) {
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, caller, cacheSalt, tenant, use);
     }
 
     public static ModelRequest chat(List<ChatMessage> messages, SamplingParams sampling) {
-        return new ModelRequest(null, messages, sampling, 0, null, null, null, null, null);
+        return new ModelRequest(null, messages, sampling, 0, null, null, null, null, null, null);
     }
 
     public static ModelRequest text(String prompt, SamplingParams sampling) {
-        return new ModelRequest(prompt, null, sampling, 0, null, null, null, null, null);
+        return new ModelRequest(prompt, null, sampling, 0, null, null, null, null, null, null);
     }
 }

@@ -13,6 +13,9 @@ import io.hearth.engine.kv.CacheScope;
 import io.hearth.engine.kv.KvType;
 import io.hearth.engine.model.Model;
 import io.hearth.engine.sample.SamplingParams;
+import io.hearth.engine.tools.GenericToolPrompt;
+import io.hearth.engine.tools.ToolCallFormat;
+import io.hearth.engine.tools.ToolGrammars;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -204,7 +207,9 @@ final class Replica implements AutoCloseable {
         int[] prompt = request.prompt() != null
                 // control tokens are read in a raw prompt, except in parts marked as a caller's text
                 ? model.tokenizer().encodeMarked(request.prompt(), true)
-                : template.promptTokens(model.tokenizer(), request.messages());
+                : request.tools() == null ? template.promptTokens(model.tokenizer(), request.messages())
+                : template.toolCallFormat() != null ? template.promptTokens(model.tokenizer(), request.messages(), request.tools().callable())
+                : template.promptTokens(model.tokenizer(), GenericToolPrompt.apply(request.messages(), request.tools()));
         if (request.maxPromptTokens() > 0 && prompt.length > request.maxPromptTokens()) {
             throw new PromptTooLongException(prompt.length, request.maxPromptTokens());
         }
@@ -220,7 +225,9 @@ final class Replica implements AutoCloseable {
     Completion generate(int[] prompt, ModelRequest request, TokenListener listener) {
         var kv = backend.kvCache();
         CacheScope scope = cacheScope(request, prompt);
-        ScheduledSequence s = new ScheduledSequence(model.tokenizer(), prompt, request.sampling(), request.caller(), scope,
+        ToolCallFormat tools = request.tools() == null ? null : toolCallFormat();
+        SamplingParams sampling = tools == null ? request.sampling() : request.sampling().withGrammar(ToolGrammars.of(tools, request.tools()));
+        ScheduledSequence s = new ScheduledSequence(model.tokenizer(), prompt, sampling, request.caller(), scope,
                 kv.prefixHashes(prompt, scope));
         fetchSharedPrefix(s);
         scheduler.submit(s);
@@ -230,7 +237,8 @@ final class Replica implements AutoCloseable {
                 switch (event) {
                     case ScheduledSequence.Token t -> listener.onToken(t.token(), t.text());
                     case ScheduledSequence.Done d -> {
-                        return new Completion(spec.id(), d.result(), s.queuedNanos(), null, s.reuse());
+                        return new Completion(spec.id(), d.result(), s.queuedNanos(), null, s.reuse(),
+                                tools == null ? null : tools.parse(d.result().text()));
                     }
                     case ScheduledSequence.Failed f -> throw f.error();
                 }
@@ -245,6 +253,12 @@ final class Replica implements AutoCloseable {
         } finally {
             lastActiveNanos = System.nanoTime();
         }
+    }
+
+    /** How the model writes tool calls: its template's format, or the generic (Hermes) form Hearth prompts for. */
+    private ToolCallFormat toolCallFormat() {
+        ToolCallFormat own = template.toolCallFormat();
+        return own != null ? own : ToolCallFormat.HERMES;
     }
 
     /**

@@ -126,7 +126,7 @@ final class ReplicaPool {
         events.admitted(spec.id(), heldNanos + c.queuedNanos());
         events.prefixReuse(spec.id(), c.prefix());
         if (request.keepAlive() != null) replica.keepAlive(policy.boundKeepAlive(request.keepAlive()));
-        return coldStart == null ? c : new Completion(c.model(), c.generation(), c.queuedNanos(), coldStart, c.prefix());
+        return coldStart == null ? c : c.withColdStart(coldStart);
     }
 
     private PoolBusyException busy() {

@@ -19,11 +19,16 @@ public record FunctionArchive(byte[] bytes, FunctionManifest manifest, String sh
     public static final int MAX_ENTRIES = 10_000;
     public static final long MAX_UNCOMPRESSED_BYTES = 256L << 20;
     private static final int MAX_MANIFEST_BYTES = 64 << 10;
+    /** JSON files function.yaml may refer to ({@code output.schema_file}) are kept while reading, within these bounds. */
+    private static final int MAX_JSON_FILE_BYTES = 256 << 10;
+    private static final long MAX_JSON_KEPT_BYTES = 4L << 20;
 
     public static FunctionArchive read(byte[] bytes) {
         if (bytes.length == 0) throw new ArchiveInvalidException("the archive is empty: send a zip or jar with function.yaml at its root");
         if (bytes.length > MAX_ARCHIVE_BYTES) throw new ArchiveInvalidException("the archive is larger than " + (MAX_ARCHIVE_BYTES >> 20) + " MB");
         byte[] manifest = null;
+        java.util.Map<String, byte[]> jsonFiles = new java.util.HashMap<>();
+        long jsonKept = 0;
         int entries = 0;
         long uncompressed = 0;
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
@@ -37,6 +42,13 @@ public record FunctionArchive(byte[] bytes, FunctionManifest manifest, String sh
                 if (name.equals("function.yaml")) {
                     manifest = readAtMost(zip, MAX_MANIFEST_BYTES, "function.yaml is larger than 64 KB");
                     size = manifest.length;
+                } else if (name.endsWith(".json") && jsonKept < MAX_JSON_KEPT_BYTES) {
+                    byte[] json = zip.readNBytes(MAX_JSON_FILE_BYTES + 1);
+                    if (json.length <= MAX_JSON_FILE_BYTES) {
+                        jsonFiles.put(name, json);
+                        jsonKept += json.length;
+                    }
+                    size = json.length + count(zip, MAX_UNCOMPRESSED_BYTES - uncompressed - json.length);
                 } else {
                     size = count(zip, MAX_UNCOMPRESSED_BYTES - uncompressed);
                 }
@@ -52,7 +64,7 @@ public record FunctionArchive(byte[] bytes, FunctionManifest manifest, String sh
         String link = ZipLinks.firstLink(bytes);
         if (link != null) throw new ArchiveInvalidException("entry '" + link + "' is a symbolic link; archives must hold plain files only");
         if (manifest == null) throw new ArchiveInvalidException("the archive has no function.yaml at its root");
-        return new FunctionArchive(bytes, FunctionManifest.parse(manifest), sha256(bytes));
+        return new FunctionArchive(bytes, FunctionManifest.parse(manifest, jsonFiles::get), sha256(bytes));
     }
 
     private static byte[] readAtMost(InputStream in, int limit, String tooLarge) throws IOException {

@@ -29,12 +29,14 @@ import java.util.regex.Pattern;
  * tenant: team-a             # optional: its model calls reuse cached prompt prefixes only with the same tenant's
  *                            # (none: shared with every function without one)
  * guards: {redact: [email], deny: [prompt-injection]}   # optional, see GuardSettings
+ * output: {schema: {type: object, ...}}  # optional, prompt functions: the answer is JSON valid for this schema
+ *                            # (or schema_file: output.schema.json inside the archive); /fn answers it parsed
  * </pre>
  */
 public record FunctionManifest(String name, String version, String model, Kind kind, String handler, String system,
                                String template, int maxTokens, float temperature, int maxInputTokens, long timeoutMillis,
                                int concurrency, int memoryMb, int minWarm, Duration keepAlive, Map<String, String> config,
-                               String tenant, GuardSettings guards) {
+                               String tenant, GuardSettings guards, JsonNode outputSchema) {
     public enum Kind { PROMPT, JAVA }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -53,6 +55,11 @@ public record FunctionManifest(String name, String version, String model, Kind k
     }
 
     public static FunctionManifest parse(byte[] yaml) {
+        return parse(yaml, file -> null);
+    }
+
+    /** {@code archiveFile}: a JSON file of the archive by its path, for {@code output.schema_file} (null: not there). */
+    public static FunctionManifest parse(byte[] yaml, java.util.function.Function<String, byte[]> archiveFile) {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -93,7 +100,7 @@ public record FunctionManifest(String name, String version, String model, Kind k
                 positive(limits, "max_input_tokens", 2048, 1 << 20), positive(limits, "timeout_ms", 60_000, 600_000),
                 positive(limits, "concurrency", 8, 1024), positive(limits, "memory_mb", 256, 65_536), count(root.path("scaling"), "min_warm", 16),
                 keepAlive(root.path("scaling").path("keep_alive")), Map.copyOf(config), tenant,
-                GuardSettings.parse(root.path("guards"), CLASS_NAME));
+                GuardSettings.parse(root.path("guards"), CLASS_NAME), OutputSchema.parse(root.path("output"), kind == Kind.PROMPT, archiveFile));
     }
 
     private static String required(JsonNode root, String key) {

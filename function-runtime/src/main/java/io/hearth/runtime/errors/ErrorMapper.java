@@ -12,6 +12,7 @@ import io.hearth.runtime.deploy.VersionConflictException;
 import io.hearth.runtime.invoke.FunctionBusyException;
 import io.hearth.runtime.invoke.FunctionFailedException;
 import io.hearth.runtime.invoke.FunctionTimeoutException;
+import io.hearth.runtime.invoke.IncompleteOutputException;
 import io.hearth.runtime.invoke.InputRefusedException;
 import io.hearth.runtime.keys.CallerDeniedException;
 import io.hearth.runtime.keys.KeyNameTakenException;
@@ -75,6 +76,7 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             case ModelCircuitOpenException x -> of(503, x, "model_unavailable");
             case FunctionFailedException x -> of(500, x, "function_error");
             case InputRefusedException x -> of(400, x, "input_refused");
+            case IncompleteOutputException x -> of(422, x, "output_incomplete");
             case IllegalArgumentException x -> of(400, x, "invalid_request_error");
             // the server's disk is full: nothing was changed, and ops must make room before it will take more
             case java.io.UncheckedIOException x when String.valueOf(x.getCause().getMessage()).contains("No space left") -> new Described(507,

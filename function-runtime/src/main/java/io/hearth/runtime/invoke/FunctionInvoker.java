@@ -3,7 +3,11 @@ package io.hearth.runtime.invoke;
 import io.hearth.engine.chat.ChatMessage;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.sample.SamplingParams;
+import io.hearth.engine.tools.ToolCall;
+import io.hearth.engine.tools.ToolCallFormat;
+import io.hearth.engine.tools.ToolUse;
 import io.hearth.function.ModelClient;
+import io.hearth.pool.Completion;
 import io.hearth.pool.ModelPool;
 import io.hearth.pool.ModelRequest;
 import io.hearth.runtime.deploy.ArchiveInvalidException;
@@ -132,29 +136,35 @@ public final class FunctionInvoker implements AutoCloseable {
      * place of the function's template; they may not bring system messages of their own (the function's system prompt
      * is the only one), nor ask for more tokens than the function's {@code max_tokens}.
      */
-    public InvocationResult converse(FunctionRegistry.Deployed deployed, List<ChatMessage> messages, SamplingParams sampling, TokenListener listener,
-                                     InvocationOptions options) {
+    public InvocationResult converse(FunctionRegistry.Deployed deployed, List<ChatMessage> messages, SamplingParams sampling, ToolUse tools,
+                                     TokenListener listener, InvocationOptions options) {
         FunctionManifest m = deployed.manifest();
         if (m.kind() != FunctionManifest.Kind.PROMPT) throw new IllegalArgumentException(m.name() + " is a java function: call it at POST /fn/" + m.name());
         for (ChatMessage message : messages) {
-            if (!message.role().equals("user") && !message.role().equals("assistant")) {
-                throw new IllegalArgumentException(m.name() + " is a function with its own system prompt: send user and assistant messages only (got "
+            if (!Set.of("user", "assistant", "tool").contains(message.role())) {
+                throw new IllegalArgumentException(m.name() + " is a function with its own system prompt: send user, assistant and tool messages only (got "
                         + message.role() + ")");
             }
         }
         if (sampling.maxTokens() > m.maxTokens()) {
             throw new IllegalArgumentException("max_tokens " + sampling.maxTokens() + " is above " + m.name() + "'s max_tokens of " + m.maxTokens());
         }
-        List<Map<String, Object>> conversation = messages.stream().map(c -> Map.<String, Object>of("role", c.role(), "content", c.content())).toList();
+        List<Map<String, Object>> conversation = messages.stream()
+                .map(c -> Map.<String, Object>of("role", c.role(), "content", c.content() == null ? "" : c.content())).toList();
         return run(deployed, Map.of("messages", conversation), listener, options, (manifest, screened, model, deadline, host) -> {
             List<ChatMessage> prompt = new ArrayList<>();
             if (manifest.system() != null) prompt.add(new ChatMessage("system", manifest.system()));
-            for (Object c : (List<?>) screened.get("messages")) {
-                Map<?, ?> message = (Map<?, ?>) c;
-                prompt.add(new ChatMessage((String) message.get("role"), (String) message.get("content")));
+            List<?> screenedMessages = (List<?>) screened.get("messages");
+            for (int i = 0; i < screenedMessages.size(); i++) {
+                Map<?, ?> message = (Map<?, ?>) screenedMessages.get(i);
+                ChatMessage sent = messages.get(i);
+                String content = (String) message.get("content");
+                prompt.add(new ChatMessage(sent.role(), sent.content() == null && content.isEmpty() ? null : content, sent.toolCalls(), sent.toolCallId()));
             }
-            ModelClient.ModelResult r = model.generate(ModelRequest.chat(prompt, sampling));
-            return new Outcome(r.text(), r.finishReason());
+            Completion c = model.call(ModelRequest.chat(prompt, sampling).withTools(tools));
+            ToolCallFormat.Answer answer = c.toolAnswer();
+            if (answer != null && !answer.calls().isEmpty()) return new Outcome(answer.content(), "tool_calls", answer.calls());
+            return new Outcome(c.generation().text(), c.generation().finishReason().apiName(), List.of());
         });
     }
 
@@ -194,7 +204,7 @@ public final class FunctionInvoker implements AutoCloseable {
             long end = System.nanoTime();
             return new InvocationResult(m.name(), m.version(), model.servedBy(), function.guards.redact(outcome.output()), outcome.finishReason(), model.promptTokens(),
                     model.completionTokens(), model.queuedNanos() / 1e6, firstToken.get() == 0 ? -1 : (firstToken.get() - start) / 1e6, (end - start) / 1e6,
-                    model.coldStart(), model.prefix());
+                    model.coldStart(), model.prefix(), outcome.toolCalls());
         } finally {
             function.permits.release();
             if (function.closed()) function.close();
@@ -202,20 +212,29 @@ public final class FunctionInvoker implements AutoCloseable {
     }
 
     /** What a function produced, before timings and usage are added. */
-    private record Outcome(Object output, String finishReason) {
+    private record Outcome(Object output, String finishReason, List<ToolCall> toolCalls) {
     }
 
+    /**
+     * Renders the template and calls the model; with an output schema the answer is held to it and parsed, so the
+     * output is the JSON value itself.
+     */
     private Outcome runPrompt(FunctionManifest m, Map<String, Object> input, ModelClient model, Instant deadline) {
         String user = templates.render(m.id(), m.template(), input, deadline, m.timeoutMillis());
         List<ModelClient.Message> messages = new ArrayList<>();
         if (m.system() != null) messages.add(ModelClient.Message.system(m.system()));
         messages.add(ModelClient.Message.user(user));
-        ModelClient.ModelResult r = model.chat(messages, ModelClient.ModelOptions.defaults());
-        return new Outcome(r.text(), r.finishReason());
+        ModelClient.ModelOptions options = ModelClient.ModelOptions.defaults();
+        if (m.outputSchema() == null) {
+            ModelClient.ModelResult r = model.chat(messages, options);
+            return new Outcome(r.text(), r.finishReason(), List.of());
+        }
+        ModelClient.ModelResult r = model.chat(messages, options.withJsonSchema(m.outputSchema().toString()));
+        return new Outcome(StructuredOutput.parse(m, r), r.finishReason(), List.of());
     }
 
     private static Outcome runJava(FunctionProcess host, Map<String, Object> input, InvocationContext context) {
-        return new Outcome(host.invoke(input, context.model(), context.deadline(), context.requestId()), "stop");
+        return new Outcome(host.invoke(input, context.model(), context.deadline(), context.requestId()), "stop", List.of());
     }
 
     /**

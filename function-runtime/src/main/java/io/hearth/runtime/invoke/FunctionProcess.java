@@ -7,6 +7,7 @@ import io.hearth.function.Function;
 import io.hearth.function.ModelClient;
 import io.hearth.host.Channel;
 import io.hearth.host.Frames;
+import io.hearth.host.ModelFrames;
 import io.hearth.host.FunctionHost;
 import io.hearth.runtime.deploy.FunctionManifest;
 
@@ -126,10 +127,11 @@ final class FunctionProcess {
         }
     }
 
-    /** The host's classes, the function API and JSON, wherever this server loaded them from (jars in the EAR, or classes). */
+    /** The host's classes, the function API, JSON and JSON Schema generation, wherever this server loaded them from (jars in the EAR, or classes). */
     private static List<Path> classPath() {
         List<Path> entries = new ArrayList<>();
-        for (Class<?> c : new Class<?>[]{FunctionHost.class, Function.class, ObjectMapper.class, JsonFactory.class, JsonProperty.class}) {
+        for (Class<?> c : new Class<?>[]{FunctionHost.class, Function.class, ObjectMapper.class, JsonFactory.class, JsonProperty.class,
+                com.github.victools.jsonschema.generator.SchemaGenerator.class, com.fasterxml.classmate.TypeResolver.class}) {
             try {
                 Path entry = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
                 if (!entries.contains(entry)) entries.add(entry);
@@ -233,17 +235,16 @@ final class FunctionProcess {
     private void modelCall(Map<String, Object> frame) {
         long id = ((Number) frame.get("id")).longValue(), callId = ((Number) frame.get("call")).longValue();
         Call call = calls.get(id);
-        Map<String, Object> options = (Map<String, Object>) frame.getOrDefault("options", Map.of());
-        ModelClient.ModelOptions modelOptions = new ModelClient.ModelOptions(options.get("max_tokens") instanceof Number n ? n.intValue() : null,
-                options.get("temperature") instanceof Number t ? t.floatValue() : null, (List<String>) options.get("stop"));
         try {
             if (call == null) throw new IllegalStateException("the call is over");
+            ModelClient.ModelOptions modelOptions = ModelFrames.options((Map<String, Object>) frame.getOrDefault("options", Map.of()));
             ModelClient.ModelResult r = "chat".equals(frame.get("kind"))
-                    ? call.model().chat(((List<Map<String, String>>) frame.get("messages")).stream()
-                    .map(m -> new ModelClient.Message(m.get("role"), m.get("content"))).toList(), modelOptions)
+                    ? call.model().chat(((List<Map<String, Object>>) frame.get("messages")).stream().map(ModelFrames::message).toList(), modelOptions)
                     : call.model().complete((String) frame.get("prompt"), modelOptions);
-            reply(Map.of(Frames.TYPE, Frames.MODEL_RESULT, "call", callId, "text", r.text(), "finish_reason", r.finishReason(),
-                    "prompt_tokens", r.promptTokens(), "completion_tokens", r.completionTokens()));
+            Map<String, Object> answer = new java.util.HashMap<>(ModelFrames.result(r));
+            answer.put(Frames.TYPE, Frames.MODEL_RESULT);
+            answer.put("call", callId);
+            reply(answer);
         } catch (RuntimeException e) {
             if (call != null) call.modelErrors().put(callId, e);
             reply(Map.of(Frames.TYPE, Frames.MODEL_ERROR, "call", callId, "message", String.valueOf(e.getMessage())));

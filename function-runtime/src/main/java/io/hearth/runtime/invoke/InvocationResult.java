@@ -7,8 +7,10 @@ package io.hearth.runtime.invoke;
  * @param ttftMillis  time to the first generated token (-1 when no token was generated)
  * @param coldStart   the replica load its model call waited for, or null when a warm replica served it
  * @param prefix      how its prompts met the prefix cache
+ * @param toolCalls   the tools the model called (a function named as the model of a chat with tools); empty when none
  */
 public record InvocationResult(String function, String version, String model, Object output, String finishReason, int promptTokens,
                                int completionTokens, double queueMillis, double ttftMillis, double totalMillis,
-                               io.hearth.pool.ColdStart coldStart, io.hearth.pool.PrefixReuse prefix) {
+                               io.hearth.pool.ColdStart coldStart, io.hearth.pool.PrefixReuse prefix,
+                               java.util.List<io.hearth.engine.tools.ToolCall> toolCalls) {
 }

@@ -3,6 +3,7 @@ package io.hearth.runtime.invoke;
 import io.hearth.engine.chat.ChatMessage;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.sample.SamplingParams;
+import io.hearth.engine.tools.ToolUse;
 import io.hearth.pool.LoadProgress;
 import io.hearth.runtime.audit.AuditedInvocation;
 import io.hearth.runtime.deploy.FunctionRegistry;
@@ -60,10 +61,10 @@ public class InvocationService {
 
     /** Runs a prompt function on a caller's conversation ({@code /v1/chat/completions} naming the function). */
     public InvocationResult converse(ApiKey key, FunctionRegistry.Deployed deployed, List<ChatMessage> messages, SamplingParams sampling,
-                                     Delivery delivery) {
+                                     ToolUse tools, Delivery delivery) {
         authorize(key, deployed);
         return recorded(counted(deployed.manifest().name(), RuntimeMetrics.OPENAI,
-                () -> invoker.converse(deployed, messages, sampling, delivery.listener(), options(key, delivery))));
+                () -> invoker.converse(deployed, messages, sampling, tools, delivery.listener(), options(key, delivery))));
     }
 
     /** The resource's filter checked the key against what the router dispatched to; this holds for the resolved version too. */

@@ -5,7 +5,9 @@ import io.hearth.engine.generate.GenerationResult;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.sample.SamplingParams;
 import io.hearth.engine.tokenizer.Tokenizer;
+import io.hearth.engine.tools.ToolCallFormat;
 import io.hearth.function.ModelClient;
+import io.hearth.host.TypedAnswers;
 import io.hearth.pool.ColdStart;
 import io.hearth.pool.Completion;
 import io.hearth.pool.DeadlineExceededException;
@@ -65,7 +67,14 @@ final class PoolModelClient implements ModelClient {
 
     @Override
     public ModelResult chat(List<Message> messages, ModelOptions options) {
-        return generate(ModelRequest.chat(messages.stream().map(m -> new ChatMessage(m.role(), m.content())).toList(), sampling(options)));
+        List<ChatMessage> chat = messages.stream().map(m -> new ChatMessage(m.role(), m.content(),
+                m.toolCalls().stream().map(c -> new io.hearth.engine.tools.ToolCall(c.id(), c.name(), c.arguments())).toList(), m.toolCallId())).toList();
+        return generate(ModelRequest.chat(chat, sampling(options)).withTools(ModelCallShapes.tools(options)));
+    }
+
+    @Override
+    public <T> T chat(List<Message> messages, Class<T> type, ModelOptions options) {
+        return TypedAnswers.read(chat(messages, TypedAnswers.forType(options, type)), type);
     }
 
     @Override
@@ -74,8 +83,18 @@ final class PoolModelClient implements ModelClient {
         return generate(ModelRequest.text(Tokenizer.untrusted(prompt), sampling(options)));
     }
 
-    /** One model call of the invocation, with the function's model, input limit, deadline, caller and cache scope. */
+    /** One model call of the invocation, as a function sees its result: text, or the tools it called. */
     ModelResult generate(ModelRequest request) {
+        Completion completion = call(request);
+        GenerationResult r = completion.generation();
+        ToolCallFormat.Answer answer = completion.toolAnswer();
+        if (answer == null || answer.calls().isEmpty()) return new ModelResult(r.text(), r.finishReason().apiName(), r.promptTokens(), r.tokens().length);
+        return new ModelResult(answer.content(), "tool_calls", r.promptTokens(), r.tokens().length,
+                answer.calls().stream().map(c -> new ModelClient.ToolCall(c.id(), c.name(), c.arguments())).toList());
+    }
+
+    /** One model call of the invocation, with the function's model, input limit, deadline, caller and cache scope. */
+    Completion call(ModelRequest request) {
         if (Instant.now().isAfter(deadline)) throw timedOut();
         ModelRequest shaped = request.withMaxPromptTokens(manifest.maxInputTokens()).withDeadline(deadline)
                 .withKeepAlive(keepAlive).withCaller(manifest.name()).withCacheSalt(manifest.cacheSalt()).withTenant(tenant);
@@ -93,7 +112,7 @@ final class PoolModelClient implements ModelClient {
         prefix.accumulateAndGet(completion.prefix(), PrefixReuse::plus);
         promptTokens.addAndGet(r.promptTokens());
         completionTokens.addAndGet(r.tokens().length);
-        return new ModelResult(r.text(), r.finishReason().apiName(), r.promptTokens(), r.tokens().length);
+        return completion;
     }
 
     String servedBy() {
@@ -125,9 +144,12 @@ final class PoolModelClient implements ModelClient {
         return new FunctionTimeoutException(manifest.id() + " ran past its timeout of " + manifest.timeoutMillis() + " ms");
     }
 
+    /** The call's sampling: the function's defaults where the options leave them, its JSON Schema's grammar when it has one and no tools. */
     private SamplingParams sampling(ModelOptions options) {
         ModelOptions o = options != null ? options : ModelOptions.defaults();
+        boolean tools = ModelCallShapes.tools(o) != null;
         return new SamplingParams(o.temperature() != null ? o.temperature() : manifest.temperature(), 0, 1f, 0f, 1f, 64,
-                System.nanoTime(), o.maxTokens() != null ? o.maxTokens() : manifest.maxTokens(), o.stop(), null);
+                System.nanoTime(), o.maxTokens() != null ? o.maxTokens() : manifest.maxTokens(), o.stop(),
+                tools ? null : ModelCallShapes.grammar(o.jsonSchema()));
     }
 }

@@ -1,5 +1,7 @@
 package io.hearth.runtime.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.List;
 
 /**
@@ -28,9 +30,58 @@ public class ChatCompletionRequest {
      * {@code "10m"} or a number of seconds; held within the model's keep-alive bounds.
      */
     public Object keep_alive;
+    /** {@code {"type": "text" | "json_object" | "json_schema", "json_schema": {"name", "schema", "strict"}}}. */
+    public ResponseFormat response_format;
+    /** Functions the model may call. */
+    public List<Tool> tools;
+    /** {@code "none" | "auto" | "required"}, or {@code {"type": "function", "function": {"name": ...}}}. */
+    public Object tool_choice;
+    public Boolean parallel_tool_calls;
 
     public static class Message {
         public String role;
+        /** Null only for an assistant message that carries tool calls. */
         public String content;
+        /** An assistant message's earlier calls. */
+        public List<ToolCall> tool_calls;
+        /** A tool message: the call it answers. */
+        public String tool_call_id;
+        public String name;
+    }
+
+    public static class ResponseFormat {
+        public String type;
+        public JsonSchemaFormat json_schema;
+    }
+
+    public static class JsonSchemaFormat {
+        public String name;
+        public String description;
+        public JsonNode schema;
+        public Boolean strict;
+    }
+
+    public static class Tool {
+        public String type;
+        public Function function;
+    }
+
+    public static class Function {
+        public String name;
+        public String description;
+        public JsonNode parameters;
+        public Boolean strict;
+    }
+
+    public static class ToolCall {
+        public String id;
+        public String type;
+        public CalledFunction function;
+    }
+
+    public static class CalledFunction {
+        public String name;
+        /** The arguments as JSON text, as OpenAI sends them. */
+        public String arguments;
     }
 }

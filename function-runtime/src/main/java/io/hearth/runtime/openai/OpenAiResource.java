@@ -1,9 +1,12 @@
 package io.hearth.runtime.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hearth.engine.chat.ChatMessage;
 import io.hearth.engine.generate.GenerationResult;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.sample.SamplingParams;
+import io.hearth.engine.tools.ToolUse;
+import io.hearth.pool.Completion;
 import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelInfo;
 import io.hearth.pool.ModelPool;
@@ -130,57 +133,77 @@ public class OpenAiResource {
         String model = body.model;
         if (body.messages == null || body.messages.isEmpty()) throw new IllegalArgumentException("messages must be a non-empty array");
         List<ChatMessage> messages = new ArrayList<>();
-        for (ChatCompletionRequest.Message m : body.messages) {
-            if (m == null) throw new IllegalArgumentException("messages must not contain null");
-            messages.add(new ChatMessage(role(m.role), m.content));
-        }
+        for (int i = 0; i < body.messages.size(); i++) messages.add(StructuredOutputs.message(body.messages.get(i), i));
+        // a function's output schema is the default response format of its calls
+        JsonNode answerSchema = StructuredOutputs.responseSchema(body.response_format);
+        if (answerSchema == null && body.response_format == null && target.function() != null) answerSchema = target.function().outputSchema();
+        ToolUse tools = StructuredOutputs.tools(body, answerSchema);
+        SamplingParams sampling = SamplingMapper.from(body, target.function());
+        if (tools == null) sampling = sampling.withGrammar(StructuredOutputs.grammar(answerSchema));
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
-        SamplingParams sampling = SamplingMapper.from(body, target.function());
         Duration keepAlive = keepAlive(body.keep_alive);
-        if (target.deployed() != null) return converse(target, messages, sampling, keepAlive, key, id, created, Boolean.TRUE.equals(body.stream));
-        ModelRequest request = target.shaped(ModelRequest.chat(messages, sampling), keepAlive, key);
-        if (Boolean.TRUE.equals(body.stream)) {
+        boolean stream = Boolean.TRUE.equals(body.stream);
+        if (target.deployed() != null) return converse(target, messages, sampling, tools, keepAlive, key, id, created, stream);
+        ModelRequest request = target.shaped(ModelRequest.chat(messages, sampling).withTools(tools), keepAlive, key);
+        if (stream) {
             return EventStream.of(events -> {
                 events.send(chunk(id, created, model, new Responses.Delta("assistant", ""), null));
-                GenerationResult result = generate(key, target, request, (token, text) -> {
+                // with tools, text may turn into a call at any point: the answer goes out once it is known
+                Completion c = generate(key, target, request, tools != null ? (token, text) -> { } : (token, text) -> {
                     if (!text.isEmpty()) events.send(chunk(id, created, model, new Responses.Delta(null, text), null));
                 });
-                events.send(chunk(id, created, model, new Responses.Delta(null, null), result.finishReason().apiName()));
+                Answer answer = Answer.of(c);
+                if (tools != null) sendWhole(events, id, created, model, answer);
+                events.send(chunk(id, created, model, new Responses.Delta(null, null), answer.finishReason()));
             });
         }
-        GenerationResult result = generate(key, target, request, (token, text) -> { });
+        Completion c = generate(key, target, request, (token, text) -> { });
+        GenerationResult result = c.generation();
+        Answer answer = Answer.of(c);
         return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model,
-                List.of(new Responses.ChatChoice(0, new Responses.Message("assistant", result.text()), result.finishReason().apiName())),
+                List.of(new Responses.ChatChoice(0, answer.message(), answer.finishReason())),
                 usage(result.promptTokens(), result.tokens().length, result.cachedTokens())), MediaType.APPLICATION_JSON).build();
+    }
+
+    /** A whole answer as stream chunks: its text, then each tool call (all of it in one piece, with its index). */
+    private static void sendWhole(EventStream events, String id, long created, String model, Answer answer) {
+        if (answer.content() != null && !answer.content().isEmpty()) events.send(chunk(id, created, model, new Responses.Delta(null, answer.content()), null));
+        List<Responses.ToolCall> calls = answer.message().tool_calls();
+        for (int i = 0; calls != null && i < calls.size(); i++) {
+            Responses.ToolCall call = calls.get(i);
+            events.send(chunk(id, created, model, new Responses.Delta(null, null,
+                    List.of(new Responses.ToolCallDelta(i, call.id(), call.type(), call.function()))), null));
+        }
     }
 
     /**
      * A prompt function named as the model: it runs on the one path of invocations ({@link InvocationService#converse}),
-     * its guards, limits and metrics as at {@code /fn}. When the function redacts, its answer is known only whole: a
-     * stream then carries it in one piece at the end.
+     * its guards, limits and metrics as at {@code /fn}. When the function redacts, or tools may turn its text into a
+     * call, its answer is known only whole: a stream then carries it in one piece at the end.
      */
-    private Response converse(Target target, List<ChatMessage> messages, SamplingParams sampling, Duration keepAlive, ApiKey key, String id,
-                              long created, boolean stream) {
+    private Response converse(Target target, List<ChatMessage> messages, SamplingParams sampling, ToolUse tools, Duration keepAlive, ApiKey key,
+                              String id, long created, boolean stream) {
         String model = target.function().name();
         if (stream) {
             return EventStream.of(events -> {
                 events.send(chunk(id, created, model, new Responses.Delta("assistant", ""), null));
                 AtomicBoolean streamed = new AtomicBoolean();
-                InvocationResult result = invocations.converse(key, target.deployed(), messages, sampling, new InvocationService.Delivery((token, text) -> {
-                    if (text.isEmpty()) return;
-                    streamed.set(true);
-                    events.send(chunk(id, created, model, new Responses.Delta(null, text), null));
-                }, LoadProgress.NONE, keepAlive));
-                if (!streamed.get() && !String.valueOf(result.output()).isEmpty()) {
-                    events.send(chunk(id, created, model, new Responses.Delta(null, String.valueOf(result.output())), null));
-                }
-                events.send(chunk(id, created, model, new Responses.Delta(null, null), result.finishReason()));
+                InvocationResult result = invocations.converse(key, target.deployed(), messages, sampling, tools, new InvocationService.Delivery(
+                        tools != null ? (token, text) -> { } : (token, text) -> {
+                            if (text.isEmpty()) return;
+                            streamed.set(true);
+                            events.send(chunk(id, created, model, new Responses.Delta(null, text), null));
+                        }, LoadProgress.NONE, keepAlive));
+                Answer answer = Answer.of(result);
+                if (!streamed.get()) sendWhole(events, id, created, model, answer);
+                events.send(chunk(id, created, model, new Responses.Delta(null, null), answer.finishReason()));
             });
         }
-        InvocationResult result = invocations.converse(key, target.deployed(), messages, sampling, InvocationService.Delivery.whole(keepAlive));
+        InvocationResult result = invocations.converse(key, target.deployed(), messages, sampling, tools, InvocationService.Delivery.whole(keepAlive));
+        Answer answer = Answer.of(result);
         return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model,
-                List.of(new Responses.ChatChoice(0, new Responses.Message("assistant", String.valueOf(result.output())), result.finishReason())),
+                List.of(new Responses.ChatChoice(0, answer.message(), answer.finishReason())),
                 usage(result.promptTokens(), result.completionTokens(), result.prefix().savedTokens())), MediaType.APPLICATION_JSON).build();
     }
 
@@ -205,12 +228,12 @@ public class OpenAiResource {
                 GenerationResult result = generate(key, target, request, (token, text) -> {
                     if (!text.isEmpty()) events.send(new Responses.TextCompletion(id, "text_completion", created, model,
                             List.of(new Responses.TextChoice(0, text, null)), null));
-                });
+                }).generation();
                 events.send(new Responses.TextCompletion(id, "text_completion", created, model,
                         List.of(new Responses.TextChoice(0, "", result.finishReason().apiName())), usage(result.promptTokens(), result.tokens().length, result.cachedTokens())));
             });
         }
-        GenerationResult result = generate(key, target, request, (token, text) -> { });
+        GenerationResult result = generate(key, target, request, (token, text) -> { }).generation();
         return Response.ok(new Responses.TextCompletion(id, "text_completion", created, model,
                 List.of(new Responses.TextChoice(0, result.text(), result.finishReason().apiName())), usage(result.promptTokens(), result.tokens().length, result.cachedTokens())),
                 MediaType.APPLICATION_JSON).build();
@@ -220,7 +243,7 @@ public class OpenAiResource {
      * Runs a model call on the guarded path, charged to the caller's token quota ({@link TokenBudget#charged}) and
      * counted in the invocation metrics under the model's name.
      */
-    private GenerationResult generate(ApiKey key, Target target, ModelRequest request, TokenListener listener) {
+    private Completion generate(ApiKey key, Target target, ModelRequest request, TokenListener listener) {
         long start = System.nanoTime();
         java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong();
         TokenListener timed = (token, text) -> {
@@ -228,24 +251,14 @@ public class OpenAiResource {
             listener.onToken(token, text);
         };
         try {
-            GenerationResult result = callers.budget(key).charged(request, counting -> calls.generate(target.model(), request, counting,
-                    LoadProgress.NONE).generation(), timed, r -> r.promptTokens() + r.tokens().length);
-            metrics.modelCalled(target.model(), result, (System.nanoTime() - start) / 1e6, first.get() == 0 ? -1 : (first.get() - start) / 1e6);
-            return result;
+            Completion completion = callers.budget(key).charged(request, counting -> calls.generate(target.model(), request, counting,
+                    LoadProgress.NONE), timed, c -> c.generation().promptTokens() + c.generation().tokens().length);
+            metrics.modelCalled(target.model(), completion.generation(), (System.nanoTime() - start) / 1e6, first.get() == 0 ? -1 : (first.get() - start) / 1e6);
+            return completion;
         } catch (RuntimeException e) {
             metrics.failed("model:" + target.model(), RuntimeMetrics.OPENAI, io.hearth.runtime.errors.ErrorMapper.classify(e).status());
             throw e;
         }
-    }
-
-    /** A message's role: system, user or assistant ({@code developer}, OpenAI's newer name for system, is read as system). */
-    private static String role(String role) {
-        return switch (role) {
-            case "system", "user", "assistant" -> role;
-            case "developer" -> "system";
-            case null -> throw new IllegalArgumentException("messages[].role is required: system, developer, user or assistant");
-            default -> throw new IllegalArgumentException("messages[].role '" + role + "' is not one of system, developer, user, assistant");
-        };
     }
 
     /** {@code keep_alive}: {@code "10m"}, or seconds; a negative number asks for as long as ops allow. */

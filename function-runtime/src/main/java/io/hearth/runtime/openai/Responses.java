@@ -7,7 +7,20 @@ public final class Responses {
     private Responses() {
     }
 
-    public record Message(String role, String content) {
+    /** An answer: its text (null when it only called tools) and its tool calls (null when none). */
+    @jakarta.json.bind.annotation.JsonbNillable
+    public record Message(String role, String content, List<ToolCall> tool_calls) {
+    }
+
+    /** A call the model made, {@code arguments} as JSON text. */
+    public record ToolCall(String id, String type, CalledFunction function) {
+    }
+
+    public record CalledFunction(String name, String arguments) {
+    }
+
+    /** A piece of a streamed tool call: OpenAI's clients assemble calls by {@code index}. */
+    public record ToolCallDelta(int index, String id, String type, CalledFunction function) {
     }
 
     /** {@code prompt_tokens_details.cached_tokens}: prompt tokens whose KV came from the prefix cache (local or shared). */
@@ -23,7 +36,10 @@ public final class Responses {
     public record ChatCompletion(String id, String object, long created, String model, List<ChatChoice> choices, Usage usage) {
     }
 
-    public record Delta(String role, String content) {
+    public record Delta(String role, String content, List<ToolCallDelta> tool_calls) {
+        public Delta(String role, String content) {
+            this(role, content, null);
+        }
     }
 
     public record ChunkChoice(int index, Delta delta, String finish_reason) {

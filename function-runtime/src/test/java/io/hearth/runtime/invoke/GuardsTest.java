@@ -43,7 +43,7 @@ class GuardsTest {
         String prompt = request.messages().getLast().content() + " Reach me at ada@example.org.";
         seen.add(prompt);
         listener.onToken(1, prompt);
-        return new Completion(model, new GenerationResult(new int[]{1}, prompt, FinishReason.STOP, 5, 0, 0, 0), 0, null, PrefixReuse.NONE);
+        return new Completion(model, new GenerationResult(new int[]{1}, prompt, FinishReason.STOP, 5, 0, 0, 0), 0, null, PrefixReuse.NONE, null);
     }
 
     @AfterEach

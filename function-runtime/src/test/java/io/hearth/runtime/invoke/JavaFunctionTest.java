@@ -56,7 +56,7 @@ class JavaFunctionTest {
         @Override
         public Completion generate(String modelId, ModelRequest request, TokenListener listener, LoadProgress progress) {
             listener.onToken(7, "pong");
-            return new Completion(modelId, new GenerationResult(new int[]{7}, "pong", FinishReason.STOP, 3, 0, 0, 0), 0, null, io.hearth.pool.PrefixReuse.NONE);
+            return new Completion(modelId, new GenerationResult(new int[]{7}, "pong", FinishReason.STOP, 3, 0, 0, 0), 0, null, io.hearth.pool.PrefixReuse.NONE, null);
         }
 
         @Override

@@ -8,6 +8,12 @@ import io.hearth.engine.model.Model;
 import io.hearth.engine.tokenizer.Tokenizer;
 import io.hearth.engine.tokenizer.Vocabulary;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hearth.engine.tools.ToolCall;
+import io.hearth.engine.tools.ToolCallFormat;
+import io.hearth.engine.tools.ToolDefinition;
+
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +26,8 @@ import java.util.Map;
 public final class ChatTemplate {
     public static final String CHATML = "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}"
             + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String source;
     private final String bosToken;
@@ -72,19 +80,30 @@ public final class ChatTemplate {
     }
 
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        return Tokenizer.withoutMarks(renderMarked(messages, addGenerationPrompt));
+        return Tokenizer.withoutMarks(renderMarked(messages, List.of(), addGenerationPrompt));
     }
 
-    /** The rendering with each message's content {@link Tokenizer#untrusted marked} as the caller's text. */
-    private String renderMarked(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        return renderRaw(messages.stream().map(m -> new ChatMessage(m.role(), Tokenizer.untrusted(m.content()))).toList(), addGenerationPrompt);
+    /**
+     * The rendering with everything a caller wrote {@link Tokenizer#untrusted marked} as the caller's text: each
+     * message's content, its tool calls and tool-call id, and every name, description and schema of the tools.
+     */
+    private String renderMarked(List<ChatMessage> messages, List<ToolDefinition> tools, boolean addGenerationPrompt) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (ChatMessage m : messages) {
+            Map<String, Object> message = new HashMap<>();
+            message.put("role", m.role());
+            message.put("content", m.content() == null ? "" : Tokenizer.untrusted(m.content()));
+            if (!m.toolCalls().isEmpty()) message.put("tool_calls", m.toolCalls().stream().map(ChatTemplate::toolCall).toList());
+            if (m.toolCallId() != null) message.put("tool_call_id", Tokenizer.untrusted(m.toolCallId()));
+            list.add(message);
+        }
+        return renderRaw(list, tools.stream().map(ChatTemplate::tool).toList(), addGenerationPrompt);
     }
 
-    private String renderRaw(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        List<Map<String, Object>> list = messages.stream()
-                .map(m -> Map.<String, Object>of("role", m.role(), "content", m.content())).toList();
+    private String renderRaw(List<Map<String, Object>> messages, List<Object> tools, boolean addGenerationPrompt) {
         Map<String, Object> context = new HashMap<>();
-        context.put("messages", list);
+        context.put("messages", messages);
+        if (!tools.isEmpty()) context.put("tools", tools);
         context.put("add_generation_prompt", addGenerationPrompt);
         context.put("bos_token", bosToken);
         context.put("eos_token", eosToken);
@@ -93,6 +112,33 @@ public final class ChatTemplate {
         } catch (FatalTemplateErrorsException e) {
             throw new IllegalArgumentException(rejection(e).orElse("the chat template cannot be rendered: " + e.getMessage()));
         }
+    }
+
+    /** A call as templates read it (OpenAI's shape, with the arguments as an object), every string marked. */
+    private static Map<String, Object> toolCall(ToolCall call) {
+        Object arguments;
+        try {
+            arguments = CallerJson.marked(JSON.readTree(call.arguments()));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("tool call " + call.id() + ": arguments are not JSON");
+        }
+        Map<String, Object> function = new HashMap<>();
+        function.put("name", Tokenizer.untrusted(call.name()));
+        function.put("arguments", arguments);
+        Map<String, Object> out = new HashMap<>(function);
+        out.put("id", Tokenizer.untrusted(call.id() == null ? "" : call.id()));
+        out.put("type", "function");
+        out.put("function", function);
+        return out;
+    }
+
+    /** A tool as templates read it: {@code {"type": "function", "function": {name, description, parameters}}}, marked. */
+    private static Object tool(ToolDefinition t) {
+        Map<String, Object> function = new HashMap<>();
+        function.put("name", Tokenizer.untrusted(t.name()));
+        if (t.description() != null) function.put("description", Tokenizer.untrusted(t.description()));
+        if (t.parameters() != null) function.put("parameters", CallerJson.marked(t.parameters()));
+        return Map.of("type", "function", "function", function);
     }
 
     /** The message a template gave through raise_exception, found among Jinjava's wrapped errors. */
@@ -114,7 +160,12 @@ public final class ChatTemplate {
      * write it.
      */
     public int[] promptTokens(Tokenizer tokenizer, List<ChatMessage> messages) {
-        String marked = renderMarked(messages, true);
+        return promptTokens(tokenizer, messages, List.of());
+    }
+
+    /** As above, with tools the template shows the model (its {@code tools} variable, as Hugging Face templates take it). */
+    public int[] promptTokens(Tokenizer tokenizer, List<ChatMessage> messages, List<ToolDefinition> tools) {
+        String marked = renderMarked(messages, tools, true);
         return tokenizer.encodeMarked(marked, !startsWithBos(Tokenizer.withoutMarks(marked)));
     }
 
@@ -126,17 +177,23 @@ public final class ChatTemplate {
      */
     public int[] prefixTokens(Tokenizer tokenizer, List<ChatMessage> messages) {
         String sentinel = "\u0000hearth-prefix-end\u0000";
-        List<ChatMessage> marked = new java.util.ArrayList<>();
-        for (ChatMessage m : messages) marked.add(new ChatMessage(m.role(), Tokenizer.untrusted(m.content())));
-        ChatMessage last = marked.removeLast();
+        List<Map<String, Object>> marked = new ArrayList<>();
+        for (ChatMessage m : messages) marked.add(Map.of("role", m.role(), "content", Tokenizer.untrusted(m.content())));
+        Map<String, Object> last = marked.removeLast();
+        String content = (String) last.get("content");
         // the sentinel goes inside the last content's marks: the prefix is cut within the caller's text, as it goes on
-        marked.add(new ChatMessage(last.role(), last.content().substring(0, last.content().length() - 1) + sentinel + Tokenizer.UNTRUSTED_END));
-        String rendered = renderRaw(marked, true);
+        marked.add(Map.of("role", last.get("role"), "content", content.substring(0, content.length() - 1) + sentinel + Tokenizer.UNTRUSTED_END));
+        String rendered = renderRaw(marked, List.of(), true);
         int cut = rendered.indexOf(sentinel);
         if (cut < 0) return new int[0];
         String prefix = rendered.substring(0, cut);
         int[] tokens = tokenizer.encodeMarked(prefix, !startsWithBos(Tokenizer.withoutMarks(prefix)));
         return java.util.Arrays.copyOf(tokens, Math.max(0, tokens.length - 1));
+    }
+
+    /** How this template writes tool calls, or null when it takes no tools (see {@link ToolCallFormat#of}). */
+    public ToolCallFormat toolCallFormat() {
+        return ToolCallFormat.of(source);
     }
 
     /** Whether rendered text already begins with BOS, so tokenization must not add another. */

@@ -36,20 +36,30 @@ public final class JsonSchemaGrammar {
             "uuid", "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
             "email", Formats.EMAIL);
 
-    private final GrammarBuilder rules = new GrammarBuilder();
+    private final GrammarBuilder rules;
     private final JsonNode root;
+    /** Starts the names of this schema's rules, so several schemas (a request's tools) share one grammar. */
+    private final String prefix;
     private final Map<String, String> refRules = new HashMap<>();
     private int counter;
 
-    private JsonSchemaGrammar(JsonNode root) {
+    /** A compiler for the schema document {@code root}, writing its rules into {@code rules}. */
+    JsonSchemaGrammar(GrammarBuilder rules, JsonNode root, String prefix) {
+        this.rules = rules;
         this.root = root;
+        this.prefix = prefix;
     }
 
     /** The grammar of JSON texts valid for {@code schema} (with optional whitespace around them). */
     public static Grammar compile(JsonNode schema) {
-        JsonSchemaGrammar c = new JsonSchemaGrammar(schema);
+        JsonSchemaGrammar c = new JsonSchemaGrammar(new GrammarBuilder(), schema, "");
         c.rules.define("root", Expr.seq(JsonText.WHITESPACE, c.value(schema, "#")));
         return c.rules.build("root", "JSON Schema");
+    }
+
+    /** A value valid for the whole document this compiler was made for. */
+    Expr document() {
+        return value(root, "#");
     }
 
     /** Any JSON object ({@code response_format: json_object}). */
@@ -217,7 +227,7 @@ public final class JsonSchemaGrammar {
         if (rule == null) {
             JsonNode target = ref.equals("#") ? root : root.at(ref.substring(1));
             if (target.isMissingNode()) throw new UnsupportedSchemaException("$ref", path + ": " + ref + " points at nothing");
-            rule = "ref" + (counter++);
+            rule = prefix + "ref" + (counter++);
             refRules.put(ref, rule);
             rules.define(rule, value(target, ref));
         }
@@ -242,7 +252,7 @@ public final class JsonSchemaGrammar {
     }
 
     String reserveRule(String hint) {
-        return hint + (counter++);
+        return prefix + hint + (counter++);
     }
 
     void defineRule(String name, Expr body) {
