@@ -2,6 +2,8 @@ package io.hearth.runtime.keys;
 
 import io.hearth.engine.chat.ChatMessage;
 import io.hearth.engine.generate.TokenListener;
+import io.hearth.engine.tools.ToolCall;
+import io.hearth.engine.tools.ToolDefinition;
 import io.hearth.pool.ModelRequest;
 
 import java.nio.charset.StandardCharsets;
@@ -35,6 +37,8 @@ public interface TokenBudget {
      * header (Llama 3.2's).
      */
     int MARKUP_PER_CONVERSATION = 128;
+    /** The instructions a template (or Hearth's generic tool prompt) writes around tool definitions: well under this. */
+    int MARKUP_FOR_TOOLS = 1024;
 
     /**
      * The most tokens a call can use: a token covers at least one byte of the rendered prompt (special tokens being
@@ -49,7 +53,17 @@ public interface TokenBudget {
     static long promptBound(ModelRequest request) {
         long prompt = MARKUP_PER_CONVERSATION + (request.prompt() != null ? utf8Length(request.prompt()) : 0);
         if (request.messages() != null) {
-            for (ChatMessage m : request.messages()) prompt += utf8Length(m.content()) + MARKUP_PER_MESSAGE;
+            for (ChatMessage m : request.messages()) {
+                prompt += utf8Length(m.content()) + utf8Length(m.toolCallId()) + MARKUP_PER_MESSAGE;
+                for (ToolCall c : m.toolCalls()) prompt += utf8Length(c.id()) + utf8Length(c.name()) + utf8Length(c.arguments()) + MARKUP_PER_MESSAGE;
+            }
+        }
+        if (request.tools() != null) {
+            // the tools' definitions are written into the prompt, with the template's (or the generic) instructions
+            prompt += MARKUP_FOR_TOOLS;
+            for (ToolDefinition t : request.tools().tools()) {
+                prompt += utf8Length(t.name()) + utf8Length(t.description()) + (t.parameters() == null ? 0 : utf8Length(t.parameters().toString())) + MARKUP_PER_MESSAGE;
+            }
         }
         return request.maxPromptTokens() > 0 ? Math.min(prompt, request.maxPromptTokens()) : prompt;
     }
@@ -77,6 +91,6 @@ public interface TokenBudget {
     }
 
     private static long utf8Length(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
+        return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
     }
 }

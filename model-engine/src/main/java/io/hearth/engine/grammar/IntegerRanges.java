@@ -5,18 +5,21 @@ import java.util.List;
 
 /**
  * The decimal spellings of the integers in [min, max], as a grammar: split by sign and digit count, then digit by
- * digit (the way a regex for a number range is written by hand). An open end is bounded by {@link JsonText#MAX_DIGITS}.
+ * digit (the way a regex for a number range is written by hand). An open end stops at nine digits, so an integer
+ * the schema leaves unbounded fits the 32-bit int a typed client (a Java record's {@code int}) reads it into.
  */
 final class IntegerRanges {
-    private static final long LARGEST = 9_999_999_999_999_999L; // 16 digits
+    private static final long LARGEST = 9_999_999_999_999_999L; // 16 digits: what a double holds exactly
+    static final long OPEN_END = 999_999_999L;
 
     private IntegerRanges() {
     }
 
     /** @param min the least integer, or null for no bound; @param max the greatest, or null */
     static Expr of(Long min, Long max) {
-        long lo = min == null ? -LARGEST : Math.max(min, -LARGEST);
-        long hi = max == null ? LARGEST : Math.min(max, LARGEST);
+        // an open end reaches nine digits, or as many as the other bound has
+        long lo = Math.max(min != null ? min : -Math.max(OPEN_END, max != null && max < 0 ? nines(max) : 0), -LARGEST);
+        long hi = Math.min(max != null ? max : Math.max(OPEN_END, lo > 0 ? nines(lo) : 0), LARGEST);
         if (lo > hi) throw new UnsupportedSchemaException("minimum", "minimum " + min + " is above maximum " + max);
         List<Expr> choices = new ArrayList<>();
         if (lo < 0) {
@@ -61,6 +64,11 @@ final class IntegerRanges {
 
     private static Expr anyDigits(int n) {
         return n == 0 ? Expr.EMPTY : new Expr.Repeat(Expr.bytes(JsonText.DIGIT), n, n);
+    }
+
+    /** The largest number with as many digits as {@code v}. */
+    private static long nines(long v) {
+        return pow10(Long.toString(Math.abs(v)).length()) - 1;
     }
 
     private static long pow10(int n) {

@@ -50,10 +50,13 @@ public final class JsonSchemaGrammar {
         this.prefix = prefix;
     }
 
-    /** The grammar of JSON texts valid for {@code schema} (with optional whitespace around them). */
+    /**
+     * The grammar of JSON texts valid for {@code schema}. The answer starts with the value itself (no leading
+     * whitespace: tokens spent on nothing) and ends with it.
+     */
     public static Grammar compile(JsonNode schema) {
         JsonSchemaGrammar c = new JsonSchemaGrammar(new GrammarBuilder(), schema, "");
-        c.rules.define("root", Expr.seq(JsonText.WHITESPACE, c.value(schema, "#")));
+        c.rules.define("root", c.value(schema, "#"));
         return c.rules.build("root", "JSON Schema");
     }
 

@@ -51,7 +51,7 @@ public final class ToolCallGrammar {
         Expr all = Expr.seq(Expr.literal(syntax.prefix()), ws, new Expr.Ref("call"), more, Expr.literal(syntax.suffix()));
         if (answer != null) {
             JsonSchemaGrammar answerSchema = new JsonSchemaGrammar(rules, answer, "a-");
-            all = Expr.alt(all, Expr.seq(ws, answerSchema.document()));
+            all = Expr.alt(all, answerSchema.document());
         }
         rules.define("root", all);
         return rules.build("root", "tool calls");

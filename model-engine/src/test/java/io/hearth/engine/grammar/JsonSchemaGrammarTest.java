@@ -28,8 +28,9 @@ class JsonSchemaGrammarTest {
         invalid("{\"type\":\"string\"}", "\"", "\"a\nb\"", "\"\\x\"", "\"\\ud800\"", "a", "\"\"x");
         valid("{\"type\":\"number\"}", "0", "-1.5", "3e10", "2.5E-3", "123456");
         invalid("{\"type\":\"number\"}", "01", "1.", ".5", "+1", "1e", "NaN");
-        valid("{\"type\":\"integer\"}", "0", "-7", "1234567890123456");
-        invalid("{\"type\":\"integer\"}", "1.0", "12345678901234567", "00");
+        valid("{\"type\":\"integer\"}", "0", "-7", "999999999", "-999999999");
+        invalid("{\"type\":\"integer\"}", "1.0", "1234567890", "00");
+        valid("{\"type\":\"integer\",\"minimum\":5000000000}", "5000000000", "5000000001");
         valid("{\"type\":\"boolean\"}", "true", "false");
         invalid("{\"type\":\"boolean\"}", "True", "1");
         valid("{\"type\":\"null\"}", "null");

@@ -7,12 +7,11 @@ import io.hearth.function.ModelClient;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * Classifies {"text": "..."} into one of the labels in its config: the prompt lists the labels, a newline stops the
- * answer, and the first label the answer names wins. An answer naming none is reported as such, not guessed.
+ * Classifies {"text": "..."} into one of the labels in its config. The answer is held to the JSON Schema
+ * {"enum": [labels]}, so the model can write nothing but one of them (as a JSON string), whatever the model.
  */
 public final class Classify implements Function {
     @Override
@@ -21,24 +20,21 @@ public final class Classify implements Function {
             throw new IllegalArgumentException("send {\"text\": \"...\"}");
         }
         List<String> labels = Arrays.stream(context.config("labels").orElse("yes,no").split(",")).map(String::trim).toList();
+        String schema = "{\"enum\": [" + String.join(", ", labels.stream().map(Classify::jsonString).toList()) + "]}";
         ModelClient.ModelResult result = context.model().chat(List.of(
-                ModelClient.Message.system("Answer with exactly one word, one of: " + String.join(", ", labels) + "."),
-                ModelClient.Message.user(text)), new ModelClient.ModelOptions(null, null, List.of("\n")));
-        String answer = result.text().toLowerCase(Locale.ROOT);
-        String label = null;
-        int earliest = Integer.MAX_VALUE;
-        for (String candidate : labels) {
-            int at = answer.indexOf(candidate.toLowerCase(Locale.ROOT));
-            if (at >= 0 && at < earliest) {
-                earliest = at;
-                label = candidate;
-            }
-        }
+                ModelClient.Message.system("Classify the text as one of: " + String.join(", ", labels) + "."),
+                ModelClient.Message.user(text)), ModelClient.ModelOptions.defaults().withJsonSchema(schema));
+        String answer = result.text().strip();
+        String label = labels.stream().filter(l -> jsonString(l).equals(answer)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the answer was cut before it completed a label: " + answer));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("label", label);
-        out.put("matched", label != null);
         out.put("labels", labels);
-        out.put("raw", result.text());
         return out;
+    }
+
+    /** A label as a JSON string: the labels are plain words, but quotes and backslashes are escaped all the same. */
+    private static String jsonString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

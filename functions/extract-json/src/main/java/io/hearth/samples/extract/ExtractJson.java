@@ -1,72 +1,65 @@
 package io.hearth.samples.extract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hearth.function.Function;
 import io.hearth.function.FunctionContext;
 import io.hearth.function.ModelClient;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Extracts {"fields": [...]} from {"text": "..."} as a JSON object. The model's answer must parse as an object with
- * those fields; if it does not, the model is told what was wrong and asked once more. The answer says whether the
- * result is valid and how many attempts it took, so callers never receive unchecked JSON as if it were checked.
+ * Extracts {"fields": [...]} from {"text": "..."} as a JSON object. A JSON Schema built from the fields (each a
+ * string, a number or null, all required, no others) holds the model's answer, so it is always an object with exactly
+ * those keys: no checking, no retries.
  */
 public final class ExtractJson implements Function {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Longest text value: an extracted field is short, and a bound keeps any model's answer finite. */
+    private static final int MAX_VALUE_LENGTH = 64;
 
     @Override
     public Object handle(Map<String, Object> input, FunctionContext context) {
-        if (!(input.get("text") instanceof String text) || !(input.get("fields") instanceof List<?> fields) || fields.isEmpty()) {
+        if (!(input.get("text") instanceof String text) || !(input.get("fields") instanceof List<?> fields) || fields.isEmpty()
+                || !fields.stream().allMatch(f -> f instanceof String s && !s.isBlank())) {
             throw new IllegalArgumentException("send {\"text\": \"...\", \"fields\": [\"name\", ...]}");
         }
-        List<ModelClient.Message> messages = new ArrayList<>(List.of(
-                ModelClient.Message.system("Reply with one JSON object with the keys " + fields + " and nothing else."),
-                ModelClient.Message.user(text)));
-        String problem = null, raw = null;
-        for (int attempt = 1; attempt <= 2; attempt++) {
-            raw = context.model().chat(messages, ModelClient.ModelOptions.defaults()).text();
-            problem = check(raw, fields);
-            if (problem == null) return result(true, attempt, raw, parse(raw), null);
-            messages.add(new ModelClient.Message("assistant", raw));
-            messages.add(ModelClient.Message.user("That was not valid: " + problem + ". Reply with the JSON object only."));
+        ModelClient.ModelResult result = context.model().chat(List.of(
+                ModelClient.Message.system("Reply with one JSON object with the keys " + fields + "; null where the text does not say."),
+                ModelClient.Message.user(text)), ModelClient.ModelOptions.defaults().withJsonSchema(schema(fields).toString()));
+        if ("length".equals(result.finishReason())) {
+            throw new IllegalStateException("the answer was cut at max_tokens before the object was complete; raise defaults.max_tokens");
         }
-        return result(false, 2, raw, null, problem);
-    }
-
-    /** Null when raw is a JSON object holding every field, else what is wrong with it. */
-    private static String check(String raw, List<?> fields) {
-        JsonNode node;
-        try {
-            node = JSON.readTree(raw.strip());
-        } catch (JsonProcessingException e) {
-            return "not JSON (" + e.getOriginalMessage() + ")";
-        }
-        if (node == null || !node.isObject()) return "not a JSON object";
-        for (Object field : fields) if (!node.has(String.valueOf(field))) return "missing the key " + field;
-        return null;
-    }
-
-    private static Object parse(String raw) {
-        try {
-            return JSON.convertValue(JSON.readTree(raw.strip()), Map.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Map<String, Object> result(boolean valid, int attempts, String raw, Object json, String problem) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("valid", valid);
-        out.put("attempts", attempts);
-        out.put("json", json);
-        out.put("problem", problem);
-        out.put("raw", raw);
+        out.put("json", parse(result.text()));
+        out.put("tokens", result.completionTokens());
         return out;
+    }
+
+    /** {"type": "object", "properties": {field: string | number | null}, "required": [fields], "additionalProperties": false} */
+    static ObjectNode schema(List<?> fields) {
+        ObjectNode schema = JSON.createObjectNode().put("type", "object");
+        ObjectNode properties = schema.putObject("properties");
+        ArrayNode required = schema.putArray("required");
+        for (Object field : fields) {
+            ObjectNode value = properties.putObject(String.valueOf(field));
+            value.putArray("type").add("string").add("number").add("null");
+            value.put("maxLength", MAX_VALUE_LENGTH);
+            required.add(String.valueOf(field));
+        }
+        schema.put("additionalProperties", false);
+        return schema;
+    }
+
+    private static Object parse(String answer) {
+        try {
+            return JSON.readValue(answer, Map.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a constrained answer did not parse: " + e.getOriginalMessage(), e);
+        }
     }
 }
