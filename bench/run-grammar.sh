@@ -2,7 +2,7 @@
 # Constrained decoding benchmarks, as the structured-outputs issue asks, in one run:
 # 1. JMH (GrammarMaskBenchmark): the grammar's cost per step on Qwen2's vocabulary (151,936 tokens, from
 #    ../shared/conformance) for a nested schema: the mask (median, p90), a whole constrained step beside the
-#    unconstrained step, and the first use of a grammar (every mask computed). Writes bench/results/grammar-mask.json.
+#    unconstrained step, and the first use of a grammar (every mask computed). Writes bench/results/grammar-mask.{json,md}.
 # 2. ConstrainedDecodeBenchmark: tokens/s constrained vs unconstrained at 1 and 16 concurrent sequences on the
 #    TinyLlama-1.1B-shaped Q8_0 model (random weights from gen-model) through the pool's continuous batching.
 #    Writes bench/results/grammar-decode.json and .md.
@@ -13,6 +13,7 @@ mvn -q -B -ntp package -DskipTests -pl bench -am
 vocab="${HEARTH_CONFORMANCE_DIR:-../shared/conformance}/models/tiny-qwen2-f32.gguf"
 if [[ -f "$vocab" ]]; then
   "$JAVA" -jar bench/target/hearth-benchmarks.jar GrammarMaskBenchmark -p vocabulary="$vocab" -rf json -rff bench/results/grammar-mask.json
+  python3 bench/grammar_report.py bench/results/grammar-mask.json bench/results/grammar-mask.md
 else
   echo "skipping the mask benchmark: $vocab not found (llama.cpp's conformance data, ../shared/conformance)"
 fi

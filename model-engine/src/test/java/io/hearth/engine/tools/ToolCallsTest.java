@@ -118,13 +118,14 @@ class ToolCallsTest {
         assertEquals(5, turns, "system, user, assistant, tool answer and the generation prompt; the description's markup is text");
     }
 
-    @Test
-    void requiredCallsAreWellFormedWithValidArgumentsFromRandomLogits() {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(ToolCallFormat.class)
+    void requiredCallsAreWellFormedWithValidArgumentsFromRandomLogits(ToolCallFormat format) {
         for (ToolChoice choice : List.of(ToolChoice.REQUIRED, new ToolChoice.Named("get_time"))) {
             ToolUse use = new ToolUse(TOOLS, choice, true, null);
             for (int seed = 0; seed < 20; seed++) {
-                String text = decode(model.tokenizer(), use, seed, null);
-                var answer = ToolCallFormat.HERMES.parse(text);
+                String text = decode(model.tokenizer(), format, use, seed, null);
+                var answer = format.parse(text);
                 assertFalse(answer.calls().isEmpty(), text);
                 assertTrue(answer.calls().size() <= io.hearth.engine.grammar.ToolCallGrammar.MAX_PARALLEL_CALLS);
                 for (ToolCall call : answer.calls()) {
@@ -140,15 +141,15 @@ class ToolCallsTest {
     @Test
     void autoIsFreeUntilTheMarkerThenHeldToTheCallSyntax() {
         ToolUse use = new ToolUse(TOOLS, ToolChoice.AUTO, false, null);
-        String text = decode(model.tokenizer(), use, 7, "Checking.<tool_call>");
+        String text = decode(model.tokenizer(), ToolCallFormat.HERMES, use, 7, "Checking.<tool_call>");
         var answer = ToolCallFormat.HERMES.parse(text);
         assertEquals("Checking.", answer.content());
         assertEquals(1, answer.calls().size(), text);
     }
 
     /** Samples a tool answer from random logits; {@code forcedStart} is text the "model" writes first, token by token. */
-    private static String decode(Tokenizer tokenizer, ToolUse use, int seed, String forcedStart) {
-        SamplingParams params = new SamplingParams(1f, 0, 1f, 0f, 1f, 64, seed, 1500, List.of(), ToolGrammars.of(ToolCallFormat.HERMES, use));
+    private static String decode(Tokenizer tokenizer, ToolCallFormat format, ToolUse use, int seed, String forcedStart) {
+        SamplingParams params = new SamplingParams(1f, 0, 1f, 0f, 1f, 64, seed, 1500, List.of(), ToolGrammars.of(format, use));
         Decoding decoding = new Decoding(tokenizer, new int[]{1}, params);
         int vocab = tokenizer.vocabulary().size();
         SplittableRandom random = new SplittableRandom(seed);
