@@ -73,7 +73,8 @@ public interface ModelClient {
      *
      * @param jsonSchema a JSON Schema (as text) the answer must follow; null: free text
      * @param tools      functions the model may call; null: none
-     * @param toolChoice {@code auto} (the model decides), {@code required} (it must call one), or a tool's name
+     * @param toolChoice {@code auto} (the model decides; the default), {@code required} (it must call one), {@code none}
+     *                   (the tools are not offered), or a tool's name (a tool named like these words cannot be forced)
      */
     record ModelOptions(Integer maxTokens, Float temperature, List<String> stop, String jsonSchema, List<Tool> tools,
                         String toolChoice) {

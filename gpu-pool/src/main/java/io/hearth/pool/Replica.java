@@ -207,9 +207,7 @@ final class Replica implements AutoCloseable {
         int[] prompt = request.prompt() != null
                 // control tokens are read in a raw prompt, except in parts marked as a caller's text
                 ? model.tokenizer().encodeMarked(request.prompt(), true)
-                : request.tools() == null ? template.promptTokens(model.tokenizer(), request.messages())
-                : template.toolCallFormat() != null ? template.promptTokens(model.tokenizer(), request.messages(), request.tools().callable())
-                : template.promptTokens(model.tokenizer(), GenericToolPrompt.apply(request.messages(), request.tools()));
+                : chatTokens(request);
         if (request.maxPromptTokens() > 0 && prompt.length > request.maxPromptTokens()) {
             throw new PromptTooLongException(prompt.length, request.maxPromptTokens());
         }
@@ -238,7 +236,7 @@ final class Replica implements AutoCloseable {
                     case ScheduledSequence.Token t -> listener.onToken(t.token(), t.text());
                     case ScheduledSequence.Done d -> {
                         return new Completion(spec.id(), d.result(), s.queuedNanos(), null, s.reuse(),
-                                tools == null ? null : tools.parse(d.result().text()));
+                                tools == null ? null : tools.parse(d.result().text(), request.tools().offeredNames()));
                     }
                     case ScheduledSequence.Failed f -> throw f.error();
                 }
@@ -253,6 +251,20 @@ final class Replica implements AutoCloseable {
         } finally {
             lastActiveNanos = System.nanoTime();
         }
+    }
+
+    /**
+     * A conversation's tokens: tools through the template's {@code tools} where it takes them, else in the generic
+     * form, which also writes earlier calls and tool answers (a template without tools would drop them).
+     */
+    private int[] chatTokens(ModelRequest request) {
+        if (template.toolCallFormat() != null) {
+            return template.promptTokens(model.tokenizer(), request.messages(), request.tools() == null ? List.of() : request.tools().callable());
+        }
+        if (request.tools() == null && !GenericToolPrompt.hasToolTurns(request.messages())) {
+            return template.promptTokens(model.tokenizer(), request.messages());
+        }
+        return template.promptTokens(model.tokenizer(), GenericToolPrompt.apply(request.messages(), request.tools()));
     }
 
     /** How the model writes tool calls: its template's format, or the generic (Hermes) form Hearth prompts for. */

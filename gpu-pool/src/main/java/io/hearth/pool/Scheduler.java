@@ -3,6 +3,7 @@ package io.hearth.pool;
 import io.hearth.engine.backend.Backend;
 import io.hearth.engine.backend.BatchEntry;
 import io.hearth.engine.generate.Generator;
+import io.hearth.engine.grammar.GrammarLimitException;
 import io.hearth.engine.kv.BlockPool;
 import io.hearth.engine.kv.KvCache;
 import io.hearth.engine.kv.Sequence;
@@ -255,7 +256,14 @@ final class Scheduler implements AutoCloseable {
                 publishComputedPrefix(s);
             }
             int before = s.decoding.generated();
-            s.decoding.accept(logits.get(i), s.toCaller);
+            try {
+                s.decoding.accept(logits.get(i), s.toCaller);
+            } catch (GrammarLimitException | StackOverflowError e) {
+                // one sequence's grammar outgrew its bounds: that sequence fails, the replica and the others go on
+                running.remove(s);
+                end(s, e instanceof GrammarLimitException limit ? limit : new GrammarLimitException("the answer's grammar nests too deeply"));
+                continue;
+            }
             generated += s.decoding.generated() - before;
             s.sampled();
             if (s.decoding.finished()) {

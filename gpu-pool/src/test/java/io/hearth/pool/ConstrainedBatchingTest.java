@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,15 +44,9 @@ class ConstrainedBatchingTest {
                 ToolChoice.REQUIRED, false, null);
         List<ModelRequest> requests = List.of(
                 request(null, 12), request(labels, 40), request(point, 80), request(null, 200).withTools(tool), request(labels, 40), request(point, 80));
-        AtomicInteger largestBatch = new AtomicInteger();
-        PoolEvents events = new PoolEvents() {
-            @Override
-            public void step(String model, int batchSize, int generatedTokens) {
-                largestBatch.accumulateAndGet(batchSize, Math::max);
-            }
-        };
+        LargestBatch largestBatch = new LargestBatch();
         PoolPolicy policy = new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 8, 16);
-        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", TestModels.tiny(dir, "tiny.gguf", 42), 2, 4096, policy)), events)
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", TestModels.tiny(dir, "tiny.gguf", 42), 2, 4096, policy)), largestBatch)
                 .awaitPreloaded()) {
             List<Completion> alone = new ArrayList<>();
             for (ModelRequest r : requests) alone.add(pool.generate("demo", r, (t, s) -> { }));

@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,15 +30,9 @@ class ContinuousBatchingTest {
 
     @Test
     void concurrentRequestsAreBatchedAndMatchTheirSoloOutput() throws Exception {
-        AtomicInteger largestBatch = new AtomicInteger();
-        PoolEvents events = new PoolEvents() {
-            @Override
-            public void step(String model, int batchSize, int generatedTokens) {
-                largestBatch.accumulateAndGet(batchSize, Math::max);
-            }
-        };
+        LargestBatch largestBatch = new LargestBatch();
         PoolPolicy policy = new PoolPolicy(1, 1, Duration.ofMinutes(5), true, 8, 16);
-        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", TestModels.tiny(dir, "tiny.gguf", 42), 2, 2048, policy)), events)
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", TestModels.tiny(dir, "tiny.gguf", 42), 2, 2048, policy)), largestBatch)
                 .awaitPreloaded()) {
             List<int[]> alone = new ArrayList<>();
             for (String prompt : PROMPTS) alone.add(generate(pool, prompt));

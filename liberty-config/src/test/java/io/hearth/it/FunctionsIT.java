@@ -118,8 +118,13 @@ class FunctionsIT {
 
         HttpResponse<String> clock = invoke("world-clock", "{\"question\":\"What time is it in Tokyo?\"}");
         assertEquals(200, clock.statusCode(), clock.body());
-        JsonNode told = JSON.readTree(clock.body()).get("output");
-        assertTrue(java.time.ZonedDateTime.parse(told.get("time").asText()).getOffset() != null, "the tool ran: " + told);
+        JsonNode times = JSON.readTree(clock.body()).get("output").get("times");
+        assertFalse(times.isEmpty(), "get_time was called: " + times);
+        times.properties().forEach(e -> {
+            assertTrue(java.util.Set.of("UTC", "Europe/London", "Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Sydney").contains(e.getKey()),
+                    "a zone the tool's schema allows: " + e.getKey());
+            java.time.ZonedDateTime.parse(e.getValue().asText()); // the function ran the lookup
+        });
 
         HttpResponse<String> triage = invoke("triage", "{\"text\":\"I was charged twice\"}");
         assertEquals(200, triage.statusCode(), triage.body());

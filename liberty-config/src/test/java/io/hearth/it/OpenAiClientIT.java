@@ -25,8 +25,13 @@ class OpenAiClientIT {
 
     @BeforeAll
     static void connect() throws Exception {
+        client = sdk();
+    }
+
+    /** The SDK pointed at the test server (once it is ready), with an API key and no retries. */
+    static OpenAIClient sdk() throws Exception {
         OpenAiApiIT.waitUntilReady();
-        client = OpenAIOkHttpClient.builder().baseUrl(BASE + "/v1").apiKey(Credentials.apiKey(BASE)).maxRetries(0).build();
+        return OpenAIOkHttpClient.builder().baseUrl(BASE + "/v1").apiKey(Credentials.apiKey(BASE)).maxRetries(0).build();
     }
 
     @AfterAll

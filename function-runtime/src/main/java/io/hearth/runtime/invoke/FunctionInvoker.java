@@ -5,6 +5,7 @@ import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.sample.SamplingParams;
 import io.hearth.engine.tools.ToolCall;
 import io.hearth.engine.tools.ToolCallFormat;
+import io.hearth.engine.tools.ToolDefinition;
 import io.hearth.engine.tools.ToolUse;
 import io.hearth.function.ModelClient;
 import io.hearth.pool.Completion;
@@ -149,23 +150,58 @@ public final class FunctionInvoker implements AutoCloseable {
         if (sampling.maxTokens() > m.maxTokens()) {
             throw new IllegalArgumentException("max_tokens " + sampling.maxTokens() + " is above " + m.name() + "'s max_tokens of " + m.maxTokens());
         }
-        List<Map<String, Object>> conversation = messages.stream()
-                .map(c -> Map.<String, Object>of("role", c.role(), "content", c.content() == null ? "" : c.content())).toList();
-        return run(deployed, Map.of("messages", conversation), listener, options, (manifest, screened, model, deadline, host) -> {
+        // the guards see everything the caller sent: each message's text, its tool calls' names and arguments, the tools
+        List<Map<String, Object>> conversation = messages.stream().map(FunctionInvoker::screenable).toList();
+        Map<String, Object> input = new java.util.HashMap<>();
+        input.put("messages", conversation);
+        if (tools != null) {
+            input.put("tools", tools.tools().stream().map(t -> Map.<String, Object>of("name", t.name(),
+                    "description", t.description() == null ? "" : t.description(), "parameters", String.valueOf(t.parameters()))).toList());
+        }
+        return run(deployed, input, listener, options, (manifest, screened, model, deadline, host) -> {
             List<ChatMessage> prompt = new ArrayList<>();
             if (manifest.system() != null) prompt.add(new ChatMessage("system", manifest.system()));
             List<?> screenedMessages = (List<?>) screened.get("messages");
-            for (int i = 0; i < screenedMessages.size(); i++) {
-                Map<?, ?> message = (Map<?, ?>) screenedMessages.get(i);
-                ChatMessage sent = messages.get(i);
-                String content = (String) message.get("content");
-                prompt.add(new ChatMessage(sent.role(), sent.content() == null && content.isEmpty() ? null : content, sent.toolCalls(), sent.toolCallId()));
-            }
-            Completion c = model.call(ModelRequest.chat(prompt, sampling).withTools(tools));
+            for (int i = 0; i < screenedMessages.size(); i++) prompt.add(screened(messages.get(i), (Map<?, ?>) screenedMessages.get(i)));
+            Completion c = model.call(ModelRequest.chat(prompt, sampling).withTools(screened(tools, (List<?>) screened.get("tools"))));
             ToolCallFormat.Answer answer = c.toolAnswer();
             if (answer != null && !answer.calls().isEmpty()) return new Outcome(answer.content(), "tool_calls", answer.calls());
             return new Outcome(c.generation().text(), c.generation().finishReason().apiName(), List.of());
         });
+    }
+
+    /** A message as the guards screen it: role, text, and its tool calls' names and arguments. */
+    private static Map<String, Object> screenable(ChatMessage m) {
+        Map<String, Object> out = new java.util.HashMap<>();
+        out.put("role", m.role());
+        out.put("content", m.content() == null ? "" : m.content());
+        out.put("tool_calls", m.toolCalls().stream().map(c -> Map.<String, Object>of("name", c.name(), "arguments", c.arguments())).toList());
+        if (m.toolCallId() != null) out.put("tool_call_id", m.toolCallId());
+        return out;
+    }
+
+    /** The message rebuilt from what the guards let through (redacted text and arguments). */
+    private static ChatMessage screened(ChatMessage sent, Map<?, ?> screened) {
+        String content = (String) screened.get("content");
+        List<?> calls = (List<?>) screened.get("tool_calls");
+        List<ToolCall> kept = new ArrayList<>();
+        for (int i = 0; i < sent.toolCalls().size(); i++) {
+            ToolCall c = sent.toolCalls().get(i);
+            kept.add(new ToolCall(c.id(), c.name(), (String) ((Map<?, ?>) calls.get(i)).get("arguments")));
+        }
+        return new ChatMessage(sent.role(), sent.content() == null && content.isEmpty() ? null : content, kept, sent.toolCallId());
+    }
+
+    /** The tools with the descriptions the guards let through. */
+    private static ToolUse screened(ToolUse tools, List<?> screened) {
+        if (tools == null) return null;
+        List<ToolDefinition> kept = new ArrayList<>();
+        for (int i = 0; i < tools.tools().size(); i++) {
+            ToolDefinition t = tools.tools().get(i);
+            String description = (String) ((Map<?, ?>) screened.get(i)).get("description");
+            kept.add(new ToolDefinition(t.name(), t.description() == null && description.isEmpty() ? null : description, t.parameters()));
+        }
+        return new ToolUse(kept, tools.choice(), tools.parallel(), tools.answerSchema());
     }
 
     /** What runs inside an invocation once it is admitted and its input screened. */
@@ -204,7 +240,8 @@ public final class FunctionInvoker implements AutoCloseable {
             long end = System.nanoTime();
             return new InvocationResult(m.name(), m.version(), model.servedBy(), function.guards.redact(outcome.output()), outcome.finishReason(), model.promptTokens(),
                     model.completionTokens(), model.queuedNanos() / 1e6, firstToken.get() == 0 ? -1 : (firstToken.get() - start) / 1e6, (end - start) / 1e6,
-                    model.coldStart(), model.prefix(), outcome.toolCalls());
+                    model.coldStart(), model.prefix(), outcome.toolCalls().stream()
+                    .map(c -> new ToolCall(c.id(), c.name(), String.valueOf(function.guards.redact(c.arguments())))).toList());
         } finally {
             function.permits.release();
             if (function.closed()) function.close();

@@ -6,6 +6,7 @@ import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.sample.SamplingParams;
 import io.hearth.engine.tokenizer.Tokenizer;
 import io.hearth.engine.tools.ToolCallFormat;
+import io.hearth.engine.tools.ToolUse;
 import io.hearth.function.ModelClient;
 import io.hearth.host.TypedAnswers;
 import io.hearth.pool.ColdStart;
@@ -69,7 +70,8 @@ final class PoolModelClient implements ModelClient {
     public ModelResult chat(List<Message> messages, ModelOptions options) {
         List<ChatMessage> chat = messages.stream().map(m -> new ChatMessage(m.role(), m.content(),
                 m.toolCalls().stream().map(c -> new io.hearth.engine.tools.ToolCall(c.id(), c.name(), c.arguments())).toList(), m.toolCallId())).toList();
-        return generate(ModelRequest.chat(chat, sampling(options)).withTools(ModelCallShapes.tools(options)));
+        ToolUse tools = ModelCallShapes.tools(options);
+        return generate(ModelRequest.chat(chat, sampling(options, tools != null)).withTools(tools));
     }
 
     @Override
@@ -80,7 +82,8 @@ final class PoolModelClient implements ModelClient {
     @Override
     public ModelResult complete(String prompt, ModelOptions options) {
         // the function may have built its prompt from a caller's input: control tokens in it are text
-        return generate(ModelRequest.text(Tokenizer.untrusted(prompt), sampling(options)));
+        if (ModelCallShapes.tools(options) != null) throw new IllegalArgumentException("tools need chat messages: call chat, not complete");
+        return generate(ModelRequest.text(Tokenizer.untrusted(prompt), sampling(options, false)));
     }
 
     /** One model call of the invocation, as a function sees its result: text, or the tools it called. */
@@ -144,10 +147,12 @@ final class PoolModelClient implements ModelClient {
         return new FunctionTimeoutException(manifest.id() + " ran past its timeout of " + manifest.timeoutMillis() + " ms");
     }
 
-    /** The call's sampling: the function's defaults where the options leave them, its JSON Schema's grammar when it has one and no tools. */
-    private SamplingParams sampling(ModelOptions options) {
+    /**
+     * The call's sampling: the function's defaults where the options leave them, its JSON Schema's grammar when it
+     * has one and no tools (with tools, the schema goes into the tool grammar as the answer's alternative).
+     */
+    private SamplingParams sampling(ModelOptions options, boolean tools) {
         ModelOptions o = options != null ? options : ModelOptions.defaults();
-        boolean tools = ModelCallShapes.tools(o) != null;
         return new SamplingParams(o.temperature() != null ? o.temperature() : manifest.temperature(), 0, 1f, 0f, 1f, 64,
                 System.nanoTime(), o.maxTokens() != null ? o.maxTokens() : manifest.maxTokens(), o.stop(),
                 tools ? null : ModelCallShapes.grammar(o.jsonSchema()));

@@ -55,14 +55,14 @@ public interface TokenBudget {
         if (request.messages() != null) {
             for (ChatMessage m : request.messages()) {
                 prompt += utf8Length(m.content()) + utf8Length(m.toolCallId()) + MARKUP_PER_MESSAGE;
-                for (ToolCall c : m.toolCalls()) prompt += utf8Length(c.id()) + utf8Length(c.name()) + utf8Length(c.arguments()) + MARKUP_PER_MESSAGE;
+                for (ToolCall c : m.toolCalls()) prompt += utf8Length(c.id()) + utf8Length(c.name()) + jsonLength(c.arguments()) + MARKUP_PER_MESSAGE;
             }
         }
         if (request.tools() != null) {
             // the tools' definitions are written into the prompt, with the template's (or the generic) instructions
             prompt += MARKUP_FOR_TOOLS;
             for (ToolDefinition t : request.tools().tools()) {
-                prompt += utf8Length(t.name()) + utf8Length(t.description()) + (t.parameters() == null ? 0 : utf8Length(t.parameters().toString())) + MARKUP_PER_MESSAGE;
+                prompt += utf8Length(t.name()) + jsonLength(t.description()) + (t.parameters() == null ? 0 : jsonLength(t.parameters().toString())) + MARKUP_PER_MESSAGE;
             }
         }
         return request.maxPromptTokens() > 0 ? Math.min(prompt, request.maxPromptTokens()) : prompt;
@@ -88,6 +88,14 @@ public interface TokenBudget {
         }
         hold.settle(used.applyAsLong(result));
         return result;
+    }
+
+    /**
+     * Bytes of a text as a template writes it inside JSON ({@code tojson}): escapes make a control character six bytes
+     * and a quote two, so a token still covers at most this much.
+     */
+    private static long jsonLength(String text) {
+        return text == null ? 0 : com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(text).length;
     }
 
     private static long utf8Length(String text) {

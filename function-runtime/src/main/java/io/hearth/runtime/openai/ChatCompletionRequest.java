@@ -46,7 +46,6 @@ public class ChatCompletionRequest {
         public List<ToolCall> tool_calls;
         /** A tool message: the call it answers. */
         public String tool_call_id;
-        public String name;
     }
 
     public static class ResponseFormat {
@@ -54,6 +53,7 @@ public class ChatCompletionRequest {
         public JsonSchemaFormat json_schema;
     }
 
+    /** {@code name} and {@code strict} are OpenAI's labels; Hearth holds every answer to its schema, strict or not. */
     public static class JsonSchemaFormat {
         public String name;
         public String description;

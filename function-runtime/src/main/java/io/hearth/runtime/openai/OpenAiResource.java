@@ -138,8 +138,10 @@ public class OpenAiResource {
         JsonNode answerSchema = StructuredOutputs.responseSchema(body.response_format);
         if (answerSchema == null && body.response_format == null && target.function() != null) answerSchema = target.function().outputSchema();
         ToolUse tools = StructuredOutputs.tools(body, answerSchema);
+        // compiled now (and cached) even beside tools, so a schema outside the subset is refused before any queueing
+        var answerGrammar = StructuredOutputs.grammar(answerSchema);
         SamplingParams sampling = SamplingMapper.from(body, target.function());
-        if (tools == null) sampling = sampling.withGrammar(StructuredOutputs.grammar(answerSchema));
+        if (tools == null) sampling = sampling.withGrammar(answerGrammar);
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         Duration keepAlive = keepAlive(body.keep_alive);

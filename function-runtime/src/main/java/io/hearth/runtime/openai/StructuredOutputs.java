@@ -103,18 +103,20 @@ final class StructuredOutputs {
                 if (c == null || c.function == null || c.function.name == null) {
                     throw new IllegalArgumentException("messages[" + index + "].tool_calls[] need function.name and function.arguments");
                 }
-                String arguments = c.function.arguments == null ? "{}" : c.function.arguments;
                 try {
-                    JSON.readTree(arguments);
-                } catch (java.io.IOException e) {
-                    throw new IllegalArgumentException("messages[" + index + "].tool_calls[].function.arguments must be JSON text");
+                    calls.add(new ToolCall(c.id, c.function.name, c.function.arguments));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("messages[" + index + "].tool_calls[]: " + e.getMessage(), e);
                 }
-                calls.add(new ToolCall(c.id, c.function.name, arguments));
             }
         }
         if (role.equals("tool") && m.tool_call_id == null) throw new IllegalArgumentException("messages[" + index + "]: a tool message needs tool_call_id");
         if (m.content == null && calls.isEmpty()) throw new IllegalArgumentException("messages[" + index + "].content is required");
-        return new ChatMessage(role, m.content, calls, role.equals("tool") ? m.tool_call_id : null);
+        try {
+            return new ChatMessage(role, m.content, calls, role.equals("tool") ? m.tool_call_id : null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("messages[" + index + "]: " + e.getMessage(), e);
+        }
     }
 
     /** A message's role: system, user, assistant or tool ({@code developer}, OpenAI's newer name for system, is read as system). */

@@ -18,6 +18,9 @@ public record ChatMessage(String role, String content, List<ToolCall> toolCalls,
         if (!ROLE.matcher(role).matches()) throw new IllegalArgumentException("a message's role is a lowercase word such as user or assistant, got " + role);
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
         if (content == null && toolCalls.isEmpty()) throw new IllegalArgumentException("message of role " + role + " has no content");
+        if (toolCallId != null && !toolCallId.matches("[A-Za-z0-9_.:-]{1,128}")) {
+            throw new IllegalArgumentException("tool_call_id must be 1 to 128 letters, digits, '_', '.', ':' or '-'");
+        }
     }
 
     public ChatMessage(String role, String content) {

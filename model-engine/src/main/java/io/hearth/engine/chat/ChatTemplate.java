@@ -94,7 +94,7 @@ public final class ChatTemplate {
             message.put("role", m.role());
             message.put("content", m.content() == null ? "" : Tokenizer.untrusted(m.content()));
             if (!m.toolCalls().isEmpty()) message.put("tool_calls", m.toolCalls().stream().map(ChatTemplate::toolCall).toList());
-            if (m.toolCallId() != null) message.put("tool_call_id", Tokenizer.untrusted(m.toolCallId()));
+            if (m.toolCallId() != null) message.put("tool_call_id", m.toolCallId()); // a checked id (ToolCall's form): written as it is
             list.add(message);
         }
         return renderRaw(list, tools.stream().map(ChatTemplate::tool).toList(), addGenerationPrompt);
@@ -114,7 +114,11 @@ public final class ChatTemplate {
         }
     }
 
-    /** A call as templates read it (OpenAI's shape, with the arguments as an object), every string marked. */
+    /**
+     * A call as templates read it, every string marked: OpenAI's shape ({@code id}, {@code type},
+     * {@code function.name}, {@code function.arguments} as an object), with name and arguments also at the top level,
+     * since some templates read {@code tool_call.name} and others {@code tool_call.function.name}.
+     */
     private static Map<String, Object> toolCall(ToolCall call) {
         Object arguments;
         try {
@@ -126,7 +130,7 @@ public final class ChatTemplate {
         function.put("name", Tokenizer.untrusted(call.name()));
         function.put("arguments", arguments);
         Map<String, Object> out = new HashMap<>(function);
-        out.put("id", Tokenizer.untrusted(call.id() == null ? "" : call.id()));
+        out.put("id", call.id() == null ? "" : call.id());
         out.put("type", "function");
         out.put("function", function);
         return out;

@@ -25,7 +25,15 @@ final class ArrayGrammar {
         JsonNode items = schema.get("items");
         if (items != null && items.isArray()) throw new UnsupportedSchemaException("items", path + ": items as an array is the old form; use prefixItems");
         boolean noMore = items != null && items.isBoolean() && !items.booleanValue();
-        this.rest = noMore ? null : element(schemas.value(items, path + "/items"));
+        // the element is a rule of its own: it is written twice below (first, and after each comma), and nested
+        // arrays would otherwise double the grammar at every level
+        if (noMore) {
+            this.rest = null;
+        } else {
+            String item = schemas.reserveRule("item");
+            schemas.defineRule(item, element(schemas.value(items, path + "/items")));
+            this.rest = new Expr.Ref(item);
+        }
         Integer minItems = JsonSchemaGrammar.count(schema, "minItems", path), maxItems = JsonSchemaGrammar.count(schema, "maxItems", path);
         this.min = minItems == null ? 0 : minItems;
         int limit = rest == null ? prefix.size() : Expr.UNBOUNDED;

@@ -2,7 +2,7 @@ package io.hearth.engine.grammar;
 
 /**
  * The string formats a schema may ask for, as patterns of {@link PatternGrammar}. Each writes only valid values
- * (days that exist in every year, offsets within ±18 hours as java.time has them, no dots at the ends of an address's parts), a subset of what the format allows.
+ * (days that exist in every year, offsets below ±18 hours (java.time's bound), no dots at the ends of an address's parts), a subset of what the format allows.
  */
 final class Formats {
     static final String DATE = "[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))";

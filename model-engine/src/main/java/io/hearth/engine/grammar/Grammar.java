@@ -18,6 +18,8 @@ public final class Grammar {
     /** An optional text that must appear in the output before the grammar applies (a tool call's opening marker). */
     final String trigger;
     private final String description;
+    /** The token masks of this grammar per vocabulary ({@link TokenMasks}): they live as long as the grammar does. */
+    final java.util.Map<VocabularyIndex, TokenMasks> masks = new java.util.WeakHashMap<>();
 
     Grammar(int[] kind, int[] arg, ByteSet[] sets, int[][] alternatives, int root, String trigger, String description) {
         this.kind = kind;
@@ -39,14 +41,6 @@ public final class Grammar {
 
     public String trigger() {
         return trigger;
-    }
-
-    public int elementCount() {
-        return kind.length;
-    }
-
-    public int ruleCount() {
-        return alternatives.length;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.hearth.engine.grammar;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +13,11 @@ import java.util.Map;
  * that can match nothing) are refused here, so the matcher never has to guard against them.
  */
 public final class GrammarBuilder {
+    /**
+     * Elements a grammar may have: a schema or pattern that would compile to more (huge counts, thousands of long
+     * properties) is refused rather than allowed to take the server's memory.
+     */
+    public static final int MAX_ELEMENTS = 2_000_000;
     private final Map<String, Expr> named = new LinkedHashMap<>();
 
     public GrammarBuilder define(String name, Expr body) {
@@ -21,7 +25,7 @@ public final class GrammarBuilder {
         return this;
     }
 
-    /** Reserves a name whose body is given later (for recursive rules); {@link #define} fills it. */
+    /** Whether a rule of this name is defined yet (shared rules are defined by the first schema part that needs them). */
     public boolean isDefined(String name) {
         return named.containsKey(name);
     }
@@ -33,7 +37,11 @@ public final class GrammarBuilder {
     private final class Compilation {
         private final Map<String, Integer> index = new HashMap<>();
         private final List<List<List<int[]>>> rules = new ArrayList<>(); // rule → alternatives → elements {kind, arg}
-        private final Map<Expr, Integer> hoisted = new HashMap<>();
+        /** Expressions already made rules, by identity: structural hashing of a deep expression tree costs its whole size each time. */
+        private final Map<Expr, Integer> hoisted = new java.util.IdentityHashMap<>();
+        /** Repetition rules by what they repeat and how often. */
+        private final Map<String, Integer> repeats = new HashMap<>();
+        private int elements;
         private final List<ByteSet> sets = new ArrayList<>();
         private final Map<ByteSet, Integer> setIndex = new HashMap<>();
 
@@ -61,6 +69,9 @@ public final class GrammarBuilder {
         }
 
         private void emit(Expr e, List<int[]> out) {
+            if (++elements > MAX_ELEMENTS) {
+                throw new GrammarLimitException("the schema compiles to more than " + MAX_ELEMENTS + " grammar elements; make its counts and choices smaller");
+            }
             switch (e) {
                 case Expr.Bytes b -> out.add(new int[]{Grammar.BYTES, set(b.set())});
                 case Expr.Seq s -> s.parts().forEach(p -> emit(p, out));
@@ -96,13 +107,18 @@ public final class GrammarBuilder {
             return name;
         }
 
+        /** What a repetition repeats, as a key: a byte set or a rule (repeated bodies are always one or the other). */
+        private String repeatKey(Expr body, String how) {
+            return (body instanceof Expr.Ref r ? "r:" + r.rule() : "b:" + set(((Expr.Bytes) body).set())) + how;
+        }
+
         /** {@code star ::= body star | ε}: right recursion, which the matcher runs as a loop (a tail call). */
         private int star(Expr body) {
-            Expr key = new Expr.Repeat(body, 0, Expr.UNBOUNDED);
-            Integer known = hoisted.get(key);
+            String key = repeatKey(body, "*");
+            Integer known = repeats.get(key);
             if (known != null) return known;
             int rule = newRule();
-            hoisted.put(key, rule);
+            repeats.put(key, rule);
             List<int[]> loop = new ArrayList<>();
             emit(body, loop);
             loop.add(new int[]{Grammar.RULE, rule});
@@ -113,12 +129,23 @@ public final class GrammarBuilder {
 
         /** {@code upTo(n) ::= body upTo(n-1) | ε}: at most n more. */
         private int upTo(Expr body, int n) {
-            Expr key = new Expr.Repeat(body, 0, n);
-            Integer known = hoisted.get(key);
+            String key = repeatKey(body, "{0," + n + "}");
+            Integer known = repeats.get(key);
             if (known != null) return known;
-            int rest = n > 1 ? upTo(body, n - 1) : -1;
+            // built from the shortest up, iteratively: a count of thousands must not recurse thousands deep
+            int rest = -1;
+            for (int k = 1; k < n; k++) {
+                String inner = repeatKey(body, "{0," + k + "}");
+                Integer have = repeats.get(inner);
+                rest = have != null ? have : optionalTail(body, rest, inner);
+            }
+            return optionalTail(body, rest, key);
+        }
+
+        /** {@code rule ::= body rest | ε} (no {@code rest}: {@code body | ε}), registered under {@code key}. */
+        private int optionalTail(Expr body, int rest, String key) {
             int rule = newRule();
-            hoisted.put(key, rule);
+            repeats.put(key, rule);
             List<int[]> more = new ArrayList<>();
             emit(body, more);
             if (rest >= 0) more.add(new int[]{Grammar.RULE, rest});
@@ -159,26 +186,40 @@ public final class GrammarBuilder {
          */
         private void refuseLoops(boolean[] nullable) {
             int n = rules.size();
-            BitSet[] leftmost = new BitSet[n];
+            int[][] leftmost = new int[n][];
             for (int r = 0; r < n; r++) {
-                leftmost[r] = new BitSet(n);
+                List<Integer> first = new ArrayList<>();
                 for (List<int[]> alt : rules.get(r)) {
                     for (int[] el : alt) {
                         if (el[0] != Grammar.RULE) break;
-                        leftmost[r].set(el[1]);
+                        first.add(el[1]);
                         if (!nullable[el[1]]) break;
                     }
                 }
+                leftmost[r] = first.stream().mapToInt(Integer::intValue).toArray();
             }
+            // a cycle in the "can come first" graph, found by one depth-first walk (white/grey/black), in linear time
+            int[] color = new int[n];
             for (int r = 0; r < n; r++) {
-                BitSet seen = new BitSet(n);
-                List<Integer> todo = new ArrayList<>(leftmost[r].stream().boxed().toList());
-                while (!todo.isEmpty()) {
-                    int next = todo.removeLast();
-                    if (next == r) throw new IllegalArgumentException("the grammar can loop without producing output (a reference to itself before any text, or a repeated part that can be empty)");
-                    if (seen.get(next)) continue;
-                    seen.set(next);
-                    leftmost[next].stream().forEach(todo::add);
+                if (color[r] != 0) continue;
+                java.util.ArrayDeque<int[]> path = new java.util.ArrayDeque<>(); // {rule, next successor to look at}
+                path.push(new int[]{r, 0});
+                color[r] = 1;
+                while (!path.isEmpty()) {
+                    int[] top = path.peek();
+                    if (top[1] == leftmost[top[0]].length) {
+                        color[top[0]] = 2;
+                        path.pop();
+                        continue;
+                    }
+                    int next = leftmost[top[0]][top[1]++];
+                    if (color[next] == 1) {
+                        throw new IllegalArgumentException("the grammar can loop without producing output (a reference to itself before any text, or a repeated part that can be empty)");
+                    }
+                    if (color[next] == 0) {
+                        color[next] = 1;
+                        path.push(new int[]{next, 0});
+                    }
                 }
             }
         }

@@ -13,13 +13,16 @@ import java.util.Arrays;
  */
 public final class GrammarMatcher {
     private final TokenMasks masks;
+    private final VocabularyIndex vocab;
+    private final Tokenizer tokenizer;
     private final byte[] trigger;
     private final ByteArrayOutputStream beforeTrigger;
     private GrammarState state;
-    private boolean failed;
 
     public GrammarMatcher(Grammar grammar, Tokenizer tokenizer) {
-        this.masks = TokenMasks.of(grammar, VocabularyIndex.of(tokenizer));
+        this.vocab = VocabularyIndex.of(tokenizer);
+        this.masks = TokenMasks.of(grammar, vocab);
+        this.tokenizer = tokenizer;
         this.trigger = grammar.trigger() == null ? null : grammar.trigger().getBytes(StandardCharsets.UTF_8);
         this.beforeTrigger = trigger == null ? null : new ByteArrayOutputStream();
         this.state = trigger == null ? masks.start() : null;
@@ -36,10 +39,10 @@ public final class GrammarMatcher {
      * @return whether any token is still allowed; false means the grammar cannot go on with this vocabulary
      */
     public boolean mask(float[] logits) {
-        if (state == null) return !failed;
-        long[] mask = masks.mask(state);
+        if (state == null) return true;
+        long[] mask = masks.mask(state, vocab);
         boolean any = false;
-        int n = Math.min(logits.length, masks.vocabulary().size());
+        int n = Math.min(logits.length, vocab.size());
         for (int w = 0; w * 64 < n; w++) {
             long bits = mask[w];
             int base = w * 64, end = Math.min(base + 64, n);
@@ -61,10 +64,10 @@ public final class GrammarMatcher {
      * @return false if the grammar does not allow the token (it was not chosen through {@link #mask})
      */
     public boolean accept(int token) {
-        VocabularyIndex vocab = masks.vocabulary();
         if (vocab.isEndOfGeneration(token)) return state == null || state.canEnd;
         byte[] bytes = vocab.bytes(token);
-        if (state == null) return watchForTrigger(bytes);
+        // a trigger may be a control token (Mistral's [TOOL_CALLS]): its text counts while the trigger is awaited
+        if (state == null) return watchForTrigger(bytes != null ? bytes : tokenizer.pieceBytes(token, true));
         if (bytes == null) return false;
         GrammarState next = feed(state, bytes, 0);
         if (next == null) return false;
@@ -72,18 +75,24 @@ public final class GrammarMatcher {
         return true;
     }
 
+    /**
+     * Free text until the trigger shows; from its first byte on, the grammar. A trigger whose token goes on with
+     * bytes the grammar does not allow (Llama 3's {@code {"name"} in an answer that is ordinary JSON) is not a call:
+     * the text stays free and the watch goes on.
+     */
     private boolean watchForTrigger(byte[] bytes) {
-        if (failed) return false;
         if (bytes != null) beforeTrigger.writeBytes(bytes);
         byte[] seen = beforeTrigger.toByteArray();
-        int at = indexOf(seen, trigger);
-        if (at < 0) return true;
-        GrammarState started = feed(masks.start(), seen, at);
-        if (started == null) {
-            failed = true;
-            return false;
+        for (int at = indexOf(seen, trigger, 0); at >= 0; at = indexOf(seen, trigger, at + 1)) {
+            GrammarState started = feed(masks.start(), seen, at);
+            if (started != null) {
+                state = started;
+                return true;
+            }
         }
-        state = started;
+        // only a trigger's start can still be here: keep the bytes it could span, so the watch stays linear
+        beforeTrigger.reset();
+        beforeTrigger.write(seen, Math.max(0, seen.length - trigger.length + 1), Math.min(seen.length, trigger.length - 1));
         return true;
     }
 
@@ -93,9 +102,9 @@ public final class GrammarMatcher {
         return s;
     }
 
-    private static int indexOf(byte[] haystack, byte[] needle) {
+    private static int indexOf(byte[] haystack, byte[] needle, int from) {
         outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
+        for (int i = from; i + needle.length <= haystack.length; i++) {
             for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
             return i;
         }
@@ -109,6 +118,6 @@ public final class GrammarMatcher {
 
     /** Whether the output may end here (a triggered grammar that has not started yet may end anywhere). */
     public boolean canEnd() {
-        return state == null ? !failed : state.canEnd;
+        return state == null || state.canEnd;
     }
 }

@@ -1,5 +1,6 @@
 package io.hearth.engine.grammar;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -12,6 +13,9 @@ import java.util.Set;
  * state is the key of the mask cache, so equality ignores the order the stacks were found in.
  */
 final class GrammarState {
+    /** Frames one step may expand, and stacks one state may hold: far above any JSON Schema's needs. */
+    static final int MAX_EXPANSION = 200_000, MAX_STACKS = 4096;
+
     private final Grammar grammar;
     final Frame[] stacks;
     final boolean canEnd;
@@ -59,10 +63,21 @@ final class GrammarState {
         return hash;
     }
 
-    /** Collects the stacks a set of frames leads to once every rule reference on top is expanded. */
+    /**
+     * Collects the stacks a set of frames leads to once every rule reference on top is expanded. A worklist, not
+     * recursion (a long chain of optional parts must not overflow the stack), and each frame is expanded once (two
+     * empty choices in a row lead to the same frames: without this, {@code (|)(|)(|)...} doubles the work per group).
+     * Bounded: a grammar that expands past {@link #MAX_EXPANSION} frames or {@link #MAX_STACKS} stacks in one step is
+     * refused for this sequence alone.
+     */
     private static final class Expansion {
         private final Grammar grammar;
         private final List<Frame> found = new ArrayList<>(4);
+        /** Frames expanded so far: a few in a small array (the usual step), a set past them. */
+        private final Frame[] few = new Frame[16];
+        private int fewCount;
+        private Set<Frame> expanded;
+        private final ArrayDeque<Frame> todo = new ArrayDeque<>();
         private Set<Frame> seen;
         private boolean canEnd;
 
@@ -70,30 +85,49 @@ final class GrammarState {
             this.grammar = grammar;
         }
 
+        /** Queues a frame to expand; null is the end of the grammar. */
         void frame(Frame f) {
-            while (true) {
-                if (f == null) {
-                    canEnd = true;
-                    return;
+            if (f == null) canEnd = true;
+            else todo.push(f);
+            drain();
+        }
+
+        void rule(int rule, Frame returnTo) {
+            for (int start : grammar.alternatives[rule]) todo.push(new Frame(start, returnTo));
+            drain();
+        }
+
+        private void drain() {
+            while (!todo.isEmpty()) {
+                Frame f = todo.pop();
+                if (!firstVisit(f)) continue;
+                if (expanded != null && expanded.size() > MAX_EXPANSION) {
+                    throw new GrammarLimitException("the grammar expands to more than " + MAX_EXPANSION + " parse frames in one step (too many ambiguous or empty choices)");
                 }
                 switch (grammar.kind[f.pos]) {
-                    case Grammar.BYTES -> {
-                        add(f);
-                        return;
+                    case Grammar.BYTES -> add(f);
+                    case Grammar.END -> {
+                        if (f.parent == null) canEnd = true;
+                        else todo.push(f.parent);
                     }
-                    case Grammar.END -> f = f.parent;
                     default -> {
                         // a reference last in its alternative returns straight to the caller: loops stay flat
                         Frame next = grammar.kind[f.pos + 1] == Grammar.END ? f.parent : new Frame(f.pos + 1, f.parent);
-                        rule(grammar.arg[f.pos], next);
-                        return;
+                        for (int start : grammar.alternatives[grammar.arg[f.pos]]) todo.push(new Frame(start, next));
                     }
                 }
             }
         }
 
-        void rule(int rule, Frame returnTo) {
-            for (int start : grammar.alternatives[rule]) frame(new Frame(start, returnTo));
+        private boolean firstVisit(Frame f) {
+            if (expanded != null) return expanded.add(f);
+            for (int i = 0; i < fewCount; i++) if (few[i].equals(f)) return false;
+            if (fewCount < few.length) {
+                few[fewCount++] = f;
+                return true;
+            }
+            expanded = new HashSet<>(java.util.Arrays.asList(few));
+            return expanded.add(f);
         }
 
         private void add(Frame f) {
@@ -104,6 +138,9 @@ final class GrammarState {
             }
             if (seen == null) seen = new HashSet<>(found);
             if (seen.add(f)) found.add(f);
+            if (found.size() > MAX_STACKS) {
+                throw new GrammarLimitException("the grammar holds more than " + MAX_STACKS + " possible parses at once (choices that overlap, such as identical anyOf branches)");
+            }
         }
 
         boolean isEmpty() {

@@ -44,7 +44,12 @@ public final class Grammars {
             Grammar known = BY_HASH.get(hash);
             if (known != null) return known;
         }
-        Grammar compiled = compile.get();
+        Grammar compiled;
+        try {
+            compiled = compile.get();
+        } catch (StackOverflowError e) {
+            throw new GrammarLimitException("the schema nests too deeply to compile (its properties, items or references, one inside another)");
+        }
         synchronized (BY_HASH) {
             Grammar raced = BY_HASH.putIfAbsent(hash, compiled);
             return raced != null ? raced : compiled;

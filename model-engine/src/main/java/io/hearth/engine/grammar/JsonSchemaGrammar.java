@@ -57,7 +57,18 @@ public final class JsonSchemaGrammar {
     public static Grammar compile(JsonNode schema) {
         JsonSchemaGrammar c = new JsonSchemaGrammar(new GrammarBuilder(), schema, "");
         c.rules.define("root", c.value(schema, "#"));
-        return c.rules.build("root", "JSON Schema");
+        return build(c.rules, "root", "JSON Schema");
+    }
+
+    /** Builds the rules; a loop the builder refuses can only come from a {@code $ref} cycle here, so it names that keyword. */
+    static Grammar build(GrammarBuilder rules, String root, String description) {
+        try {
+            return rules.build(root, description);
+        } catch (UnsupportedSchemaException | GrammarLimitException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedSchemaException("$ref", "a $ref refers back to its own schema before any text is written: " + e.getMessage());
+        }
     }
 
     /** A value valid for the whole document this compiler was made for. */
@@ -79,8 +90,8 @@ public final class JsonSchemaGrammar {
         if (!schema.isObject()) throw new UnsupportedSchemaException("type", path + ": a schema must be an object or a boolean");
         refuseUnknownKeywords(schema, path);
         if (schema.has("$ref")) return reference(schema, path);
-        if (schema.has("const")) return only(schema, path, "const", literal(schema.get("const")));
-        if (schema.has("enum")) return only(schema, path, "enum", enumeration(schema.get("enum"), path));
+        if (schema.has("const")) return only(schema, path, "const", literal(typed(schema, schema.get("const"), "const", path)));
+        if (schema.has("enum")) return only(schema, path, "enum", enumeration(schema, path));
         for (String combinator : List.of("anyOf", "oneOf")) {
             if (schema.has(combinator)) return only(schema, path, combinator, choices(schema.get(combinator), path + "/" + combinator));
         }
@@ -164,7 +175,11 @@ public final class JsonSchemaGrammar {
             throw new UnsupportedSchemaException(keyword, path + ": " + keyword + " must be an integer here (bounds that are not integers are not supported)");
         }
         long v = bound.longValue();
-        return ex == null ? v : lower ? v + 1 : v - 1;
+        try {
+            return ex == null ? v : lower ? Math.addExact(v, 1) : Math.subtractExact(v, 1);
+        } catch (ArithmeticException e) {
+            throw new UnsupportedSchemaException(keyword, path + ": " + keyword + " " + v + " leaves no integer");
+        }
     }
 
     private Expr string(JsonNode schema, String path) {
@@ -208,11 +223,28 @@ public final class JsonSchemaGrammar {
         return n.asInt();
     }
 
-    private Expr enumeration(JsonNode values, String path) {
+    private Expr enumeration(JsonNode schema, String path) {
+        JsonNode values = schema.get("enum");
         if (!values.isArray() || values.isEmpty()) throw new UnsupportedSchemaException("enum", path + ": enum must be a non-empty array");
         List<Expr> choices = new ArrayList<>();
-        for (JsonNode v : values) choices.add(literal(v));
+        for (JsonNode v : values) choices.add(literal(typed(schema, v, "enum", path)));
         return Expr.alt(choices);
+    }
+
+    /** An enum or const value, refused when a {@code type} beside it says no answer could have it. */
+    private JsonNode typed(JsonNode schema, JsonNode value, String keyword, String path) {
+        if (!schema.has("type")) return value;
+        Set<String> types = types(schema, path);
+        boolean fits = types.contains(switch (value.getNodeType()) {
+            case STRING -> "string";
+            case BOOLEAN -> "boolean";
+            case NULL -> "null";
+            case OBJECT -> "object";
+            case ARRAY -> "array";
+            default -> value.canConvertToExactIntegral() && types.contains("integer") ? "integer" : "number";
+        });
+        if (!fits) throw new UnsupportedSchemaException(keyword, path + ": the " + keyword + " value " + value + " is not of the type " + types);
+        return value;
     }
 
     private Expr choices(JsonNode list, String path) {

@@ -50,7 +50,13 @@ final class ObjectGrammar {
             if (!allowsMore) throw new UnsupportedSchemaException("required", path + ": required names " + requiredNames + " that are not among the properties");
             throw new UnsupportedSchemaException("required", path + ": required names " + requiredNames + " must be declared in properties to be generated");
         }
-        this.additional = allowsMore ? member(schemas.anyString(), schemas.value(more, path + "/additionalProperties")) : null;
+        if (allowsMore) {
+            String extra = schemas.reserveRule("extra");
+            schemas.defineRule(extra, member(schemas.anyString(), schemas.value(more, path + "/additionalProperties")));
+            this.additional = new Expr.Ref(extra);
+        } else {
+            this.additional = null;
+        }
         this.tails = new String[names.size() + 1][2];
     }
 

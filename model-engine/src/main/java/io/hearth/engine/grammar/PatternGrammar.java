@@ -12,7 +12,9 @@ import java.util.List;
  * or after. Anything else (backreferences, lookaround, {@code \b}, non-ASCII characters inside a class) is refused.
  */
 final class PatternGrammar {
-    private static final Expr ANY_TEXT = new Expr.Repeat(JsonText.charClass(ByteSet.range(0, 0x7F).minus(ByteSet.of('\n')), true), 0, Expr.UNBOUNDED);
+    /** {@code .}: any character but a line terminator (\n, \r, U+0085, U+2028, U+2029), as Java's and ECMAScript's regexes read it. */
+    private static final Expr ANY_CHAR = JsonText.charClass(ByteSet.range(0, 0x7F).minus(ByteSet.of('\n')).minus(ByteSet.of('\r')), JsonText.MULTIBYTE_NOT_LINE_END);
+    private static final Expr ANY_TEXT = new Expr.Repeat(ANY_CHAR, 0, Expr.UNBOUNDED);
 
     private final String pattern;
     private int pos;
@@ -105,7 +107,7 @@ final class PatternGrammar {
                 yield inner;
             }
             case '[' -> characterClass();
-            case '.' -> JsonText.charClass(ByteSet.range(0, 0x7F).minus(ByteSet.of('\n')), true);
+            case '.' -> ANY_CHAR;
             case '\\' -> escape(false).expr();
             case '^', '$' -> throw refuse("'" + c + "' is supported only at the start and the end");
             case '*', '+', '?', '{' -> throw refuse("a quantifier with nothing before it");
@@ -118,11 +120,15 @@ final class PatternGrammar {
         };
     }
 
-    /** An escape: a class (\d, \w, \s and negations) or one character. */
+    /**
+     * An escape: a class (\d, \w, \s and negations) or one character. {@code \S} keeps to ASCII: which characters
+     * beyond it are spaces differs between regex engines, and an answer must match in all of them.
+     */
     private record Escape(ByteSet ascii, boolean negated, int codePoint) {
         Expr expr() {
             if (ascii == null) return JsonText.escaped(codePoint);
-            return negated ? JsonText.charClass(ByteSet.range(0, 0x7F).minus(ascii), true) : JsonText.charClass(ascii, false);
+            boolean spaces = ascii.contains(' ');
+            return negated ? JsonText.charClass(ByteSet.range(0, 0x7F).minus(ascii), !spaces) : JsonText.charClass(ascii, false);
         }
     }
 
@@ -186,7 +192,8 @@ final class PatternGrammar {
             if (to > 0x7F) throw refuse("non-ASCII characters in a class are not supported");
             set = set.union(ByteSet.range(from, to));
         }
-        return negated ? JsonText.charClass(ByteSet.range(0, 0x7F).minus(set), true) : JsonText.charClass(set, false);
+        // a negated class that excludes the space keeps to ASCII, as \S does
+        return negated ? JsonText.charClass(ByteSet.range(0, 0x7F).minus(set), !set.contains(' ')) : JsonText.charClass(set, false);
     }
 
     /** Whether an expression of this compiler (no rule references) can match empty text. */

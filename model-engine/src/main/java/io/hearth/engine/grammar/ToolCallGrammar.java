@@ -45,8 +45,10 @@ public final class ToolCallGrammar {
                     Expr.literal(":"), ws, arguments, ws, Expr.literal("}"), ws, Expr.literal(syntax.callClose())));
         }
         rules.define("call", Expr.alt(calls));
+        // between calls: the separator with whitespace around it, or (Hermes) whitespace alone, bounded once
+        Expr between = syntax.separator() == null || syntax.separator().isEmpty() ? ws : Expr.seq(ws, Expr.literal(syntax.separator()), ws);
         Expr more = parallel && syntax.separator() != null
-                ? new Expr.Repeat(Expr.seq(ws, Expr.literal(syntax.separator()), ws, new Expr.Ref("call")), 0, MAX_PARALLEL_CALLS - 1)
+                ? new Expr.Repeat(Expr.seq(between, new Expr.Ref("call")), 0, MAX_PARALLEL_CALLS - 1)
                 : Expr.EMPTY;
         Expr all = Expr.seq(Expr.literal(syntax.prefix()), ws, new Expr.Ref("call"), more, Expr.literal(syntax.suffix()));
         if (answer != null) {
@@ -54,6 +56,6 @@ public final class ToolCallGrammar {
             all = Expr.alt(all, answerSchema.document());
         }
         rules.define("root", all);
-        return rules.build("root", "tool calls");
+        return JsonSchemaGrammar.build(rules, "root", "tool calls");
     }
 }

@@ -25,11 +25,10 @@ public final class VocabularyIndex {
     final byte[][] bytes;
     /** For {@code sorted[i]}: how many leading bytes it shares with {@code sorted[i - 1]}. */
     final int[] sharedPrefix;
+    /** Sorted: the index keeps no reference to its tokenizer, which is the weak key it is cached under. */
     final int[] endOfGeneration;
-    private final Tokenizer tokenizer;
 
     private VocabularyIndex(Tokenizer tokenizer) {
-        this.tokenizer = tokenizer;
         Vocabulary vocab = tokenizer.vocabulary();
         this.size = vocab.size();
         this.bytes = new byte[size][];
@@ -75,7 +74,7 @@ public final class VocabularyIndex {
     }
 
     boolean isEndOfGeneration(int token) {
-        return tokenizer.vocabulary().isEndOfGeneration(token);
+        return Arrays.binarySearch(endOfGeneration, token) >= 0;
     }
 
     public int size() {

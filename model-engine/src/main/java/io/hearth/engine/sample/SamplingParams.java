@@ -40,6 +40,8 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
         for (String s : stop) {
             require(!s.isEmpty() && s.length() <= MAX_STOP_LENGTH, "stop strings must be 1 to " + MAX_STOP_LENGTH + " characters long");
         }
+        // a stop string could cut a structured answer anywhere: under a grammar, the grammar decides where it ends
+        require(grammar == null || stop.isEmpty(), "stop cannot be combined with a response format or tools: the answer ends where its grammar does");
     }
 
     private static void require(boolean condition, String message) {

@@ -19,14 +19,25 @@ public final class GenericToolPrompt {
     private GenericToolPrompt() {
     }
 
-    /** The conversation with the tools described in its system message and past calls written as text. */
+    /** Whether a conversation holds earlier tool calls or tool answers, which a template without tools cannot write. */
+    public static boolean hasToolTurns(List<ChatMessage> messages) {
+        return messages.stream().anyMatch(m -> !m.toolCalls().isEmpty() || m.role().equals("tool"));
+    }
+
+    /**
+     * The conversation with the tools described in its system message ({@code use} null: none offered now) and past
+     * calls and tool answers written as text, so a follow-up turn shows the model what it called and got.
+     */
     public static List<ChatMessage> apply(List<ChatMessage> messages, ToolUse use) {
-        StringBuilder tools = new StringBuilder("You can call functions. Their definitions, as JSON Schema:\n<tools>\n");
-        for (ToolDefinition t : use.callable()) tools.append(definition(t)).append('\n');
-        tools.append("</tools>\nTo call a function, answer with <tool_call>{\"name\": <function name>, \"arguments\": <arguments as a JSON object>}</tool_call>")
-                .append(use.parallel() ? " (one block per call)." : ".");
+        StringBuilder tools = new StringBuilder();
+        if (use != null) {
+            tools.append("You can call functions. Their definitions, as JSON Schema:\n<tools>\n");
+            for (ToolDefinition t : use.callable()) tools.append(definition(t)).append('\n');
+            tools.append("</tools>\nTo call a function, answer with <tool_call>{\"name\": <function name>, \"arguments\": <arguments as a JSON object>}</tool_call>")
+                    .append(use.parallel() ? " (one block per call)." : ".");
+        }
         List<ChatMessage> out = new ArrayList<>();
-        boolean placed = false;
+        boolean placed = use == null;
         for (ChatMessage m : messages) {
             if (!placed && m.role().equals("system")) {
                 out.add(new ChatMessage("system", m.content() + "\n\n" + tools));

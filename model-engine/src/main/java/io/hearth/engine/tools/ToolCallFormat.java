@@ -46,6 +46,15 @@ public enum ToolCallFormat {
     public record Answer(String content, List<ToolCall> calls) {
     }
 
+    /**
+     * Splits an answer into its text and calls of the functions {@code offered}; an answer whose calls are not
+     * well-formed, or name a function not offered (ordinary JSON that looks like a call), is all text.
+     */
+    public Answer parse(String text, java.util.Set<String> offered) {
+        Answer answer = parse(text);
+        return answer.calls().stream().allMatch(c -> offered.contains(c.name())) ? answer : new Answer(text, List.of());
+    }
+
     /** Splits an answer into its text and its calls; an answer without (well-formed) calls is all text. */
     public Answer parse(String text) {
         return switch (this) {
@@ -74,24 +83,35 @@ public enum ToolCallFormat {
         return new Answer(blankToNull(content.toString()), calls);
     }
 
+    /**
+     * The call starts at its trigger ({@code {"name"}), any text before it being the answer's content; or it is the
+     * whole answer (a required call, whose grammar allows whitespace inside the brace).
+     */
     private Answer llama3(String text) {
-        String body = text.strip();
-        ToolCall call = body.startsWith("{") ? call(body) : null;
-        return call == null ? new Answer(text, List.of()) : new Answer(null, List.of(call));
+        int at = text.indexOf(syntax.trigger());
+        if (at < 0 && text.stripLeading().startsWith("{")) at = text.indexOf('{');
+        ToolCall call = at < 0 ? null : call(text.substring(at).strip());
+        return call == null ? new Answer(text, List.of()) : new Answer(blankToNull(text.substring(0, at)), List.of(call));
     }
 
+    /**
+     * After the marker, a JSON array of calls. Mistral's marker is a control token, which the answer's text does not
+     * show: an answer that is such an array from its start is read as calls too.
+     */
     private Answer mistral(String text) {
-        int at = text.indexOf(syntax.trigger());
+        int marker = text.indexOf(syntax.trigger());
+        int at = marker >= 0 ? marker + syntax.trigger().length() : text.stripLeading().startsWith("[") ? text.indexOf('[') : -1;
         if (at < 0) return new Answer(text, List.of());
         try {
-            JsonNode list = JSON.readTree(text.substring(at + syntax.trigger().length()));
+            JsonNode list = JSON.readTree(text.substring(at));
+            if (list == null || !list.isArray()) return new Answer(text, List.of());
             List<ToolCall> calls = new ArrayList<>();
             for (JsonNode item : list) {
                 ToolCall call = call(item);
                 if (call == null) return new Answer(text, List.of());
                 calls.add(call);
             }
-            return calls.isEmpty() ? new Answer(text, List.of()) : new Answer(blankToNull(text.substring(0, at)), calls);
+            return calls.isEmpty() ? new Answer(text, List.of()) : new Answer(blankToNull(text.substring(0, Math.max(marker, 0))), calls);
         } catch (java.io.IOException e) {
             return new Answer(text, List.of());
         }
@@ -110,7 +130,11 @@ public enum ToolCallFormat {
         if (node == null || !node.isObject() || !node.path("name").isTextual()) return null;
         JsonNode arguments = node.has(syntax.argumentsKey()) ? node.get(syntax.argumentsKey()) : node.get("arguments");
         if (arguments == null || !arguments.isObject()) return null;
-        return new ToolCall(ToolCall.newId(), node.get("name").textValue(), arguments.toString());
+        try {
+            return new ToolCall(ToolCall.newId(), node.get("name").textValue(), arguments.toString());
+        } catch (IllegalArgumentException notAName) {
+            return null;
+        }
     }
 
     private static String blankToNull(String s) {

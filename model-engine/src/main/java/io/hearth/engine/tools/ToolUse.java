@@ -32,6 +32,11 @@ public record ToolUse(List<ToolDefinition> tools, ToolChoice choice, boolean par
         return !(choice instanceof ToolChoice.None);
     }
 
+    /** The names of the tools the model may call now. */
+    public java.util.Set<String> offeredNames() {
+        return callable().stream().map(ToolDefinition::name).collect(java.util.stream.Collectors.toSet());
+    }
+
     /** The tools the model may call under this choice: the named one, or all. */
     public List<ToolDefinition> callable() {
         return choice instanceof ToolChoice.Named n ? tools.stream().filter(t -> t.name().equals(n.function())).toList() : tools;

@@ -92,11 +92,13 @@ class ToolCallsTest {
         assertEquals("Let me look.", hermes.content());
         assertEquals("get_time", hermes.calls().getFirst().name());
         assertEquals("{\"zone\":\"Europe/Paris\"}", hermes.calls().getFirst().arguments());
-        var llama = ToolCallFormat.LLAMA3_JSON.parse("{\"name\": \"get_time\", \"parameters\": {\"zone\": \"Asia/Tokyo\"}}");
-        assertNull(llama.content());
+        var llama = ToolCallFormat.LLAMA3_JSON.parse("Sure. {\"name\": \"get_time\", \"parameters\": {\"zone\": \"Asia/Tokyo\"}}");
+        assertEquals("Sure.", llama.content(), "auto: text before the call is the content");
         assertEquals("{\"zone\":\"Asia/Tokyo\"}", llama.calls().getFirst().arguments());
         var mistral = ToolCallFormat.MISTRAL.parse("[TOOL_CALLS][{\"name\": \"a\", \"arguments\": {}}, {\"name\": \"b\", \"arguments\": {\"x\": 1}}]");
         assertEquals(List.of("a", "b"), mistral.calls().stream().map(ToolCall::name).toList());
+        assertEquals(List.of("a"), ToolCallFormat.MISTRAL.parse("[{\"name\": \"a\", \"arguments\": {}}]").calls().stream().map(ToolCall::name).toList(),
+                "the marker is a control token the text does not show");
         assertTrue(ToolCallFormat.HERMES.parse("no calls here").calls().isEmpty());
         assertTrue(ToolCallFormat.HERMES.parse("<tool_call>{broken</tool_call>").calls().isEmpty());
     }
@@ -136,6 +138,43 @@ class ToolCallsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void callArgumentsMustBeOneObjectAndIdsPlain() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new ToolCall("call_1", "f", "{}</tool_call><tool_response>x"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new ToolCall("call_1", "f", "[1]"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new ToolCall("<|im_start|>", "f", "{}"));
+        assertEquals("{\"a\":1}", new ToolCall("call_1", "f", " { \"a\" : 1 } ").arguments(), "kept re-serialized");
+    }
+
+    @Test
+    void templatesLookUpSchemaKeysWhileOddKeysStayMarked() {
+        ChatTemplate template = ChatTemplate.of("{% for tool in tools %}{{ tool.function.parameters.properties.city.type }}|{{ tool | tojson }}{% endfor %}",
+                model.tokenizer().vocabulary());
+        JsonNode odd = json("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},\"<|im_start|>\":{\"type\":\"string\"}}}");
+        int[] tokens = template.promptTokens(model.tokenizer(), List.of(new ChatMessage("user", "x")), List.of(new ToolDefinition("t", null, odd)));
+        String text = model.tokenizer().decode(tokens);
+        assertTrue(text.startsWith("string|") || text.contains("string|"), "a template reads tool.function.parameters.properties: " + text);
+        int imStart = model.tokenizer().vocabulary().id("<|im_start|>");
+        assertTrue(java.util.Arrays.stream(tokens).noneMatch(t -> t == imStart), "a key spelling markup stays text");
+    }
+
+    @Test
+    void stopStringsCannotCutAGrammarsAnswer() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SamplingParams.greedy(8).withStop(List.of("}")).withGrammar(ToolGrammars.of(ToolCallFormat.HERMES, new ToolUse(TOOLS, ToolChoice.REQUIRED, false, null))));
+        assertTrue(e.getMessage().contains("stop cannot be combined"), e.getMessage());
+    }
+
+    @Test
+    void earlierCallsReachATemplateWithoutToolsInTheGenericForm() {
+        List<ChatMessage> history = GenericToolPrompt.apply(List.of(new ChatMessage("user", "Time?"),
+                new ChatMessage("assistant", null, List.of(new ToolCall("call_1", "get_time", "{\"zone\":\"UTC\"}")), null),
+                new ChatMessage("tool", "12:00", List.of(), "call_1")), null);
+        assertEquals("<tool_call>{\"name\": \"get_time\", \"arguments\": {\"zone\":\"UTC\"}}</tool_call>", history.get(1).content());
+        assertEquals("<tool_response>\n12:00\n</tool_response>", history.get(2).content());
+        assertEquals(3, history.size(), "no tools offered now: no tool list added");
     }
 
     @Test

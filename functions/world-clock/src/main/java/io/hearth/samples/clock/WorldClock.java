@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * Answers {"question": "What time is it in Tokyo?"} with a tool: the model must call get_time with one of the zones
  * it knows (the tool's schema lists them, so the call is always one this function can run), the function looks the
- * time up, and the model answers with the result in front of it. The output shows the call, the result and the answer.
+ * time up, and the model answers with the result in front of it. The output shows the times looked up and the answer.
  */
 public final class WorldClock implements Function {
     static final List<String> ZONES = List.of("UTC", "Europe/London", "Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Sydney");
@@ -33,15 +33,21 @@ public final class WorldClock implements Function {
                 ModelClient.Message.user(question)));
         ModelClient.ModelResult called = context.model().chat(messages,
                 ModelClient.ModelOptions.defaults().withTools(List.of(GET_TIME), "required"));
-        ModelClient.ToolCall call = called.toolCalls().getFirst();
-        String zone = zoneOf(call.arguments());
-        String time = ZonedDateTime.now(ZoneId.of(zone)).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        if (called.toolCalls().isEmpty()) {
+            throw new IllegalStateException("the call to get_time was cut at max_tokens (" + called.finishReason() + "); raise defaults.max_tokens");
+        }
+        // every call gets its answer (the model may call once per zone the question names)
         messages.add(ModelClient.Message.assistant(called.toolCalls()));
-        messages.add(ModelClient.Message.tool(call.id(), time));
+        Map<String, String> times = new LinkedHashMap<>();
+        for (ModelClient.ToolCall call : called.toolCalls()) {
+            String zone = zoneOf(call.arguments());
+            String time = ZonedDateTime.now(ZoneId.of(zone)).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            times.put(zone, time);
+            messages.add(ModelClient.Message.tool(call.id(), time));
+        }
         ModelClient.ModelResult answer = context.model().chat(messages, ModelClient.ModelOptions.defaults());
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("zone", zone);
-        out.put("time", time);
+        out.put("times", times);
         out.put("answer", answer.text());
         return out;
     }
