@@ -1,5 +1,9 @@
 package io.hearth.pool;
 
+import io.hearth.engine.grammar.ByteSet;
+import io.hearth.engine.grammar.Expr;
+import io.hearth.engine.grammar.Grammar;
+import io.hearth.engine.grammar.GrammarBuilder;
 import io.hearth.engine.sample.SamplingParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +29,14 @@ class ReplicaFailureTest {
     @TempDir
     Path dir;
 
-    private static final ModelRequest LONG = ModelRequest.text("a long story", SamplingParams.greedy(1500));
+    /**
+     * A call that runs to its max_tokens whatever the model: a grammar of letters without end never allows the
+     * end-of-generation token (a random-weights model's greedy answer may otherwise stop after a few tokens, before
+     * the kill it is meant to meet).
+     */
+    private static final Grammar WITHOUT_END = new GrammarBuilder()
+            .define("root", Expr.seq(Expr.bytes(ByteSet.range('a', 'z')), new Expr.Ref("root"))).build("root", "letters without end");
+    private static final ModelRequest LONG = ModelRequest.text("a long story", SamplingParams.greedy(1500).withGrammar(WITHOUT_END));
 
 
     @Test
