@@ -10,6 +10,12 @@ import java.util.Map;
  * to the pools is {@link PoolAdmin}.
  */
 public interface ModelPool extends AutoCloseable {
+    /**
+     * Refuses a call that could not be admitted now ({@link PoolBusyException}: the model's queue is full), so a
+     * caller can learn it before it commits to a response. Nothing is reserved: a call may still be refused later.
+     */
+    default void checkAdmission(String modelId) {
+    }
 
     List<ModelInfo> models();
 

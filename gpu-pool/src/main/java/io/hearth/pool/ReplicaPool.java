@@ -129,6 +129,13 @@ final class ReplicaPool {
         return coldStart == null ? c : c.withColdStart(coldStart);
     }
 
+    /** Refuses now what {@link #generate} would refuse on arrival: a full queue. */
+    synchronized void checkAdmission() {
+        Replica replica = leastLoaded();
+        boolean full = replica != null ? replica.load() >= policy.maxBatch() + policy.maxQueue() : held >= policy.maxQueue();
+        if (full) throw busy();
+    }
+
     private PoolBusyException busy() {
         return new PoolBusyException("model '" + spec.id() + "' has " + policy.maxQueue() + " requests waiting already; retry shortly");
     }

@@ -171,6 +171,11 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
         return find(modelId).generate(request, listener, progress);
     }
 
+    @Override
+    public void checkAdmission(String modelId) {
+        find(modelId).checkAdmission();
+    }
+
     private ReplicaPool find(String modelId) {
         if (failed.containsKey(modelId)) {
             throw new ModelUnavailableException("model '" + modelId + "' cannot be served: " + failed.get(modelId), true);

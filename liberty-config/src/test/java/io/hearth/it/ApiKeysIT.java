@@ -88,7 +88,8 @@ class ApiKeysIT {
         assertEquals(200, call(key, "/fn/summarize", "{\"text\":\"two\"}").statusCode());
         HttpResponse<String> third = call(key, "/fn/summarize", "{\"text\":\"three\"}");
         assertEquals(429, third.statusCode(), third.body());
-        assertEquals("rate_limited", JSON.readTree(third.body()).at("/error/type").asText());
+        assertEquals("rate_limit_error", JSON.readTree(third.body()).at("/error/type").asText());
+        assertEquals("rate_limited", JSON.readTree(third.body()).at("/error/code").asText());
         long retryAfter = Long.parseLong(third.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter >= 1 && retryAfter <= 31, "two a minute: one every 30 s, told " + retryAfter);
 
@@ -104,7 +105,8 @@ class ApiKeysIT {
         assertEquals(200, call(metered, "/fn/summarize", "{\"text\":\"spend the quota\"}").statusCode());
         HttpResponse<String> over = call(metered, "/fn/summarize", "{\"text\":\"spend the quota\"}");
         assertEquals(429, over.statusCode(), over.body());
-        assertEquals("quota_exceeded", JSON.readTree(over.body()).at("/error/type").asText());
+        assertEquals("rate_limit_error", JSON.readTree(over.body()).at("/error/type").asText());
+        assertEquals("quota_exceeded", JSON.readTree(over.body()).at("/error/code").asText());
         assertTrue(over.headers().firstValue("Retry-After").isPresent());
 
         String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/metrics?scope=application")).build(), HttpResponse.BodyHandlers.ofString()).body();

@@ -66,4 +66,14 @@ class AuditIT {
         assertTrue(find("/fn/no-such-function", "\"status\":404").isPresent(), "refusals too");
         assertFalse(Files.readString(LOG).contains(secret), "prompt text is never written");
     }
+
+    @Test
+    void theEndUserAnOpenAiCallNamesIsRecorded() throws Exception {
+        String user = "end-user-" + Long.toString(System.nanoTime(), 36);
+        assertEquals(200, OpenAiApiIT.post("/v1/chat/completions", "{\"model\":\"default\",\"max_tokens\":1,\"user\":\"" + user
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").statusCode());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (find("/v1/chat/completions", user).isEmpty() && System.nanoTime() < deadline) Thread.sleep(100);
+        assertEquals(user, find("/v1/chat/completions", user).orElseThrow(() -> new AssertionError("no entry with the user")).get("user").asText());
+    }
 }

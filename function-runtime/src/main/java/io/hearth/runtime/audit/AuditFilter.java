@@ -69,6 +69,7 @@ public class AuditFilter implements ContainerRequestFilter, ContainerResponseFil
         entry.put("status", response.getStatus());
         if (request.getProperty(STARTED) instanceof Long started) entry.put("ms", (System.nanoTime() - started) / 1e6);
         if (request.getProperty(BODY) instanceof String body) entry.put("request_body", body);
+        if (invocations.endUser() != null) entry.put("user", invocations.endUser());
         InvocationResult invocation = invocations.result();
         if (invocation != null) {
             entry.put("function", invocation.function());

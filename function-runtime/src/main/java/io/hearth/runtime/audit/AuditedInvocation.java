@@ -11,12 +11,22 @@ import jakarta.enterprise.context.RequestScoped;
 @RequestScoped
 public class AuditedInvocation {
     private InvocationResult result;
+    private String endUser;
 
     public void record(InvocationResult result) {
         this.result = result;
     }
 
+    /** The end user the caller named (OpenAI's {@code user} field), for the entry. */
+    public void endUser(String user) {
+        this.endUser = user;
+    }
+
     InvocationResult result() {
         return result;
+    }
+
+    String endUser() {
+        return endUser;
     }
 }

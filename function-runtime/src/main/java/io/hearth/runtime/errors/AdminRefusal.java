@@ -18,7 +18,7 @@ public final class AdminRefusal {
         response.setHeader("Retry-After", Long.toString(seconds));
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().write("{\"error\":{\"message\":\"too many failed admin logins from this address; try again in " + seconds
-                + " s\",\"type\":\"rate_limit_error\"}}");
+        response.getWriter().write(ApiError.of(429, "too many failed admin logins from this address; try again in " + seconds + " s",
+                "login_locked_out", null).json());
     }
 }

@@ -58,7 +58,7 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
 
     public static Described classify(Throwable e) {
         return switch (e) {
-            case CallerDeniedException x -> of(x.reason().status, x, x.reason().type);
+            case CallerDeniedException x -> of(x.reason().status, x, x.reason().code);
             case ModelUnavailableException x when x.configured() -> of(503, x, "model_unavailable");
             case ModelUnavailableException x -> of(404, x, "model_not_found");
             case PromptTooLongException x -> of(422, x, "input_too_long");
@@ -71,26 +71,28 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
             case KvCacheFullException x -> of(429, x, "overloaded");
             case FunctionTimeoutException x -> of(504, x, "timeout");
             case DeadlineExceededException x -> of(504, x, "timeout");
-            case TimeoutException x -> new Described(504, ApiError.of("the model call ran past the server's limit for one call", "timeout"));
+            case TimeoutException x -> new Described(504, ApiError.of(504, "the model call ran past the server's limit for one call", "timeout", null));
             case ReplicaFailedException x -> of(503, x, "model_unavailable");
             case ModelCircuitOpenException x -> of(503, x, "model_unavailable");
             case FunctionFailedException x -> of(500, x, "function_error");
             case InputRefusedException x -> of(400, x, "input_refused");
             case IncompleteOutputException x -> of(422, x, "output_incomplete");
-            case IllegalArgumentException x -> of(400, x, "invalid_request_error");
+            case InvalidParamException x -> new Described(400, ApiError.of(400, x.getMessage(), "invalid_value", x.param()));
+            case IllegalArgumentException x -> of(400, x, null);
             // the server's disk is full: nothing was changed, and ops must make room before it will take more
             case java.io.UncheckedIOException x when String.valueOf(x.getCause().getMessage()).contains("No space left") -> new Described(507,
-                    ApiError.of(x.getMessage() + ": the server's disk is full; nothing was changed", "insufficient_storage"));
+                    ApiError.of(507, x.getMessage() + ": the server's disk is full; nothing was changed", "insufficient_storage", null));
             // RequestBodyReader wraps bodies that do not parse; a bare JsonbException is a response failing to serialise.
             case WebApplicationException x when x.getCause() instanceof JsonbException ->
-                    new Described(400, ApiError.of(x.getMessage() + ": " + rootMessage(x), "invalid_request_error"));
+                    new Described(400, ApiError.of(400, x.getMessage() + ": " + rootMessage(x), "invalid_json", null));
+            case BadFieldException x -> new Described(x.getResponse().getStatus(), ApiError.of(x.getResponse().getStatus(), x.getMessage(), "invalid_value", x.param()));
             case WebApplicationException x when x.getResponse().getStatus() < 500 -> {
                 int status = x.getResponse().getStatus();
-                yield new Described(status, ApiError.of(ours(x) ? x.getMessage() : routing(status), status == 404 ? "not_found" : "invalid_request_error"));
+                yield new Described(status, ApiError.of(status, ours(x) ? x.getMessage() : routing(status), null, null));
             }
             default -> {
                 LOG.log(Level.SEVERE, "request failed", e);
-                yield new Described(500, ApiError.of("internal error; the server log has the details", "server_error"));
+                yield new Described(500, ApiError.of(500, "internal error; the server log has the details", "internal_error", null));
             }
         };
     }
@@ -114,8 +116,8 @@ public class ErrorMapper implements ExceptionMapper<Throwable> {
         };
     }
 
-    private static Described of(int status, Throwable e, String type) {
-        return new Described(status, ApiError.of(e.getMessage(), type));
+    private static Described of(int status, Throwable e, String code) {
+        return new Described(status, ApiError.of(status, e.getMessage(), code, null));
     }
 
     private static String rootMessage(Throwable e) {

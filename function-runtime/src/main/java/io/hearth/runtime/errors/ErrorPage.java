@@ -24,10 +24,9 @@ public class ErrorPage extends HttpServlet {
             case 500 -> "internal error; the server log has the details";
             default -> ErrorMapper.routing(status);
         };
-        String type = status == 404 ? "not_found" : status >= 500 ? "server_error" : "invalid_request_error";
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().write("{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type + "\"}}");
+        response.getWriter().write(ApiError.of(status, message, null, null).json());
     }
 }

@@ -68,10 +68,10 @@ public class StrictJsonReader implements MessageBodyReader<Object> {
             }
             return (PolicyChange.class.equals(type) ? ADMIN : JSON).treeToValue(tree, type);
         } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
-            throw new BadRequestException("unknown field '" + e.getPropertyName() + "' (fields are snake_case: " + String.join(", ",
+            throw new BadFieldException(e.getPropertyName(), "unknown field '" + e.getPropertyName() + "' (fields are snake_case: " + String.join(", ",
                     e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList()) + ")");
         } catch (JsonMappingException e) {
-            throw new BadRequestException(field(e) + ": " + e.getOriginalMessage().replaceAll("\\s*\\(.*$", "").replaceAll(" of type `[^`]*`", ""));
+            throw new BadFieldException(field(e), field(e) + ": " + e.getOriginalMessage().replaceAll("\\s*\\(.*$", "").replaceAll(" of type `[^`]*`", ""));
         } catch (JsonProcessingException e) {
             throw new BadRequestException("the request body is not valid JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
@@ -86,10 +86,10 @@ public class StrictJsonReader implements MessageBodyReader<Object> {
     private static void requireClean(JsonNode node, String path) {
         String field = path.isEmpty() ? "the body" : path.substring(1);
         if (node.isNumber() && node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
-            throw new BadRequestException(field + ": numbers must be finite, within ±1.7976931348623157e308");
+            throw new BadFieldException(field, field + ": numbers must be finite, within ±1.7976931348623157e308");
         }
         if (node.isTextual() && node.textValue().chars().anyMatch(c -> c >= 0xFDD0 && c <= 0xFDEF)) {
-            throw new BadRequestException(field + ": text must not contain the Unicode noncharacters U+FDD0..U+FDEF");
+            throw new BadFieldException(field, field + ": text must not contain the Unicode noncharacters U+FDD0..U+FDEF");
         }
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {

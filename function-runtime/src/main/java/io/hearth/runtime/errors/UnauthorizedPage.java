@@ -24,7 +24,7 @@ import java.util.Map;
  */
 @WebServlet("/errors/unauthorized")
 public class UnauthorizedPage extends HttpServlet {
-    private static final String BODY = "{\"error\":{\"message\":\"" + AdminRefusal.LOGIN_NEEDED + "\",\"type\":\"unauthorized\"}}";
+    private static final String BODY = ApiError.of(401, AdminRefusal.LOGIN_NEEDED, "login_needed", null).json();
 
     @Inject
     AdminLogins logins;

@@ -5,19 +5,19 @@ package io.hearth.runtime.keys;
  * this (403), or over its rate limit or token quota (429, with when to retry).
  */
 public class CallerDeniedException extends RuntimeException {
-    /** Why, as the HTTP status and error type a client sees. */
+    /** Why, as the HTTP status and error code a client sees. */
     public enum Reason {
-        UNAUTHENTICATED(401, "authentication_error"),
-        FORBIDDEN(403, "permission_error"),
+        UNAUTHENTICATED(401, "invalid_api_key"),
+        FORBIDDEN(403, "function_not_allowed"),
         RATE_LIMITED(429, "rate_limited"),
         QUOTA_EXCEEDED(429, "quota_exceeded");
 
         public final int status;
-        public final String type;
+        public final String code;
 
-        Reason(int status, String type) {
+        Reason(int status, String code) {
             this.status = status;
-            this.type = type;
+            this.code = code;
         }
     }
 

@@ -35,7 +35,7 @@ public class KeyMetrics {
     }
 
     void refused(CallerDeniedException.Reason reason) {
-        registry.counter("hearth.api.key.refusals", new Tag("reason", reason.type)).inc();
+        registry.counter("hearth.api.key.refusals", new Tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))).inc();
     }
 
     /** Calls let through, per key name. */

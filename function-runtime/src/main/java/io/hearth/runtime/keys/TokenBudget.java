@@ -74,7 +74,11 @@ public interface TokenBudget {
      * still pays for it), or nothing when it failed before a token came.
      */
     default <T> T charged(ModelRequest request, Function<TokenListener, T> call, TokenListener listener, ToLongFunction<T> used) {
-        Hold hold = reserve(request);
+        return charged(reserve(request), request, call, listener, used);
+    }
+
+    /** As above, against a reservation already made (a stream reserves before it starts: a refusal keeps its 429). */
+    static <T> T charged(Hold hold, ModelRequest request, Function<TokenListener, T> call, TokenListener listener, ToLongFunction<T> used) {
         AtomicLong delivered = new AtomicLong();
         T result;
         try {

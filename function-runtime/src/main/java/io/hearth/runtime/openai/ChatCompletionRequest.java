@@ -32,16 +32,46 @@ public class ChatCompletionRequest {
     public Object keep_alive;
     /** {@code {"type": "text" | "json_object" | "json_schema", "json_schema": {"name", "schema", "strict"}}}. */
     public ResponseFormat response_format;
+    /** {@code {"include_usage": true}}: a stream ends with a chunk that carries the usage (and no choices). */
+    public StreamOptions stream_options;
+    /** Who the end user is: recorded in the audit log with the call. */
+    public String user;
+    /** Fields of OpenAI's API for what Hearth does not do; sent with a value that would change the answer, they are refused. */
+    public Object audio;
+    /** OpenAI's penalties and bias ({@link io.hearth.engine.sample.Penalties}). */
+    public Double presence_penalty;
+    public Double frequency_penalty;
+    /** Token id (as a string, as OpenAI sends it) → bias from −100 to 100. */
+    public java.util.Map<String, Object> logit_bias;
+    /** Not yet supported with values other than their defaults (refused, never ignored): n, logprobs, echo, suffix. */
+    public Integer n;
+    public Object logprobs;
+    public Integer top_logprobs;
+    public Boolean echo;
+    public String suffix;
+    public Integer best_of;
+    public Object modalities;
+    public Object prediction;
+    public Object web_search_options;
     /** Functions the model may call. */
     public List<Tool> tools;
     /** {@code "none" | "auto" | "required"}, or {@code {"type": "function", "function": {"name": ...}}}. */
     public Object tool_choice;
     public Boolean parallel_tool_calls;
 
+    public static class StreamOptions {
+        public Boolean include_usage;
+    }
+
     public static class Message {
         public String role;
-        /** Null only for an assistant message that carries tool calls. */
-        public String content;
+        /**
+         * A string, or an array of content parts ({@code {"type": "text", "text": ...}}); null only for an assistant
+         * message that carries tool calls.
+         */
+        public Object content;
+        /** A participant's name: accepted, not shown to the model. */
+        public String name;
         /** An assistant message's earlier calls. */
         public List<ToolCall> tool_calls;
         /** A tool message: the call it answers. */

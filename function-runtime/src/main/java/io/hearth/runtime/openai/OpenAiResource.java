@@ -67,6 +67,8 @@ public class OpenAiResource {
     RuntimeMetrics metrics;
     @Inject
     InvocationService invocations;
+    @Inject
+    io.hearth.runtime.audit.AuditedInvocation audited;
 
     /**
      * What a request's {@code model} names: a served model, or a deployed prompt function ({@code name} or
@@ -124,6 +126,15 @@ public class OpenAiResource {
         return new Responses.ModelList("list", data);
     }
 
+    /** One model (or prompt function) by id, as the list has it; 404 when there is none the caller may call. */
+    @GET
+    @Path("/models/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Responses.Model model(@Context SecurityContext security, @jakarta.ws.rs.PathParam("id") String id) {
+        return models(security).data().stream().filter(m -> m.id().equals(id)).findFirst()
+                .orElseThrow(() -> new ModelUnavailableException("model '" + id + "' is neither a model served here nor a deployed function you may call (GET /v1/models lists them)"));
+    }
+
     @POST
     @Path("/chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -131,33 +142,30 @@ public class OpenAiResource {
         ApiKey key = callers.caller(security);
         Target target = target(body, key);
         String model = body.model;
-        if (body.messages == null || body.messages.isEmpty()) throw new IllegalArgumentException("messages must be a non-empty array");
-        List<ChatMessage> messages = new ArrayList<>();
-        for (int i = 0; i < body.messages.size(); i++) messages.add(StructuredOutputs.message(body.messages.get(i), i));
-        // a function's output schema is the default response format of its calls
-        JsonNode answerSchema = StructuredOutputs.responseSchema(body.response_format);
-        if (answerSchema == null && body.response_format == null && target.function() != null) answerSchema = target.function().outputSchema();
-        ToolUse tools = StructuredOutputs.tools(body, answerSchema);
-        // compiled now (and cached) even beside tools, so a schema outside the subset is refused before any queueing
-        var answerGrammar = StructuredOutputs.grammar(answerSchema);
-        SamplingParams sampling = SamplingMapper.from(body, target.function());
-        if (tools == null) sampling = sampling.withGrammar(answerGrammar);
+        ChatCall call = RequestFields.checked(() -> ChatCall.of(body, target.function()));
+        audited.endUser(body.user);
+        List<ChatMessage> messages = call.messages();
+        ToolUse tools = call.tools();
+        SamplingParams sampling = call.sampling();
+        Duration keepAlive = call.keepAlive();
+        boolean stream = Boolean.TRUE.equals(body.stream);
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
-        Duration keepAlive = keepAlive(body.keep_alive);
-        boolean stream = Boolean.TRUE.equals(body.stream);
-        if (target.deployed() != null) return converse(target, messages, sampling, tools, keepAlive, key, id, created, stream);
+        if (target.deployed() != null) return converse(target, messages, sampling, tools, keepAlive, key, id, created, stream, includeUsage(body));
         ModelRequest request = target.shaped(ModelRequest.chat(messages, sampling).withTools(tools), keepAlive, key);
         if (stream) {
+            TokenBudget.Hold hold = admitStream(key, target, request);
             return EventStream.of(events -> {
                 events.send(chunk(id, created, model, new Responses.Delta("assistant", ""), null));
                 // with tools, text may turn into a call at any point: the answer goes out once it is known
-                Completion c = generate(key, target, request, tools != null ? (token, text) -> { } : (token, text) -> {
+                Completion c = generate(hold, target, request, tools != null ? (token, text) -> { } : (token, text) -> {
                     if (!text.isEmpty()) events.send(chunk(id, created, model, new Responses.Delta(null, text), null));
                 });
                 Answer answer = Answer.of(c);
                 if (tools != null) sendWhole(events, id, created, model, answer);
                 events.send(chunk(id, created, model, new Responses.Delta(null, null), answer.finishReason()));
+                GenerationResult result = c.generation();
+                if (includeUsage(body)) events.send(usageChunk(id, created, model, usage(result.promptTokens(), result.tokens().length, result.cachedTokens())));
             });
         }
         Completion c = generate(key, target, request, (token, text) -> { });
@@ -166,6 +174,26 @@ public class OpenAiResource {
         return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model,
                 List.of(new Responses.ChatChoice(0, answer.message(), answer.finishReason())),
                 usage(result.promptTokens(), result.tokens().length, result.cachedTokens())), MediaType.APPLICATION_JSON).build();
+    }
+
+    /** What a chat request asks for, read and checked before anything runs. */
+    private record ChatCall(List<ChatMessage> messages, ToolUse tools, SamplingParams sampling, Duration keepAlive) {
+        static ChatCall of(ChatCompletionRequest body, FunctionManifest function) {
+            StructuredOutputs.refuseUnsupported(body);
+            if (body.stream_options != null && !Boolean.TRUE.equals(body.stream)) throw new IllegalArgumentException("stream_options is only for stream: true");
+            if (body.messages == null || body.messages.isEmpty()) throw new IllegalArgumentException("messages must be a non-empty array");
+            List<ChatMessage> messages = new ArrayList<>();
+            for (int i = 0; i < body.messages.size(); i++) messages.add(StructuredOutputs.message(body.messages.get(i), i));
+            // a function's output schema is the default response format of its calls
+            JsonNode answerSchema = StructuredOutputs.responseSchema(body.response_format);
+            if (answerSchema == null && body.response_format == null && function != null) answerSchema = function.outputSchema();
+            ToolUse tools = StructuredOutputs.tools(body, answerSchema);
+            // compiled now (and cached) even beside tools, so a schema outside the subset is refused before any queueing
+            var answerGrammar = StructuredOutputs.grammar(answerSchema);
+            SamplingParams sampling = SamplingMapper.from(body, function);
+            if (tools == null) sampling = sampling.withGrammar(answerGrammar);
+            return new ChatCall(messages, tools, sampling, OpenAiResource.keepAlive(body.keep_alive));
+        }
     }
 
     /** A whole answer as stream chunks: its text, then each tool call (all of it in one piece, with its index). */
@@ -185,9 +213,10 @@ public class OpenAiResource {
      * call, its answer is known only whole: a stream then carries it in one piece at the end.
      */
     private Response converse(Target target, List<ChatMessage> messages, SamplingParams sampling, ToolUse tools, Duration keepAlive, ApiKey key,
-                              String id, long created, boolean stream) {
+                              String id, long created, boolean stream, boolean includeUsage) {
         String model = target.function().name();
         if (stream) {
+            calls.checkAdmission(target.model());
             return EventStream.of(events -> {
                 events.send(chunk(id, created, model, new Responses.Delta("assistant", ""), null));
                 AtomicBoolean streamed = new AtomicBoolean();
@@ -200,6 +229,7 @@ public class OpenAiResource {
                 Answer answer = Answer.of(result);
                 if (!streamed.get()) sendWhole(events, id, created, model, answer);
                 events.send(chunk(id, created, model, new Responses.Delta(null, null), answer.finishReason()));
+                if (includeUsage) events.send(usageChunk(id, created, model, usage(result.promptTokens(), result.completionTokens(), result.prefix().savedTokens())));
             });
         }
         InvocationResult result = invocations.converse(key, target.deployed(), messages, sampling, tools, InvocationService.Delivery.whole(keepAlive));
@@ -221,13 +251,20 @@ public class OpenAiResource {
                     + "or POST /fn/" + target.function().name() + " (/v1/completions runs models, for keys that may call them)");
         }
         String model = body.model;
+        RequestFields.checked(() -> {
+            StructuredOutputs.refuseUnsupported(body);
+            return body;
+        });
         if (body.prompt == null) throw new IllegalArgumentException("prompt must be a string");
-        ModelRequest request = target.shaped(ModelRequest.text(body.prompt, SamplingMapper.from(body, null)), keepAlive(body.keep_alive), key);
+        audited.endUser(body.user);
+        ModelRequest request = target.shaped(ModelRequest.text(body.prompt, RequestFields.checked(() -> SamplingMapper.from(body, null))),
+                RequestFields.checked(() -> keepAlive(body.keep_alive)), key);
         String id = "cmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (Boolean.TRUE.equals(body.stream)) {
+            TokenBudget.Hold hold = admitStream(key, target, request);
             return EventStream.of(events -> {
-                GenerationResult result = generate(key, target, request, (token, text) -> {
+                GenerationResult result = generate(hold, target, request, (token, text) -> {
                     if (!text.isEmpty()) events.send(new Responses.TextCompletion(id, "text_completion", created, model,
                             List.of(new Responses.TextChoice(0, text, null)), null));
                 }).generation();
@@ -246,6 +283,20 @@ public class OpenAiResource {
      * counted in the invocation metrics under the model's name.
      */
     private Completion generate(ApiKey key, Target target, ModelRequest request, TokenListener listener) {
+        return generate(callers.budget(key).reserve(request), target, request, listener);
+    }
+
+    /**
+     * What a stream can be refused for before it starts, checked before it sends anything, so the refusal keeps its
+     * real status: the model's breaker open (503), its queue full or the caller's token quota spent (429). Returns the
+     * quota's reservation for the call.
+     */
+    private TokenBudget.Hold admitStream(ApiKey key, Target target, ModelRequest request) {
+        calls.checkAdmission(target.model());
+        return callers.budget(key).reserve(request);
+    }
+
+    private Completion generate(TokenBudget.Hold hold, Target target, ModelRequest request, TokenListener listener) {
         long start = System.nanoTime();
         java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong();
         TokenListener timed = (token, text) -> {
@@ -253,7 +304,7 @@ public class OpenAiResource {
             listener.onToken(token, text);
         };
         try {
-            Completion completion = callers.budget(key).charged(request, counting -> calls.generate(target.model(), request, counting,
+            Completion completion = TokenBudget.charged(hold, request, counting -> calls.generate(target.model(), request, counting,
                     LoadProgress.NONE), timed, c -> c.generation().promptTokens() + c.generation().tokens().length);
             metrics.modelCalled(target.model(), completion.generation(), (System.nanoTime() - start) / 1e6, first.get() == 0 ? -1 : (first.get() - start) / 1e6);
             return completion;
@@ -278,6 +329,16 @@ public class OpenAiResource {
         if (body == null) throw new IllegalArgumentException("the request needs a JSON body");
         if (body.model == null || body.model.isBlank()) throw new IllegalArgumentException("model is required (GET /v1/models lists them)");
         return body.model;
+    }
+
+    /** Whether a stream asked for its usage at the end ({@code stream_options.include_usage}). */
+    private static boolean includeUsage(ChatCompletionRequest body) {
+        return body.stream_options != null && Boolean.TRUE.equals(body.stream_options.include_usage);
+    }
+
+    /** The chunk OpenAI ends such a stream with: no choices, the usage. */
+    private static Responses.ChatChunk usageChunk(String id, long created, String model, Responses.Usage usage) {
+        return new Responses.ChatChunk(id, "chat.completion.chunk", created, model, List.of(), usage);
     }
 
     private static Responses.ChatChunk chunk(String id, long created, String model, Responses.Delta delta, String finishReason) {

@@ -45,7 +45,11 @@ public final class Responses {
     public record ChunkChoice(int index, Delta delta, String finish_reason) {
     }
 
-    public record ChatChunk(String id, String object, long created, String model, List<ChunkChoice> choices) {
+    /** A stream's chunk; the last one of a stream that asked for {@code include_usage} has empty choices and the usage. */
+    public record ChatChunk(String id, String object, long created, String model, List<ChunkChoice> choices, Usage usage) {
+        public ChatChunk(String id, String object, long created, String model, List<ChunkChoice> choices) {
+            this(id, object, created, model, choices, null);
+        }
     }
 
     public record TextChoice(int index, String text, String finish_reason) {

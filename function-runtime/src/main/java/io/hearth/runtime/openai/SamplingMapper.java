@@ -1,5 +1,6 @@
 package io.hearth.runtime.openai;
 
+import io.hearth.engine.sample.Penalties;
 import io.hearth.engine.sample.SamplingParams;
 import io.hearth.runtime.deploy.FunctionManifest;
 
@@ -29,7 +30,26 @@ final class SamplingMapper {
                 64,
                 r.seed != null ? r.seed : System.nanoTime(),
                 maxTokens,
-                stops(r.stop), null);
+                stops(r.stop), null, penalties(r));
+    }
+
+    /** presence_penalty, frequency_penalty and logit_bias (token ids as strings, as OpenAI sends them). */
+    private static Penalties penalties(ChatCompletionRequest r) {
+        java.util.Map<Integer, Float> bias = new java.util.HashMap<>();
+        if (r.logit_bias != null) {
+            for (java.util.Map.Entry<String, Object> b : r.logit_bias.entrySet()) {
+                int token;
+                try {
+                    token = Integer.parseInt(b.getKey());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("logit_bias keys are token ids, got '" + b.getKey() + "'");
+                }
+                if (!(b.getValue() instanceof Number n)) throw new IllegalArgumentException("logit_bias values are numbers from -100 to 100");
+                bias.put(token, n.floatValue());
+            }
+        }
+        return new Penalties(r.presence_penalty == null ? 0f : r.presence_penalty.floatValue(),
+                r.frequency_penalty == null ? 0f : r.frequency_penalty.floatValue(), bias);
     }
 
     private static List<String> stops(Object stop) {

@@ -111,12 +111,54 @@ final class StructuredOutputs {
             }
         }
         if (role.equals("tool") && m.tool_call_id == null) throw new IllegalArgumentException("messages[" + index + "]: a tool message needs tool_call_id");
-        if (m.content == null && calls.isEmpty()) throw new IllegalArgumentException("messages[" + index + "].content is required");
+        String content = text(m.content, index);
+        if (content == null && calls.isEmpty()) throw new IllegalArgumentException("messages[" + index + "].content is required");
         try {
-            return new ChatMessage(role, m.content, calls, role.equals("tool") ? m.tool_call_id : null);
+            return new ChatMessage(role, content, calls, role.equals("tool") ? m.tool_call_id : null);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("messages[" + index + "]: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A message's text: a string, or an array of content parts whose {@code text} parts are joined with newlines. A
+     * part of another kind (an image, audio, a file) is refused: the models served here read text only.
+     */
+    private static String text(Object content, int index) {
+        if (content == null || content instanceof String) return (String) content;
+        if (!(content instanceof List<?> parts)) throw new IllegalArgumentException("messages[" + index + "].content must be a string or an array of content parts");
+        StringBuilder text = new StringBuilder();
+        for (int p = 0; p < parts.size(); p++) {
+            if (!(parts.get(p) instanceof Map<?, ?> part) || !(part.get("type") instanceof String type)) {
+                throw new IllegalArgumentException("messages[" + index + "].content[" + p + "] must be a part such as {\"type\": \"text\", \"text\": \"...\"}");
+            }
+            if (!type.equals("text")) {
+                throw new IllegalArgumentException("messages[" + index + "].content[" + p + "] is a " + type + " part: the models served here take text only");
+            }
+            if (!(part.get("text") instanceof String t)) throw new IllegalArgumentException("messages[" + index + "].content[" + p + "].text must be a string");
+            if (!text.isEmpty()) text.append('\n');
+            text.append(t);
+        }
+        return text.toString();
+    }
+
+    /** Fields that ask for what Hearth does not do (audio, predicted outputs, web search): refused, never ignored. */
+    static void refuseUnsupported(ChatCompletionRequest r) {
+        if (r.user != null && r.user.length() > 256) throw new IllegalArgumentException("user must be at most 256 characters");
+        if (r.audio != null) throw new IllegalArgumentException("audio: the models served here answer in text only");
+        if (r.modalities != null && !List.of("text").equals(r.modalities)) {
+            throw new IllegalArgumentException("modalities: the models served here answer in text only (send [\"text\"] or leave it out)");
+        }
+        if (r.prediction != null) throw new IllegalArgumentException("prediction: predicted outputs are not supported");
+        if (r.web_search_options != null) throw new IllegalArgumentException("web_search_options: web search is not supported");
+        if (r.n != null && r.n != 1) throw new IllegalArgumentException("n: one choice per request is supported (send n: 1 or leave it out)");
+        if (r.best_of != null && r.best_of != 1) throw new IllegalArgumentException("best_of: one candidate per request is supported");
+        if (r.logprobs != null && !Boolean.FALSE.equals(r.logprobs) && !Integer.valueOf(0).equals(r.logprobs)) {
+            throw new IllegalArgumentException("logprobs: log-probabilities are not returned yet (leave logprobs out)");
+        }
+        if (r.top_logprobs != null && r.top_logprobs != 0) throw new IllegalArgumentException("top_logprobs: log-probabilities are not returned yet");
+        if (Boolean.TRUE.equals(r.echo)) throw new IllegalArgumentException("echo: not supported yet");
+        if (r.suffix != null && !r.suffix.isEmpty()) throw new IllegalArgumentException("suffix: fill-in-the-middle is not supported");
     }
 
     /** A message's role: system, user, assistant or tool ({@code developer}, OpenAI's newer name for system, is read as system). */

@@ -74,6 +74,12 @@ final class CircuitBreaker {
         if (state == State.HALF_OPEN) trialRunning = false;
     }
 
+    /** Nanoseconds until the breaker lets a call through (0: now), without taking a half-open breaker's trial. */
+    synchronized long waitNanos(long now) {
+        if (state == State.OPEN && now - openedAt < delayNanos) return delayNanos - (now - openedAt);
+        return 0;
+    }
+
     synchronized State state() {
         return state == State.OPEN && System.nanoTime() - openedAt >= delayNanos ? State.HALF_OPEN : state;
     }

@@ -16,6 +16,20 @@ import jakarta.inject.Inject;
 public class GuardedModelCalls implements ModelCalls {
     @Inject
     ModelCallAttempts attempts;
+    @Inject
+    ModelCircuitBreakers breakers;
+    @Inject
+    io.hearth.pool.ModelPool pool;
+
+    /**
+     * What can be known before a call starts: its model's breaker is open, or its queue is full. A stream checks this
+     * before it sends anything, so such a refusal keeps its real status (503, 429) instead of arriving as an error
+     * event after a 200.
+     */
+    public void checkAdmission(String model) {
+        breakers.checkClosed(model);
+        pool.checkAdmission(model);
+    }
 
     @Override
     public Completion generate(String model, ModelRequest request, TokenListener listener, LoadProgress progress) {

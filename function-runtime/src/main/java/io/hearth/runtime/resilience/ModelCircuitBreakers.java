@@ -41,6 +41,23 @@ public class ModelCircuitBreakers {
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
 
     /**
+     * Refuses at once while the model's breaker is open: a stream learns it before it starts (its real status, not
+     * an error event after a 200).
+     *
+     * @throws ModelCircuitOpenException while the breaker is open
+     */
+    public void checkClosed(String model) {
+        CircuitBreaker breaker = breakers.get(model);
+        long wait = breaker == null ? 0 : breaker.waitNanos(System.nanoTime());
+        if (wait > 0) throw open(model, wait);
+    }
+
+    private static ModelCircuitOpenException open(String model, long waitNanos) {
+        long seconds = Math.max(1, (waitNanos + 999_999_999) / 1_000_000_000);
+        return new ModelCircuitOpenException("model '" + model + "' failed repeatedly and is paused; retry in " + seconds + " s", seconds);
+    }
+
+    /**
      * Runs a call to {@code model} through its breaker. Replica failures and failed loads count against the model;
      * success counts for it; anything else (bad input, a full queue, a client gone) counts neither way.
      *
@@ -49,10 +66,7 @@ public class ModelCircuitBreakers {
     Completion guard(String model, Supplier<Completion> call) {
         CircuitBreaker breaker = breakers.computeIfAbsent(model, this::create);
         long wait = breaker.tryAcquire(System.nanoTime());
-        if (wait > 0) {
-            long seconds = Math.max(1, (wait + 999_999_999) / 1_000_000_000);
-            throw new ModelCircuitOpenException("model '" + model + "' failed repeatedly and is paused; retry in " + seconds + " s", seconds);
-        }
+        if (wait > 0) throw open(model, wait);
         try {
             Completion c = call.get();
             breaker.succeeded();

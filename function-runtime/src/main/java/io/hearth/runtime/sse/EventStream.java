@@ -43,8 +43,10 @@ public final class EventStream {
                 } catch (UncheckedIOException e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    ApiError error = ErrorMapper.describe(e);
-                    events.send(error);
+                    // the status went out with the first event: a failure after it is an error event, which OpenAI's
+                    // SDKs and LangChain4j raise as an exception, and the stream ends without [DONE]
+                    events.send("error", ErrorMapper.describe(e));
+                    return;
                 }
                 out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
                 out.flush();

@@ -59,7 +59,7 @@ public final class Decoding {
             finishReason = FinishReason.LENGTH;
             return;
         }
-        int token = sampler.sample(logits, history, promptLength + generated);
+        int token = sampler.sample(logits, history, promptLength, promptLength + generated);
         if (grammar != null && !grammar.accept(token)) {
             throw new IllegalStateException("sampled token " + token + " outside the grammar's mask");
         }

@@ -18,6 +18,12 @@ public final class Sampler {
      * @param history tokens so far (prompt and generated), for the repetition penalty
      */
     public int sample(float[] logits, int[] history, int historyLength) {
+        return sample(logits, history, historyLength, historyLength);
+    }
+
+    /** As above; {@code generatedFrom}: where the answer's tokens start in {@code history} (OpenAI's penalties count those). */
+    public int sample(float[] logits, int[] history, int generatedFrom, int historyLength) {
+        params.penalties().apply(logits, history, generatedFrom, historyLength);
         applyRepetitionPenalty(logits, history, historyLength);
         if (params.temperature() == 0f) return argmax(logits);
 

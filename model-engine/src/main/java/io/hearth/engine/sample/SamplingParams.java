@@ -16,9 +16,16 @@ import java.util.List;
  * @param stop              strings that end generation; they are not part of the output
  * @param grammar           what the output must match (a JSON Schema, a tool call), applied to the logits before
  *                          every filter above; null: free text
+ * @param penalties         OpenAI's logit bias and presence and frequency penalties (after the grammar, before the
+ *                          repetition penalty)
  */
 public record SamplingParams(float temperature, int topK, float topP, float minP, float repetitionPenalty,
-                             int repeatLastN, long seed, int maxTokens, List<String> stop, Grammar grammar) {
+                             int repeatLastN, long seed, int maxTokens, List<String> stop, Grammar grammar, Penalties penalties) {
+    public SamplingParams(float temperature, int topK, float topP, float minP, float repetitionPenalty,
+                          int repeatLastN, long seed, int maxTokens, List<String> stop, Grammar grammar) {
+        this(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, Penalties.NONE);
+    }
+
     public static final int MAX_STOP_STRINGS = 16;
     /** Above OpenAI's own bound of 2 sampling is noise; a bound keeps 1e38 from passing as a setting. */
     public static final float MAX_TEMPERATURE = 2f;
@@ -36,6 +43,7 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
         require(repeatLastN >= 0, "repeat_last_n must be 0 or more, got " + repeatLastN);
         require(maxTokens >= 1, "max_tokens must be at least 1, got " + maxTokens);
         stop = stop == null ? List.of() : List.copyOf(stop);
+        if (penalties == null) penalties = Penalties.NONE;
         require(stop.size() <= MAX_STOP_STRINGS, "at most " + MAX_STOP_STRINGS + " stop strings are allowed, got " + stop.size());
         for (String s : stop) {
             require(!s.isEmpty() && s.length() <= MAX_STOP_LENGTH, "stop strings must be 1 to " + MAX_STOP_LENGTH + " characters long");
@@ -53,10 +61,14 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
     }
 
     public SamplingParams withStop(List<String> strings) {
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, strings, grammar);
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, strings, grammar, penalties);
+    }
+
+    public SamplingParams withPenalties(Penalties adjustments) {
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, adjustments);
     }
 
     public SamplingParams withGrammar(Grammar constraint) {
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, constraint);
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, constraint, penalties);
     }
 }

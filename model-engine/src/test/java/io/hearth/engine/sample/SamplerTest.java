@@ -67,4 +67,25 @@ class SamplerTest {
         assertThrows(IllegalArgumentException.class, () -> SamplingParams.greedy(0));
         assertThrows(IllegalArgumentException.class, () -> SamplingParams.greedy(4).withStop(List.of("")));
     }
+
+    @Test
+    void presenceAndFrequencyPenaltiesCountTheAnswerNotThePrompt() {
+        // token 1 (logit 5) was generated twice, token 4 (logit 5) once; token 2 (4.9) never; token 4 is also in the prompt
+        int[] history = {4, 1, 1, 4};
+        float[] logits = LOGITS.clone();
+        new Penalties(0.5f, 0.2f, java.util.Map.of()).apply(logits, history, 1, history.length);
+        assertEquals(5f - 0.5f - 0.2f * 2, logits[1], 1e-6f, "present (0.5) and twice (2 × 0.2)");
+        assertEquals(5f - 0.5f - 0.2f, logits[4], 1e-6f, "the prompt's occurrence does not count");
+        assertEquals(4.9f, logits[2], 1e-6f);
+        Sampler sampler = new Sampler(SamplingParams.greedy(4).withPenalties(new Penalties(0.5f, 0.2f, java.util.Map.of())));
+        assertEquals(2, sampler.sample(LOGITS.clone(), history, 1, history.length), "the unrepeated token now wins");
+    }
+
+    @Test
+    void logitBiasAddsToNamedTokensAndMinus100Bans() {
+        Sampler sampler = new Sampler(SamplingParams.greedy(4).withPenalties(new Penalties(0, 0, java.util.Map.of(1, -100f, 4, -100f, 5, 10f))));
+        assertEquals(5, sampler.sample(LOGITS.clone(), new int[0], 0), "-3 + 10 beats every other token once 1 and 4 are banned");
+        assertThrows(IllegalArgumentException.class, () -> new Penalties(0, 0, java.util.Map.of(1, 101f)));
+        assertThrows(IllegalArgumentException.class, () -> new Penalties(2.5f, 0, java.util.Map.of()));
+    }
 }
