@@ -9,7 +9,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One model call: either raw prompt text or chat messages (rendered with the model's template), and sampling.
+ * One model call: raw prompt text, the prompt's token ids, or chat messages (rendered with the model's template),
+ * and sampling.
  *
  * @param maxPromptTokens refuse prompts longer than this (0: only the model's context limits them)
  * @param deadline        when the call is cancelled if it has not finished, waiting included (null: never)
@@ -25,13 +26,15 @@ import java.util.List;
  */
 public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingParams sampling, int maxPromptTokens,
                            Instant deadline, Duration keepAlive, String caller, String cacheSalt,
-                           TenantScope tenant, ToolUse tools) {
+                           TenantScope tenant, ToolUse tools, int[] tokens) {
     public static final String ANONYMOUS = "anonymous";
 
     public ModelRequest {
-        if ((prompt == null) == (messages == null)) {
-            throw new IllegalArgumentException("give either a prompt or messages");
+        if ((prompt != null ? 1 : 0) + (messages != null ? 1 : 0) + (tokens != null ? 1 : 0) != 1) {
+            throw new IllegalArgumentException("give one of a prompt, its token ids or messages");
         }
+        if (tokens != null && tokens.length == 0) throw new IllegalArgumentException("the prompt's token ids must not be empty");
+        tokens = tokens == null ? null : tokens.clone();
         if (messages != null && messages.isEmpty()) throw new IllegalArgumentException("messages must not be empty");
         messages = messages == null ? null : List.copyOf(messages);
         if (caller == null) caller = ANONYMOUS;
@@ -40,38 +43,43 @@ public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingPa
     }
 
     public ModelRequest withMaxPromptTokens(int limit) {
-        return new ModelRequest(prompt, messages, sampling, limit, deadline, keepAlive, caller, cacheSalt, tenant, tools);
+        return new ModelRequest(prompt, messages, sampling, limit, deadline, keepAlive, caller, cacheSalt, tenant, tools, tokens);
     }
 
     public ModelRequest withDeadline(Instant when) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, when, keepAlive, caller, cacheSalt, tenant, tools);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, when, keepAlive, caller, cacheSalt, tenant, tools, tokens);
     }
 
     public ModelRequest withKeepAlive(Duration hint) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, hint, caller, cacheSalt, tenant, tools);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, hint, caller, cacheSalt, tenant, tools, tokens);
     }
 
     public ModelRequest withCaller(String who) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, who, cacheSalt, tenant, tools);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, who, cacheSalt, tenant, tools, tokens);
     }
 
     public ModelRequest withCacheSalt(String salt) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, caller, salt, tenant, tools);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, caller, salt, tenant, tools, tokens);
     }
 
     public ModelRequest withTenant(TenantScope scope) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, caller, cacheSalt, scope, tools);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, caller, cacheSalt, scope, tools, tokens);
     }
 
     public ModelRequest withTools(ToolUse use) {
-        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, caller, cacheSalt, tenant, use);
+        return new ModelRequest(prompt, messages, sampling, maxPromptTokens, deadline, keepAlive, caller, cacheSalt, tenant, use, tokens);
     }
 
     public static ModelRequest chat(List<ChatMessage> messages, SamplingParams sampling) {
-        return new ModelRequest(null, messages, sampling, 0, null, null, null, null, null, null);
+        return new ModelRequest(null, messages, sampling, 0, null, null, null, null, null, null, null);
+    }
+
+    /** A raw prompt given as the model's token ids (each checked against the vocabulary when it runs). */
+    public static ModelRequest tokens(int[] prompt, SamplingParams sampling) {
+        return new ModelRequest(null, null, sampling, 0, null, null, null, null, null, null, prompt);
     }
 
     public static ModelRequest text(String prompt, SamplingParams sampling) {
-        return new ModelRequest(prompt, null, sampling, 0, null, null, null, null, null, null);
+        return new ModelRequest(prompt, null, sampling, 0, null, null, null, null, null, null, null);
     }
 }

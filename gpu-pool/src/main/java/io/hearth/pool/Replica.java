@@ -207,6 +207,7 @@ final class Replica implements AutoCloseable {
         int[] prompt = request.prompt() != null
                 // control tokens are read in a raw prompt, except in parts marked as a caller's text
                 ? model.tokenizer().encodeMarked(request.prompt(), true)
+                : request.tokens() != null ? checkedTokens(request.tokens())
                 : chatTokens(request);
         if (request.maxPromptTokens() > 0 && prompt.length > request.maxPromptTokens()) {
             throw new PromptTooLongException(prompt.length, request.maxPromptTokens());
@@ -265,6 +266,15 @@ final class Replica implements AutoCloseable {
             return template.promptTokens(model.tokenizer(), request.messages());
         }
         return template.promptTokens(model.tokenizer(), GenericToolPrompt.apply(request.messages(), request.tools()));
+    }
+
+    /** A prompt given as token ids: each must be one of the model's. */
+    private int[] checkedTokens(int[] tokens) {
+        int size = model.tokenizer().vocabulary().size();
+        for (int t : tokens) {
+            if (t < 0 || t >= size) throw new IllegalArgumentException("token id " + t + " is not in the model's vocabulary of " + size + " tokens");
+        }
+        return tokens;
     }
 
     /** How the model writes tool calls: its template's format, or the generic (Hermes) form Hearth prompts for. */

@@ -148,7 +148,7 @@ final class ScheduledSequence {
         long end = System.nanoTime();
         long first = firstTokenNanos == 0 ? end : firstTokenNanos;
         events.add(new Done(new GenerationResult(decoding.tokens(), decoding.text(), decoding.finishReason(), prompt.length,
-                cachedTokens, first - admittedNanos, end - first)));
+                cachedTokens, first - admittedNanos, end - first, decoding.logprobs())));
     }
 
     void fail(RuntimeException error) {

@@ -84,14 +84,14 @@ class OpenAiContractIT {
 
     @Test
     void fieldsForWhatHearthDoesNotDoAreRefusedByName() throws Exception {
-        for (String field : List.of("\"n\":2", "\"audio\":{\"voice\":\"alloy\"}", "\"modalities\":[\"text\",\"audio\"]", "\"logprobs\":true",
+        for (String field : List.of("\"n\":9", "\"audio\":{\"voice\":\"alloy\"}", "\"modalities\":[\"text\",\"audio\"]", "\"top_logprobs\":30",
                 "\"echo\":true", "\"prediction\":{\"type\":\"content\",\"content\":\"x\"}")) {
             HttpResponse<String> r = OpenAiApiIT.post("/v1/chat/completions", "{\"model\":\"default\"," + field + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
             assertEquals(400, r.statusCode(), field + ": " + r.body());
             String name = field.substring(1, field.indexOf('"', 1));
             assertEquals(name, error(r).get("param").asText(), r.body());
         }
-        HttpResponse<String> defaults = OpenAiApiIT.post("/v1/chat/completions", "{\"model\":\"default\",\"n\":1,\"logprobs\":false,\"presence_penalty\":0,"
+        HttpResponse<String> defaults = OpenAiApiIT.post("/v1/chat/completions", "{\"model\":\"default\",\"n\":1,\"logprobs\":false,\"echo\":false,"
                 + "\"modalities\":[\"text\"],\"max_tokens\":2,\"some_future_field\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertEquals(200, defaults.statusCode(), "default values change nothing, and unknown fields stay ignored: " + defaults.body());
     }
@@ -173,6 +173,69 @@ class OpenAiContractIT {
         assertEquals("logit_bias", error(bad).get("param").asText(), bad.body());
         HttpResponse<String> far = OpenAiApiIT.post("/v1/chat/completions", "{\"model\":\"default\",\"presence_penalty\":3,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
         assertEquals("presence_penalty", error(far).get("param").asText(), far.body());
+    }
+
+    @Test
+    void completionsTakeBatchesAndTokenIds() throws Exception {
+        JsonNode batch = JSON.readTree(OpenAiApiIT.post("/v1/completions", "{\"model\":\"default\",\"max_tokens\":4,\"temperature\":0,"
+                + "\"prompt\":[\"once upon\",\"the model\"]}").body());
+        assertEquals(2, batch.get("choices").size(), batch.toString());
+        for (int i = 0; i < 2; i++) {
+            JsonNode choice = batch.get("choices").get(i);
+            assertEquals(i, choice.get("index").asInt());
+            String alone = JSON.readTree(OpenAiApiIT.post("/v1/completions", "{\"model\":\"default\",\"max_tokens\":4,\"temperature\":0,\"prompt\":\""
+                    + (i == 0 ? "once upon" : "the model") + "\"}").body()).get("choices").get(0).get("text").asText();
+            assertEquals(alone, choice.get("text").asText(), "each prompt of a batch answers as it does alone");
+        }
+        JsonNode ids = JSON.readTree(OpenAiApiIT.post("/v1/completions", "{\"model\":\"default\",\"max_tokens\":2,\"prompt\":[[1,300,301],[1,302]]}").body());
+        assertEquals(2, ids.get("choices").size(), ids.toString());
+        assertEquals(5, ids.get("usage").get("prompt_tokens").asInt(), "token ids are the prompt, as given");
+        HttpResponse<String> unknown = OpenAiApiIT.post("/v1/completions", "{\"model\":\"default\",\"prompt\":[1,99999999]}");
+        assertEquals(400, unknown.statusCode(), unknown.body());
+        assertTrue(error(unknown).get("message").asText().contains("not in the model's vocabulary"), unknown.body());
+        HttpResponse<String> fim = OpenAiApiIT.post("/v1/completions", "{\"model\":\"default\",\"prompt\":\"a\",\"suffix\":\"b\"}");
+        assertEquals("suffix", error(fim).get("param").asText(), fim.body());
+    }
+
+    @Test
+    void logprobsComeWithEachTokenAndItsAlternatives() throws Exception {
+        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model("default").addUserMessage("hello")
+                .maxCompletionTokens(5).temperature(0.0).logprobs(true).topLogprobs(3).build());
+        var content = c.choices().getFirst().logprobs().orElseThrow().content().orElseThrow();
+        assertEquals(c.usage().orElseThrow().completionTokens(), content.size(), "one entry per generated token");
+        for (var entry : content) {
+            assertEquals(3, entry.topLogprobs().size());
+            assertTrue(entry.logprob() <= 0);
+            assertEquals(entry.logprob(), entry.topLogprobs().getFirst().logprob(), 1e-6, "greedy: the token chosen is the most likely");
+        }
+        JsonNode text = JSON.readTree(OpenAiApiIT.post("/v1/completions", "{\"model\":\"default\",\"max_tokens\":4,\"temperature\":0,\"logprobs\":2,\"prompt\":\"once\"}").body());
+        JsonNode lp = text.get("choices").get(0).get("logprobs");
+        assertEquals(text.get("usage").get("completion_tokens").asInt(), lp.get("token_logprobs").size(), text.toString());
+        assertEquals(String.join("", JSON.convertValue(lp.get("tokens"), String[].class)), text.get("choices").get(0).get("text").asText());
+        HttpResponse<String> streamed = OpenAiApiIT.post("/v1/chat/completions", "{\"model\":\"default\",\"stream\":true,\"logprobs\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        assertEquals(400, streamed.statusCode(), "refused, not ignored: " + streamed.body());
+    }
+
+    @Test
+    void nChoicesAreSampledEachOnItsOwnWithThePromptCountedOnce() throws Exception {
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("default").addUserMessage("tell me something")
+                .maxCompletionTokens(6).temperature(1.0).seed(5L).n(3).build();
+        ChatCompletion three = client.chat().completions().create(params);
+        assertEquals(3, three.choices().size());
+        for (int i = 0; i < 3; i++) assertEquals(i, three.choices().get(i).index());
+        ChatCompletion one = client.chat().completions().create(params.toBuilder().n(1).build());
+        assertEquals(one.usage().orElseThrow().promptTokens(), three.usage().orElseThrow().promptTokens(), "the prompt counts once");
+        assertEquals(one.choices().getFirst().message().content(), three.choices().getFirst().message().content(), "choice 0 has the request's seed");
+        assertTrue(three.choices().stream().map(c -> c.message().content().orElse("")).distinct().count() > 1, "each choice has a seed of its own");
+        assertEquals(three.choices().stream().map(c -> c.message().content()).toList(),
+                client.chat().completions().create(params).choices().stream().map(c -> c.message().content()).toList(), "the same seed, the same choices");
+
+        java.util.Map<Long, StringBuilder> streamed = new java.util.TreeMap<>();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(t -> streamed.computeIfAbsent(c.index(), k -> new StringBuilder()).append(t))));
+        }
+        assertEquals(three.choices().stream().map(c -> c.message().content().orElse("")).toList(), streamed.values().stream().map(StringBuilder::toString).toList(),
+                "a stream carries each choice's pieces under its index");
     }
 
     @Test

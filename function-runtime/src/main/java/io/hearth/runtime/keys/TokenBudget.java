@@ -51,7 +51,8 @@ public interface TokenBudget {
 
     /** The most tokens the prompt of {@code request} can be: what a call that fails after its prefill is charged, with what it generated. */
     static long promptBound(ModelRequest request) {
-        long prompt = MARKUP_PER_CONVERSATION + (request.prompt() != null ? utf8Length(request.prompt()) : 0);
+        long prompt = MARKUP_PER_CONVERSATION + (request.prompt() != null ? utf8Length(request.prompt()) : 0)
+                + (request.tokens() != null ? request.tokens().length : 0);
         if (request.messages() != null) {
             for (ChatMessage m : request.messages()) {
                 prompt += utf8Length(m.content()) + utf8Length(m.toolCallId()) + MARKUP_PER_MESSAGE;

@@ -11,8 +11,8 @@ import java.util.List;
 public class ChatCompletionRequest {
     public String model;
     public List<Message> messages;
-    /** For /v1/completions. */
-    public String prompt;
+    /** For /v1/completions: a string, an array of strings, token ids, or arrays of token ids. */
+    public Object prompt;
     public Integer max_tokens;
     /** The newer name of max_tokens that current OpenAI clients send. */
     public Integer max_completion_tokens;
@@ -43,10 +43,13 @@ public class ChatCompletionRequest {
     public Double frequency_penalty;
     /** Token id (as a string, as OpenAI sends it) → bias from −100 to 100. */
     public java.util.Map<String, Object> logit_bias;
-    /** Not yet supported with values other than their defaults (refused, never ignored): n, logprobs, echo, suffix. */
-    public Integer n;
+    /** Chat: true for each token's log-probability; completions: how many alternatives to give with each (0–20). */
     public Object logprobs;
+    /** Chat: how many alternatives to give with each token's log-probability (0–20; needs logprobs: true). */
     public Integer top_logprobs;
+    /** Choices (1–8), each sampled on its own; the prompt is computed once (its KV blocks are cached for the rest). */
+    public Integer n;
+    /** Not yet supported with values other than their defaults (refused, never ignored): echo, suffix. */
     public Boolean echo;
     public String suffix;
     public Integer best_of;

@@ -151,29 +151,75 @@ public class OpenAiResource {
         boolean stream = Boolean.TRUE.equals(body.stream);
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
+        if (target.deployed() != null && body.n != null && body.n > 1) {
+            throw new io.hearth.runtime.errors.InvalidParamException("n", "n: a function answers one choice per call");
+        }
+        if (target.deployed() != null && sampling.logprobs() >= 0) {
+            throw new io.hearth.runtime.errors.InvalidParamException("logprobs", "logprobs: log-probabilities are returned for models, not yet for functions");
+        }
         if (target.deployed() != null) return converse(target, messages, sampling, tools, keepAlive, key, id, created, stream, includeUsage(body));
         ModelRequest request = target.shaped(ModelRequest.chat(messages, sampling).withTools(tools), keepAlive, key);
+        List<ModelRequest> choices = choices(request, body.n == null ? 1 : body.n);
         if (stream) {
-            TokenBudget.Hold hold = admitStream(key, target, request);
+            TokenBudget.Hold hold = admitStream(key, target, choices.getFirst());
             return EventStream.of(events -> {
-                events.send(chunk(id, created, model, new Responses.Delta("assistant", ""), null));
-                // with tools, text may turn into a call at any point: the answer goes out once it is known
-                Completion c = generate(hold, target, request, tools != null ? (token, text) -> { } : (token, text) -> {
-                    if (!text.isEmpty()) events.send(chunk(id, created, model, new Responses.Delta(null, text), null));
-                });
-                Answer answer = Answer.of(c);
-                if (tools != null) sendWhole(events, id, created, model, answer);
-                events.send(chunk(id, created, model, new Responses.Delta(null, null), answer.finishReason()));
-                GenerationResult result = c.generation();
-                if (includeUsage(body)) events.send(usageChunk(id, created, model, usage(result.promptTokens(), result.tokens().length, result.cachedTokens())));
+                Counted usage = new Counted();
+                for (int i = 0; i < choices.size(); i++) {
+                    int index = i;
+                    events.send(chunk(id, created, model, index, new Responses.Delta("assistant", ""), null));
+                    // with tools, text may turn into a call at any point: the answer goes out once it is known
+                    Completion c = generate(i == 0 ? hold : callers.budget(key).reserve(choices.get(i)), target, choices.get(i), tools != null ? (token, text) -> { } : (token, text) -> {
+                        if (!text.isEmpty()) events.send(chunk(id, created, model, index, new Responses.Delta(null, text), null));
+                    });
+                    Answer answer = Answer.of(c);
+                    if (tools != null) sendWhole(events, id, created, model, index, answer);
+                    events.send(chunk(id, created, model, index, new Responses.Delta(null, null), answer.finishReason()));
+                    usage.add(c.generation(), index);
+                }
+                if (includeUsage(body)) events.send(usageChunk(id, created, model, usage.usage()));
             });
         }
-        Completion c = generate(key, target, request, (token, text) -> { });
-        GenerationResult result = c.generation();
-        Answer answer = Answer.of(c);
-        return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model,
-                List.of(new Responses.ChatChoice(0, answer.message(), answer.finishReason())),
-                usage(result.promptTokens(), result.tokens().length, result.cachedTokens())), MediaType.APPLICATION_JSON).build();
+        List<Responses.ChatChoice> answers = new ArrayList<>();
+        Counted usage = new Counted();
+        for (int i = 0; i < choices.size(); i++) {
+            Completion c = generate(key, target, choices.get(i), (token, text) -> { });
+            Answer answer = Answer.of(c);
+            answers.add(new Responses.ChatChoice(i, answer.message(), answer.finishReason(), Responses.ChatLogprobs.of(c.generation().logprobs())));
+            usage.add(c.generation(), i);
+        }
+        return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model, answers, usage.usage()), MediaType.APPLICATION_JSON).build();
+    }
+
+    /**
+     * The {@code n} choices of a request: one after another, each sampled on its own (the seed plus its index, so a
+     * seeded request answers the same every time); the first computes the prompt and leaves its KV blocks cached,
+     * which the others reuse.
+     */
+    private static List<ModelRequest> choices(ModelRequest request, int n) {
+        List<ModelRequest> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SamplingParams s = request.sampling();
+            out.add(i == 0 ? request : new ModelRequest(request.prompt(), request.messages(), s.withSeed(s.seed() + i), request.maxPromptTokens(),
+                    request.deadline(), request.keepAlive(), request.caller(), request.cacheSalt(), request.tenant(), request.tools(), request.tokens()));
+        }
+        return out;
+    }
+
+    /** Usage over a request's choices: the prompt counted once (it is the same prompt), the answers all. */
+    private static final class Counted {
+        private int prompt, completion, cached;
+
+        void add(GenerationResult r, int choice) {
+            if (choice == 0) {
+                prompt = r.promptTokens();
+                cached = r.cachedTokens();
+            }
+            completion += r.tokens().length;
+        }
+
+        Responses.Usage usage() {
+            return OpenAiResource.usage(prompt, completion, cached);
+        }
     }
 
     /** What a chat request asks for, read and checked before anything runs. */
@@ -198,11 +244,15 @@ public class OpenAiResource {
 
     /** A whole answer as stream chunks: its text, then each tool call (all of it in one piece, with its index). */
     private static void sendWhole(EventStream events, String id, long created, String model, Answer answer) {
-        if (answer.content() != null && !answer.content().isEmpty()) events.send(chunk(id, created, model, new Responses.Delta(null, answer.content()), null));
+        sendWhole(events, id, created, model, 0, answer);
+    }
+
+    private static void sendWhole(EventStream events, String id, long created, String model, int index, Answer answer) {
+        if (answer.content() != null && !answer.content().isEmpty()) events.send(chunk(id, created, model, index, new Responses.Delta(null, answer.content()), null));
         List<Responses.ToolCall> calls = answer.message().tool_calls();
         for (int i = 0; calls != null && i < calls.size(); i++) {
             Responses.ToolCall call = calls.get(i);
-            events.send(chunk(id, created, model, new Responses.Delta(null, null,
+            events.send(chunk(id, created, model, index, new Responses.Delta(null, null,
                     List.of(new Responses.ToolCallDelta(i, call.id(), call.type(), call.function()))), null));
         }
     }
@@ -255,26 +305,44 @@ public class OpenAiResource {
             StructuredOutputs.refuseUnsupported(body);
             return body;
         });
-        if (body.prompt == null) throw new IllegalArgumentException("prompt must be a string");
         audited.endUser(body.user);
-        ModelRequest request = target.shaped(ModelRequest.text(body.prompt, RequestFields.checked(() -> SamplingMapper.from(body, null))),
-                RequestFields.checked(() -> keepAlive(body.keep_alive)), key);
+        SamplingParams sampling = RequestFields.checked(() -> SamplingMapper.from(body, null));
+        Duration keepAlive = RequestFields.checked(() -> keepAlive(body.keep_alive));
+        List<ModelRequest> requests = RequestFields.checked(() -> CompletionPrompts.requests(body.prompt, sampling)).stream()
+                .map(r -> target.shaped(r, keepAlive, key)).toList();
         String id = "cmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (Boolean.TRUE.equals(body.stream)) {
-            TokenBudget.Hold hold = admitStream(key, target, request);
+            // the batch's prompts run one after another, each choice's pieces carrying its index; the quota holds
+            // for the first before anything is sent
+            TokenBudget.Hold first = admitStream(key, target, requests.getFirst());
             return EventStream.of(events -> {
-                GenerationResult result = generate(hold, target, request, (token, text) -> {
-                    if (!text.isEmpty()) events.send(new Responses.TextCompletion(id, "text_completion", created, model,
-                            List.of(new Responses.TextChoice(0, text, null)), null));
-                }).generation();
-                events.send(new Responses.TextCompletion(id, "text_completion", created, model,
-                        List.of(new Responses.TextChoice(0, "", result.finishReason().apiName())), usage(result.promptTokens(), result.tokens().length, result.cachedTokens())));
+                int prompt = 0, completion = 0, cached = 0;
+                for (int i = 0; i < requests.size(); i++) {
+                    int index = i;
+                    TokenBudget.Hold hold = i == 0 ? first : callers.budget(key).reserve(requests.get(i));
+                    GenerationResult result = generate(hold, target, requests.get(i), (token, text) -> {
+                        if (!text.isEmpty()) events.send(new Responses.TextCompletion(id, "text_completion", created, model,
+                                List.of(new Responses.TextChoice(index, text, null)), null));
+                    }).generation();
+                    prompt += result.promptTokens();
+                    completion += result.tokens().length;
+                    cached += result.cachedTokens();
+                    events.send(new Responses.TextCompletion(id, "text_completion", created, model,
+                            List.of(new Responses.TextChoice(index, "", result.finishReason().apiName())), i == requests.size() - 1 ? usage(prompt, completion, cached) : null));
+                }
             });
         }
-        GenerationResult result = generate(key, target, request, (token, text) -> { }).generation();
-        return Response.ok(new Responses.TextCompletion(id, "text_completion", created, model,
-                List.of(new Responses.TextChoice(0, result.text(), result.finishReason().apiName())), usage(result.promptTokens(), result.tokens().length, result.cachedTokens())),
+        List<Responses.TextChoice> choices = new ArrayList<>();
+        int prompt = 0, completion = 0, cached = 0;
+        for (int i = 0; i < requests.size(); i++) {
+            GenerationResult result = generate(key, target, requests.get(i), (token, text) -> { }).generation();
+            choices.add(new Responses.TextChoice(i, result.text(), result.finishReason().apiName(), Responses.TextLogprobs.of(result.logprobs())));
+            prompt += result.promptTokens();
+            completion += result.tokens().length;
+            cached += result.cachedTokens();
+        }
+        return Response.ok(new Responses.TextCompletion(id, "text_completion", created, model, choices, usage(prompt, completion, cached)),
                 MediaType.APPLICATION_JSON).build();
     }
 
@@ -342,7 +410,11 @@ public class OpenAiResource {
     }
 
     private static Responses.ChatChunk chunk(String id, long created, String model, Responses.Delta delta, String finishReason) {
-        return new Responses.ChatChunk(id, "chat.completion.chunk", created, model, List.of(new Responses.ChunkChoice(0, delta, finishReason)));
+        return chunk(id, created, model, 0, delta, finishReason);
+    }
+
+    private static Responses.ChatChunk chunk(String id, long created, String model, int index, Responses.Delta delta, String finishReason) {
+        return new Responses.ChatChunk(id, "chat.completion.chunk", created, model, List.of(new Responses.ChunkChoice(index, delta, finishReason)));
     }
 
     private static Responses.Usage usage(int prompt, int completion, int cached) {

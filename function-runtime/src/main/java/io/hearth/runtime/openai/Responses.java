@@ -27,7 +27,56 @@ public final class Responses {
     public record Usage(int prompt_tokens, int completion_tokens, int total_tokens, PromptTokensDetails prompt_tokens_details) {
     }
 
-    public record ChatChoice(int index, Message message, String finish_reason) {
+    public record ChatChoice(int index, Message message, String finish_reason, ChatLogprobs logprobs) {
+        public ChatChoice(int index, Message message, String finish_reason) {
+            this(index, message, finish_reason, null);
+        }
+    }
+
+    /** Chat's {@code logprobs}: each generated token with its log-probability, bytes and the alternatives asked for. */
+    public record ChatLogprobs(List<LogprobEntry> content) {
+        static ChatLogprobs of(List<io.hearth.engine.sample.TokenLogprob> logprobs) {
+            return logprobs.isEmpty() ? null : new ChatLogprobs(logprobs.stream().map(l -> new LogprobEntry(text(l.bytes()), l.logprob(), ints(l.bytes()),
+                    l.top().stream().map(a -> new TopLogprob(text(a.bytes()), a.logprob(), ints(a.bytes()))).toList())).toList());
+        }
+    }
+
+    public record LogprobEntry(String token, float logprob, List<Integer> bytes, List<TopLogprob> top_logprobs) {
+    }
+
+    public record TopLogprob(String token, float logprob, List<Integer> bytes) {
+    }
+
+    /** Completions' {@code logprobs}: the tokens, their log-probabilities, the alternatives, and where each token starts in the text. */
+    public record TextLogprobs(List<String> tokens, List<Float> token_logprobs, List<java.util.Map<String, Float>> top_logprobs, List<Integer> text_offset) {
+        static TextLogprobs of(List<io.hearth.engine.sample.TokenLogprob> logprobs) {
+            if (logprobs.isEmpty()) return null;
+            List<String> tokens = new java.util.ArrayList<>();
+            List<Integer> offsets = new java.util.ArrayList<>();
+            int offset = 0;
+            for (var l : logprobs) {
+                String t = text(l.bytes());
+                tokens.add(t);
+                offsets.add(offset);
+                offset += t.length();
+            }
+            return new TextLogprobs(tokens, logprobs.stream().map(io.hearth.engine.sample.TokenLogprob::logprob).toList(),
+                    logprobs.stream().map(l -> {
+                        java.util.Map<String, Float> top = new java.util.LinkedHashMap<>();
+                        for (var a : l.top()) top.putIfAbsent(text(a.bytes()), a.logprob());
+                        return top;
+                    }).toList(), offsets);
+        }
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static List<Integer> ints(byte[] bytes) {
+        List<Integer> out = new java.util.ArrayList<>(bytes.length);
+        for (byte b : bytes) out.add(b & 0xFF);
+        return out;
     }
 
     public record PromptTokensDetails(int cached_tokens) {
@@ -52,7 +101,10 @@ public final class Responses {
         }
     }
 
-    public record TextChoice(int index, String text, String finish_reason) {
+    public record TextChoice(int index, String text, String finish_reason, TextLogprobs logprobs) {
+        public TextChoice(int index, String text, String finish_reason) {
+            this(index, text, finish_reason, null);
+        }
     }
 
     public record TextCompletion(String id, String object, long created, String model, List<TextChoice> choices, Usage usage) {

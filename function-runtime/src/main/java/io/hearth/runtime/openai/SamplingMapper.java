@@ -30,7 +30,23 @@ final class SamplingMapper {
                 64,
                 r.seed != null ? r.seed : System.nanoTime(),
                 maxTokens,
-                stops(r.stop), null, penalties(r));
+                stops(r.stop), null, penalties(r), logprobs(r));
+    }
+
+    /**
+     * How many alternatives to report with each token's log-probability, -1 for none: chat sends
+     * {@code logprobs: true} and {@code top_logprobs: n}; completions send {@code logprobs: n}.
+     */
+    static int logprobs(ChatCompletionRequest r) {
+        int top = switch (r.logprobs) {
+            case null -> -1;
+            case Boolean b -> b ? (r.top_logprobs == null ? 0 : r.top_logprobs) : -1;
+            case Integer n -> n;
+            default -> throw new IllegalArgumentException("logprobs must be true or false (chat) or a number of alternatives (completions)");
+        };
+        if (r.top_logprobs != null && !Boolean.TRUE.equals(r.logprobs)) throw new IllegalArgumentException("top_logprobs needs logprobs: true");
+        if (top < -1 || top > SamplingParams.MAX_TOP_LOGPROBS) throw new IllegalArgumentException("logprobs: from 0 to " + SamplingParams.MAX_TOP_LOGPROBS + " alternatives, got " + top);
+        return top;
     }
 
     /** presence_penalty, frequency_penalty and logit_bias (token ids as strings, as OpenAI sends them). */

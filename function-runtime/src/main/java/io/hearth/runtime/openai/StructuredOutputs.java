@@ -22,6 +22,8 @@ import java.util.Map;
  */
 final class StructuredOutputs {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Choices one chat request may ask for ({@code n}). */
+    static final int MAX_CHOICES = 8;
 
     private StructuredOutputs() {
     }
@@ -151,12 +153,11 @@ final class StructuredOutputs {
         }
         if (r.prediction != null) throw new IllegalArgumentException("prediction: predicted outputs are not supported");
         if (r.web_search_options != null) throw new IllegalArgumentException("web_search_options: web search is not supported");
-        if (r.n != null && r.n != 1) throw new IllegalArgumentException("n: one choice per request is supported (send n: 1 or leave it out)");
+        if (r.n != null && (r.n < 1 || r.n > MAX_CHOICES)) throw new IllegalArgumentException("n must be from 1 to " + MAX_CHOICES + ", got " + r.n);
         if (r.best_of != null && r.best_of != 1) throw new IllegalArgumentException("best_of: one candidate per request is supported");
-        if (r.logprobs != null && !Boolean.FALSE.equals(r.logprobs) && !Integer.valueOf(0).equals(r.logprobs)) {
-            throw new IllegalArgumentException("logprobs: log-probabilities are not returned yet (leave logprobs out)");
+        if (SamplingMapper.logprobs(r) >= 0 && Boolean.TRUE.equals(r.stream)) {
+            throw new IllegalArgumentException("logprobs: log-probabilities are returned with whole answers, not yet with streams");
         }
-        if (r.top_logprobs != null && r.top_logprobs != 0) throw new IllegalArgumentException("top_logprobs: log-probabilities are not returned yet");
         if (Boolean.TRUE.equals(r.echo)) throw new IllegalArgumentException("echo: not supported yet");
         if (r.suffix != null && !r.suffix.isEmpty()) throw new IllegalArgumentException("suffix: fill-in-the-middle is not supported");
     }

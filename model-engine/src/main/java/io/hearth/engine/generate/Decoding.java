@@ -2,6 +2,7 @@ package io.hearth.engine.generate;
 
 import io.hearth.engine.grammar.GrammarMatcher;
 import io.hearth.engine.sample.Sampler;
+import io.hearth.engine.sample.TokenLogprob;
 import io.hearth.engine.sample.SamplingParams;
 import io.hearth.engine.sample.StopMatcher;
 import io.hearth.engine.sample.Utf8Assembler;
@@ -25,12 +26,16 @@ public final class Decoding {
     private final int[] history;
     private final int promptLength;
     private final int maxTokens;
+    private final SamplingParams params;
+    /** Each generated token's log-probability, when asked for. */
+    private final java.util.List<TokenLogprob> logprobs = new java.util.ArrayList<>();
     private int generated;
     private FinishReason finishReason;
 
     public Decoding(Tokenizer tokenizer, int[] prompt, SamplingParams params) {
         this.tokenizer = tokenizer;
         this.sampler = new Sampler(params);
+        this.params = params;
         this.grammar = params.grammar() == null ? null : new GrammarMatcher(params.grammar(), tokenizer);
         this.stops = new StopMatcher(params.stop());
         this.promptLength = prompt.length;
@@ -60,6 +65,8 @@ public final class Decoding {
             return;
         }
         int token = sampler.sample(logits, history, promptLength, promptLength + generated);
+        // the sampler left the logits as it chose from them (grammar, bias and penalties applied)
+        if (params.logprobs() >= 0 && !tokenizer.vocabulary().isEndOfGeneration(token)) logprobs.add(logprob(logits, token));
         if (grammar != null && !grammar.accept(token)) {
             throw new IllegalStateException("sampled token " + token + " outside the grammar's mask");
         }
@@ -73,6 +80,25 @@ public final class Decoding {
         listener.onToken(token, piece);
         if (stops.stopped() || (grammar != null && grammar.complete())) finishReason = FinishReason.STOP;
         else if (generated == maxTokens) finishReason = FinishReason.LENGTH;
+    }
+
+    private TokenLogprob logprob(float[] logits, int token) {
+        float[] lp = TokenLogprob.logSoftmax(logits, params.temperature());
+        java.util.List<TokenLogprob.Alternative> top = new java.util.ArrayList<>();
+        if (params.logprobs() > 0) {
+            Integer[] ids = new Integer[lp.length];
+            for (int i = 0; i < ids.length; i++) ids[i] = i;
+            java.util.Arrays.sort(ids, (a, b) -> lp[a] != lp[b] ? Float.compare(lp[b], lp[a]) : Integer.compare(a, b));
+            for (int i = 0; i < params.logprobs() && i < ids.length && lp[ids[i]] > Float.NEGATIVE_INFINITY; i++) {
+                top.add(new TokenLogprob.Alternative(ids[i], lp[ids[i]], tokenizer.pieceBytes(ids[i], false)));
+            }
+        }
+        return new TokenLogprob(token, lp[token], tokenizer.pieceBytes(token, false), top);
+    }
+
+    /** Each generated token's log-probability (empty unless asked for). */
+    public java.util.List<TokenLogprob> logprobs() {
+        return logprobs;
     }
 
     public boolean finished() {

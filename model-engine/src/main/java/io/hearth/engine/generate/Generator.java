@@ -47,7 +47,7 @@ public final class Generator {
             decoding.flush(listener);
             long end = System.nanoTime();
             return new GenerationResult(decoding.tokens(), decoding.text(), decoding.finishReason(), prompt.length, cached,
-                    prefillDone - start, end - prefillDone);
+                    prefillDone - start, end - prefillDone, decoding.logprobs());
         } finally {
             kv.release(sequence);
         }

@@ -18,12 +18,17 @@ import java.util.List;
  *                          every filter above; null: free text
  * @param penalties         OpenAI's logit bias and presence and frequency penalties (after the grammar, before the
  *                          repetition penalty)
+ * @param logprobs          how many alternatives to report with each token's log-probability (0: the token's alone;
+ *                          -1: no log-probabilities)
  */
 public record SamplingParams(float temperature, int topK, float topP, float minP, float repetitionPenalty,
-                             int repeatLastN, long seed, int maxTokens, List<String> stop, Grammar grammar, Penalties penalties) {
+                             int repeatLastN, long seed, int maxTokens, List<String> stop, Grammar grammar, Penalties penalties,
+                             int logprobs) {
+    public static final int MAX_TOP_LOGPROBS = 20;
+
     public SamplingParams(float temperature, int topK, float topP, float minP, float repetitionPenalty,
                           int repeatLastN, long seed, int maxTokens, List<String> stop, Grammar grammar) {
-        this(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, Penalties.NONE);
+        this(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, Penalties.NONE, -1);
     }
 
     public static final int MAX_STOP_STRINGS = 16;
@@ -44,6 +49,7 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
         require(maxTokens >= 1, "max_tokens must be at least 1, got " + maxTokens);
         stop = stop == null ? List.of() : List.copyOf(stop);
         if (penalties == null) penalties = Penalties.NONE;
+        require(logprobs >= -1 && logprobs <= MAX_TOP_LOGPROBS, "top_logprobs must be from 0 to " + MAX_TOP_LOGPROBS + ", got " + logprobs);
         require(stop.size() <= MAX_STOP_STRINGS, "at most " + MAX_STOP_STRINGS + " stop strings are allowed, got " + stop.size());
         for (String s : stop) {
             require(!s.isEmpty() && s.length() <= MAX_STOP_LENGTH, "stop strings must be 1 to " + MAX_STOP_LENGTH + " characters long");
@@ -61,14 +67,23 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
     }
 
     public SamplingParams withStop(List<String> strings) {
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, strings, grammar, penalties);
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, strings, grammar, penalties, logprobs);
     }
 
     public SamplingParams withPenalties(Penalties adjustments) {
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, adjustments);
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, adjustments, logprobs);
+    }
+
+    public SamplingParams withSeed(long seed) {
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, penalties, logprobs);
+    }
+
+    /** Log-probabilities with each token and its {@code top} most likely alternatives (-1: none). */
+    public SamplingParams withLogprobs(int top) {
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, penalties, top);
     }
 
     public SamplingParams withGrammar(Grammar constraint) {
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, constraint, penalties);
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, constraint, penalties, logprobs);
     }
 }

@@ -1,0 +1,55 @@
+package io.hearth.engine.sample;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hearth.engine.Conformance;
+import io.hearth.engine.backend.BatchEntry;
+import io.hearth.engine.backend.CpuBackend;
+import io.hearth.engine.backend.EngineOptions;
+import io.hearth.engine.generate.Decoding;
+import io.hearth.engine.generate.TokenListener;
+import io.hearth.engine.kv.KvType;
+import io.hearth.engine.kv.Sequence;
+import io.hearth.engine.model.Model;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Greedy log-probabilities are the log-softmax of the logits: checked against llama.cpp's own logits for the fixed
+ * sequence (all of them, at its last position), for the token chosen and the top alternatives, within 1e-4.
+ */
+class LogprobConformanceTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"stories260K", "tiny-llama-spm-f32"})
+    void greedyLogprobsAreTheLogSoftmaxOfLlamaCppsLogits(String name) throws Exception {
+        Path dir = Conformance.dir();
+        JsonNode fixed = new ObjectMapper().readTree(dir.resolve("ref/" + name + ".ref.json").toFile()).get("fixed_sequence");
+        int vocab = fixed.get("n_vocab").asInt();
+        int[] tokens = new ObjectMapper().convertValue(fixed.get("tokens"), int[].class);
+        ByteBuffer reference = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("ref/" + name + ".fixed.logits.f32"))).order(ByteOrder.LITTLE_ENDIAN);
+        float[] expectedLogits = new float[vocab];
+        for (int i = 0; i < vocab; i++) expectedLogits[i] = reference.getFloat(4 * i);
+        float[] expected = TokenLogprob.logSoftmax(expectedLogits, 0f);
+        try (Model m = Model.load(dir.resolve("models/" + name + ".gguf"));
+             CpuBackend backend = new CpuBackend(m, new EngineOptions(2, KvType.F32, 2048))) {
+            Sequence seq = backend.kvCache().newSequence();
+            float[] logits = backend.forward(List.of(BatchEntry.lastLogits(seq, tokens))).getFirst();
+            backend.kvCache().release(seq);
+            Decoding decoding = new Decoding(m.tokenizer(), tokens, SamplingParams.greedy(1).withLogprobs(5));
+            decoding.accept(logits, TokenListener.NONE);
+            TokenLogprob chosen = decoding.logprobs().getFirst();
+            assertEquals(expected[chosen.token()], chosen.logprob(), 1e-4, "the chosen token's log-probability");
+            assertEquals(5, chosen.top().size());
+            assertEquals(chosen.token(), chosen.top().getFirst().token(), "greedy: the chosen token is the most likely");
+            for (TokenLogprob.Alternative a : chosen.top()) assertEquals(expected[a.token()], a.logprob(), 1e-4, "alternative " + a.token());
+        }
+    }
+}
