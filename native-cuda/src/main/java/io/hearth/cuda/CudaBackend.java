@@ -105,12 +105,12 @@ public final class CudaBackend implements Backend {
     public synchronized List<float[]> forward(List<BatchEntry> batch) {
         StepLayout step = StepLayout.reserve(batch, kv, config);
         int total = step.total();
-        int[] logitRows = StepLayout.logitRows(batch);
-        int rows = logitRows.length;
+        int[] outputRows = StepLayout.outputRows(batch);
+        int rows = outputRows.length, logitRows = StepLayout.logitRowCount(batch);
         SlotTables tables = SlotTables.of(batch, step);
         int maxLength = step.maxLength();
         buffers.ensure(total, rows, tables.slots().length, (long) total * config.heads() * maxLength, shape);
-        sendInputs(step, tables, logitRows);
+        sendInputs(step, tables, outputRows);
 
         StepBuffers b = buffers;
         CudaKernels.embed(stream, weights.embedding().type(), b.x, weights.embedding().memory(), b.tokenIds, total, config.dim(),
@@ -119,12 +119,14 @@ public final class CudaBackend implements Backend {
             attentionBlock(layer, weights.layers().get(layer), total, maxLength);
             feedForwardBlock(weights.layers().get(layer), total);
         }
-        // the rows whose logits are asked for, gathered by the embedding kernel reading x as an F32 table
-        CudaKernels.embed(stream, GgmlType.F32, b.normed, b.x, b.logitRows, rows, config.dim(), total);
+        // the rows asked for, gathered by the embedding kernel reading x as an F32 table: those wanting logits come first,
+        // so the output matrix runs over them alone; the hidden rows after them are returned normed
+        CudaKernels.embed(stream, GgmlType.F32, b.normed, b.x, b.outputRows, rows, config.dim(), total);
         CudaKernels.rmsnorm(stream, b.normed, b.normed, weights.outputNorm(), rows, config.dim(), config.rmsEps());
-        matmul(weights.output(), b.logits, b.normed, rows);
-        float[] all = buffers.receiveLogits((long) rows * config.vocabSize(), stream);
-        List<float[]> result = StepLayout.logitsPerEntry(batch, all, config.vocabSize());
+        if (logitRows > 0) matmul(weights.output(), b.logits, b.normed, logitRows);
+        float[] logits = buffers.receive(b.logits, 0, (long) logitRows * config.vocabSize(), stream);
+        float[] hidden = buffers.receive(b.normed, (long) logitRows * config.dim(), (long) (rows - logitRows) * config.dim(), stream);
+        List<float[]> result = StepLayout.outputsPerEntry(batch, logits, config.vocabSize(), hidden, config.dim());
         for (BatchEntry e : batch) kv.commit(e.sequence(), e.tokens());
         return result;
     }
@@ -156,7 +158,7 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private void sendInputs(StepLayout step, SlotTables tables, int[] logitRows) {
+    private void sendInputs(StepLayout step, SlotTables tables, int[] outputRows) {
         int total = step.total(), half = config.ropeDims() / 2;
         float[] cos = new float[total * half], sin = new float[total * half];
         step.ropeAngles(config, model.weights().ropeFreqFactors(), cos, sin);
@@ -166,7 +168,7 @@ public final class CudaBackend implements Backend {
         at = b.send(MemorySegment.ofArray(tables.offsets()), b.offsets, at, stream);
         at = b.send(MemorySegment.ofArray(tables.lengths()), b.lengths, at, stream);
         at = b.send(MemorySegment.ofArray(tables.slots()), b.slotTable, at, stream);
-        at = b.send(MemorySegment.ofArray(logitRows), b.logitRows, at, stream);
+        at = b.send(MemorySegment.ofArray(outputRows), b.outputRows, at, stream);
         at = b.send(MemorySegment.ofArray(cos), b.cos, at, stream);
         b.send(MemorySegment.ofArray(sin), b.sin, at, stream);
     }

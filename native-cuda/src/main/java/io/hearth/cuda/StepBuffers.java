@@ -8,14 +8,14 @@ import java.util.List;
 /**
  * A backend's working memory for one step, on the device, grown (doubled) when a step needs more and kept
  * between steps: activations per token, the step's int inputs (token ids, slots, slot tables), RoPE angles,
- * attention scores, and logits; plus a pinned buffer the host stages inputs and logits through.
+ * attention scores, the output rows (normed) and logits; plus a pinned buffer the host stages inputs and outputs through.
  */
 final class StepBuffers implements AutoCloseable {
     private final int device;
     private final List<CudaMemory> held = new ArrayList<>();
     private int tokens, rows, tableSlots;
     private long scoreFloats;
-    CudaMemory x, xb, q, k, v, att, gate, up, tokenIds, slots, offsets, lengths, cos, sin, slotTable, scores, logitRows, normed, logits;
+    CudaMemory x, xb, q, k, v, att, gate, up, tokenIds, slots, offsets, lengths, cos, sin, slotTable, scores, outputRows, normed, logits;
     private PinnedBuffer staging;
 
     StepBuffers(int device) {
@@ -44,7 +44,7 @@ final class StepBuffers implements AutoCloseable {
         }
         if (rows > this.rows) {
             this.rows = Math.max(rows, 2 * this.rows);
-            logitRows = replace(logitRows, this.rows);
+            outputRows = replace(outputRows, this.rows);
             normed = replace(normed, (long) this.rows * s.dim());
             logits = replace(logits, (long) this.rows * s.vocab());
         }
@@ -78,10 +78,14 @@ final class StepBuffers implements AutoCloseable {
         return stagingOffset + part.byteSize();
     }
 
-    /** Copies the first {@code floats} logits back, waiting for the stream (and so for the whole step). */
-    float[] receiveLogits(long floats, CudaStream stream) {
+    /**
+     * Copies {@code floats} floats from {@code offset} (in floats) of {@code source} back, waiting for the stream (and
+     * so for the whole step); nothing to copy answers an empty array without waiting.
+     */
+    float[] receive(CudaMemory source, long offset, long floats, CudaStream stream) {
+        if (floats == 0) return new float[0];
         MemorySegment part = staging.segment().asSlice(0, floats * Float.BYTES);
-        logits.copyToAsync(0, part, stream);
+        source.copyToAsync(offset * Float.BYTES, part, stream);
         stream.synchronize();
         return part.toArray(ValueLayout.JAVA_FLOAT);
     }

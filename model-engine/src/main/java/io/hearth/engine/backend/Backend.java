@@ -22,8 +22,9 @@ public interface Backend extends AutoCloseable {
     long deviceBytes();
 
     /**
-     * Advances every entry's sequence by its tokens in one step and returns, per entry in order, the logits of its
-     * last token ({@code vocab} floats) or of all its tokens ({@code tokens × vocab}).
+     * Advances every entry's sequence by its tokens in one step and returns, per entry in order, what it asked for
+     * ({@link BatchEntry.Output}): the logits of its last token ({@code vocab} floats) or of all its tokens
+     * ({@code tokens × vocab}), or the final normed hidden states of all its tokens ({@code tokens × dim}).
      */
     List<float[]> forward(List<BatchEntry> batch);
 

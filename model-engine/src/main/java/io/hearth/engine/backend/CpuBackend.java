@@ -101,7 +101,7 @@ public final class CpuBackend implements Backend {
             attentionBlock(layer, weights.layers()[layer], b, total, step.slots(), step.positions(), step.owners());
             feedForwardBlock(weights.layers()[layer], b, total);
         }
-        List<float[]> result = logits(batch, b);
+        List<float[]> result = outputs(batch, b);
         for (BatchEntry e : batch) kv.commit(e.sequence(), e.tokens());
         return result;
     }
@@ -159,16 +159,19 @@ public final class CpuBackend implements Backend {
         addInto(b.x(), b.xb(), total * dim);
     }
 
-    private List<float[]> logits(List<BatchEntry> batch, Buffers b) {
+    /** The step's outputs: each asked row normed by the output norm; the output matrix applied to those that want logits. */
+    private List<float[]> outputs(List<BatchEntry> batch, Buffers b) {
         int dim = config.dim(), vocab = config.vocabSize();
-        int[] rows = StepLayout.logitRows(batch);
+        int[] rows = StepLayout.outputRows(batch);
+        int logitRows = StepLayout.logitRowCount(batch);
         float[] normed = new float[rows.length * dim];
         for (int row = 0; row < rows.length; row++) {
             TransformerOps.rmsNorm(normed, row * dim, b.x(), rows[row] * dim, weights.outputNorm(), dim, config.rmsEps());
         }
-        float[] all = new float[rows.length * vocab];
-        MatMul.matmul(pool, weights.output(), normed, rows.length, all);
-        return StepLayout.logitsPerEntry(batch, all, vocab);
+        float[] logits = new float[logitRows * vocab];
+        if (logitRows > 0) MatMul.matmul(pool, weights.output(), normed, logitRows, logits);
+        float[] hidden = Arrays.copyOfRange(normed, logitRows * dim, normed.length);
+        return StepLayout.outputsPerEntry(batch, logits, vocab, hidden, dim);
     }
 
     private void rope(Buffers b, float[] x, int offset, int token) {

@@ -56,30 +56,49 @@ public record StepLayout(int total, int[] tokens, int[] positions, int[] slots, 
     }
 
     /**
-     * The step's tokens whose logits the batch asks for, as indices into {@link #tokens}: all of an entry's tokens
-     * where it asks for them, else its last.
+     * The step's tokens each entry asks an output for ({@link BatchEntry#rows}), as indices into {@link #tokens}: first
+     * the rows of every entry that wants logits, in order, then the rows of every entry that wants hidden states, so
+     * that a backend applies the output matrix to a leading run of rows only ({@link #logitRowCount}).
      */
-    public static int[] logitRows(List<BatchEntry> batch) {
+    public static int[] outputRows(List<BatchEntry> batch) {
         int rows = 0;
-        for (BatchEntry e : batch) rows += e.allLogits() ? e.tokens().length : 1;
+        for (BatchEntry e : batch) rows += e.rows();
         int[] indices = new int[rows];
-        int row = 0, t = 0;
-        for (BatchEntry e : batch) {
-            int n = e.tokens().length;
-            for (int i = e.allLogits() ? 0 : n - 1; i < n; i++) indices[row++] = t + i;
-            t += n;
+        int row = 0;
+        for (boolean logits : new boolean[]{true, false}) {
+            int t = 0;
+            for (BatchEntry e : batch) {
+                int n = e.tokens().length;
+                if (e.wantsLogits() == logits) for (int i = n - e.rows(); i < n; i++) indices[row++] = t + i;
+                t += n;
+            }
         }
         return indices;
     }
 
-    /** Splits the logits of all {@link #logitRows} rows ({@code vocab} each, in order) into one array per entry. */
-    public static List<float[]> logitsPerEntry(List<BatchEntry> batch, float[] all, int vocab) {
+    /** How many of the {@link #outputRows} come first and want logits. */
+    public static int logitRowCount(List<BatchEntry> batch) {
+        int rows = 0;
+        for (BatchEntry e : batch) if (e.wantsLogits()) rows += e.rows();
+        return rows;
+    }
+
+    /**
+     * One array per entry, in order: its rows of {@code logits} ({@code vocab} floats each, the {@link #logitRowCount}
+     * leading output rows) or of {@code hidden} ({@code dim} floats each, the output rows after those).
+     */
+    public static List<float[]> outputsPerEntry(List<BatchEntry> batch, float[] logits, int vocab, float[] hidden, int dim) {
         List<float[]> result = new ArrayList<>(batch.size());
-        int row = 0;
+        int logitRow = 0, hiddenRow = 0;
         for (BatchEntry e : batch) {
-            int n = e.allLogits() ? e.tokens().length : 1;
-            result.add(Arrays.copyOfRange(all, row * vocab, (row + n) * vocab));
-            row += n;
+            int n = e.rows();
+            if (e.wantsLogits()) {
+                result.add(Arrays.copyOfRange(logits, logitRow * vocab, (logitRow + n) * vocab));
+                logitRow += n;
+            } else {
+                result.add(Arrays.copyOfRange(hidden, hiddenRow * dim, (hiddenRow + n) * dim));
+                hiddenRow += n;
+            }
         }
         return result;
     }

@@ -125,7 +125,7 @@ class ModelConformanceTest {
         int vocab = fixed.get("n_vocab").asInt();
         Sequence seq = backend.kvCache().newSequence();
         try {
-            float[] logits = backend.forward(List.of(new BatchEntry(seq, tokens, true))).getFirst();
+            float[] logits = backend.forward(List.of(BatchEntry.allLogits(seq, tokens))).getFirst();
             double worst = 0;
             JsonNode positions = fixed.get("positions");
             for (int p = 0; p < positions.size(); p++) {
