@@ -9,7 +9,8 @@ import io.hearth.engine.tools.ToolCallFormat;
  * came from, and, for a call with tools, its answer read as text and tool calls (null without tools).
  */
 public record Completion(String model, GenerationResult generation, long queuedNanos, ColdStart coldStart, PrefixReuse prefix,
-                         ToolCallFormat.Answer toolAnswer) {
+                         ToolCallFormat.Answer toolAnswer) implements ServedCall<Completion> {
+    @Override
     public Completion withColdStart(ColdStart start) {
         return new Completion(model, generation, queuedNanos, start, prefix, toolAnswer);
     }

@@ -42,6 +42,17 @@ public interface ModelPool extends AutoCloseable {
      */
     Completion generate(String modelId, ModelRequest request, TokenListener listener, LoadProgress progress);
 
+    /**
+     * Embeds a prompt ({@link ModelRequest#embedding}: text or token ids) on a replica of {@code modelId}, as a
+     * prefill-only sequence in its step loop, batched with the calls generating there; pooled as the model's settings
+     * say. Waits for a cold start as {@link #generate} does.
+     *
+     * @throws ModelUnavailableException if no such model is served, or its replica cannot load
+     * @throws PoolBusyException        if too many requests wait for the model already
+     * @throws IllegalArgumentException  if the prompt does not fit the model (empty, too long, unknown token ids)
+     */
+    Embedding embed(String modelId, ModelRequest request, LoadProgress progress);
+
     default Completion generate(String modelId, ModelRequest request, TokenListener listener) {
         return generate(modelId, request, listener, LoadProgress.NONE);
     }

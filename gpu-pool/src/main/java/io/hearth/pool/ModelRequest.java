@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * One model call: raw prompt text, the prompt's token ids, or chat messages (rendered with the model's template),
- * and sampling.
+ * and sampling (null for an embedding, which samples nothing).
  *
  * @param maxPromptTokens refuse prompts longer than this (0: only the model's context limits them)
  * @param deadline        when the call is cancelled if it has not finished, waiting included (null: never)
@@ -77,6 +77,16 @@ public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingPa
     /** A raw prompt given as the model's token ids (each checked against the vocabulary when it runs). */
     public static ModelRequest tokens(int[] prompt, SamplingParams sampling) {
         return new ModelRequest(null, null, sampling, 0, null, null, null, null, null, null, prompt);
+    }
+
+    /** A text to embed (tokenized as the caller's text: control-token syntax in it stays text); no sampling. */
+    public static ModelRequest embedding(String text) {
+        return new ModelRequest(text, null, null, 0, null, null, null, null, null, null, null);
+    }
+
+    /** Token ids to embed (each checked against the vocabulary when it runs); no sampling. */
+    public static ModelRequest embedding(int[] tokens) {
+        return new ModelRequest(null, null, null, 0, null, null, null, null, null, null, tokens);
     }
 
     public static ModelRequest text(String prompt, SamplingParams sampling) {

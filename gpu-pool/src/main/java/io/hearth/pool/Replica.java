@@ -6,6 +6,7 @@ import io.hearth.engine.backend.CpuBackend;
 import io.hearth.engine.backend.EngineOptions;
 import io.hearth.engine.chat.ChatMessage;
 import io.hearth.engine.chat.ChatTemplate;
+import io.hearth.engine.embed.Pooling;
 import io.hearth.engine.generate.Decoding;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.kv.BlockHash;
@@ -230,16 +231,50 @@ final class Replica implements AutoCloseable {
                 kv.prefixHashes(prompt, scope));
         fetchSharedPrefix(s);
         scheduler.submit(s);
+        ScheduledSequence.Done d = (ScheduledSequence.Done) awaitEnd(s, request.deadline(), listener);
+        return new Completion(spec.id(), d.result(), s.queuedNanos(), null, s.reuse(),
+                tools == null ? null : tools.parse(d.result().text(), request.tools().offeredNames()));
+    }
+
+    /**
+     * Embeds {@code prompt} in the step loop: a prefill-only sequence whose chunks share steps with the generating
+     * sequences, pooled as the model's settings say ({@link #pooling}). Cancelled past the request's deadline.
+     */
+    Embedding embed(int[] prompt, ModelRequest request) {
+        var kv = backend.kvCache();
+        CacheScope scope = cacheScope(request, prompt);
+        Pooling pooling = pooling();
+        ScheduledSequence s = new ScheduledSequence(prompt, pooling, model.config().dim(), request.caller(), scope,
+                kv.prefixHashes(prompt, scope));
+        if (s.reusesCachedPrefix()) fetchSharedPrefix(s);
+        scheduler.submit(s);
+        ScheduledSequence.Embedded e = (ScheduledSequence.Embedded) awaitEnd(s, request.deadline(), TokenListener.NONE);
+        return new Embedding(spec.id(), e.vector(), pooling, e.promptTokens(), e.cachedTokens(), s.queuedNanos(), null, s.reuse());
+    }
+
+    /** How this model's embeddings are pooled: as ops set it, else as its file says (mean where it says nothing). */
+    Pooling pooling() {
+        return spec.pooling() != null ? spec.pooling() : Pooling.of(model.file());
+    }
+
+    /**
+     * Relays a submitted sequence's tokens to {@code listener} on this (the caller's) thread until it ends, and returns
+     * its end. If the listener throws (the client went away) or the deadline passes, the sequence is cancelled and its
+     * KV blocks freed; a failure in the step loop is thrown here.
+     */
+    private ScheduledSequence.Event awaitEnd(ScheduledSequence s, Instant deadline, TokenListener listener) {
         try {
             while (true) {
-                ScheduledSequence.Event event = nextEvent(s, request.deadline());
+                ScheduledSequence.Event event = nextEvent(s, deadline);
                 switch (event) {
                     case ScheduledSequence.Token t -> listener.onToken(t.token(), t.text());
-                    case ScheduledSequence.Done d -> {
-                        return new Completion(spec.id(), d.result(), s.queuedNanos(), null, s.reuse(),
-                                tools == null ? null : tools.parse(d.result().text(), request.tools().offeredNames()));
-                    }
                     case ScheduledSequence.Failed f -> throw f.error();
+                    case ScheduledSequence.Done d -> {
+                        return d;
+                    }
+                    case ScheduledSequence.Embedded e -> {
+                        return e;
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -266,6 +301,21 @@ final class Replica implements AutoCloseable {
             return template.promptTokens(model.tokenizer(), request.messages());
         }
         return template.promptTokens(model.tokenizer(), GenericToolPrompt.apply(request.messages(), request.tools()));
+    }
+
+    /**
+     * The tokens of a text or token ids to embed: a text is the caller's (BOS where the model adds one, control-token
+     * syntax read as text, as llama.cpp's embedding tool reads it), bounded like any prompt by the request's limit and
+     * the model's context.
+     */
+    int[] embeddingTokens(ModelRequest request) {
+        if (request.messages() != null) throw new IllegalArgumentException("an embedding takes text or token ids, not messages");
+        int[] prompt = request.prompt() != null ? model.tokenizer().encode(request.prompt(), true, false) : checkedTokens(request.tokens());
+        if (prompt.length == 0) throw new IllegalArgumentException("the text to embed is empty: it has no tokens");
+        int limit = model.config().contextLength();
+        if (request.maxPromptTokens() > 0) limit = Math.min(limit, request.maxPromptTokens());
+        if (prompt.length > limit) throw new PromptTooLongException(prompt.length, limit);
+        return prompt;
     }
 
     /** A prompt given as token ids: each must be one of the model's. */

@@ -93,6 +93,19 @@ final class ReplicaPool {
     }
 
     Completion generate(ModelRequest request, TokenListener listener, LoadProgress progress) {
+        return serve(request, progress, replica -> replica.generate(replica.tokenize(request), request, listener));
+    }
+
+    /** Embeds a prompt on a replica as {@link #generate} runs a call: warm if one is, else once one has loaded. */
+    Embedding embed(ModelRequest request, LoadProgress progress) {
+        return serve(request, progress, replica -> replica.embed(replica.embeddingTokens(request), request));
+    }
+
+    /**
+     * Runs {@code call} on the least loaded replica, or, with none warm, on the one loading (started here if none
+     * is), holding the call meanwhile; refuses it when the queue it would join is full.
+     */
+    private <T extends ServedCall<T>> T serve(ModelRequest request, LoadProgress progress, java.util.function.Function<Replica, T> call) {
         long arrived = System.nanoTime();
         arrivals.arrived(arrived);
         Replica replica;
@@ -121,8 +134,7 @@ final class ReplicaPool {
             }
         }
         long heldNanos = System.nanoTime() - arrived;
-        int[] prompt = replica.tokenize(request);
-        Completion c = replica.generate(prompt, request, listener);
+        T c = call.apply(replica);
         events.admitted(spec.id(), heldNanos + c.queuedNanos());
         events.prefixReuse(spec.id(), c.prefix());
         if (request.keepAlive() != null) replica.keepAlive(policy.boundKeepAlive(request.keepAlive()));

@@ -1,5 +1,7 @@
 package io.hearth.pool;
 
+import io.hearth.engine.embed.PooledEmbedding;
+import io.hearth.engine.embed.Pooling;
 import io.hearth.engine.generate.Decoding;
 import io.hearth.engine.generate.GenerationResult;
 import io.hearth.engine.generate.TokenListener;
@@ -14,19 +16,24 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * One request inside a replica's {@link Scheduler}. The step loop owns its KV sequence and decoding state; the
+ * One request inside a replica's {@link Scheduler}: a generation (decoding state, sampled tokens), or an embedding
+ * (a prefill-only sequence whose hidden states are pooled as its chunks are computed). The step loop owns its KV sequence and decoding state; the
  * caller's thread only reads {@link #events} (tokens, then the result or the failure) and may {@link #cancel()}.
  * Tokens travel through a queue so a slow client never holds up the step loop and the other sequences in it.
  */
 final class ScheduledSequence {
     /** What the caller's thread receives: a token, or the end (a result or a failure). */
-    sealed interface Event permits Token, Done, Failed {
+    sealed interface Event permits Token, Done, Embedded, Failed {
     }
 
     record Token(int token, String text) implements Event {
     }
 
     record Done(GenerationResult result) implements Event {
+    }
+
+    /** An embedding's end: the pooled vector, the prompt's tokens and those of them served from the prefix cache. */
+    record Embedded(float[] vector, int promptTokens, int cachedTokens) implements Event {
     }
 
     record Failed(RuntimeException error) implements Event {
@@ -43,7 +50,11 @@ final class ScheduledSequence {
     /** Blocks fetched from the shared tier for {@code prefixHashes} from {@code fetchedFrom} on, to import on admission. */
     private List<byte[]> fetched = List.of();
     private int fetchedFrom;
+    /** A generation's decoding state; null for an embedding. */
     final Decoding decoding;
+    /** An embedding's pooled hidden states; null for a generation. */
+    private final PooledEmbedding pooled;
+    private final Pooling pooling;
     final long arrivedNanos = System.nanoTime();
     final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private volatile boolean cancelled;
@@ -65,6 +76,42 @@ final class ScheduledSequence {
         this.caller = caller;
         this.params = params;
         this.decoding = new Decoding(tokenizer, prompt, params);
+        this.pooled = null;
+        this.pooling = null;
+    }
+
+    /** An embedding of {@code prompt}, pooled as {@code pooling} over hidden states {@code dim} wide. */
+    ScheduledSequence(int[] prompt, Pooling pooling, int dim, String caller, CacheScope cacheScope, List<BlockHash> prefixHashes) {
+        this.prompt = prompt;
+        this.cacheScope = cacheScope;
+        this.prefixHashes = prefixHashes;
+        this.caller = caller;
+        this.params = null;
+        this.decoding = null;
+        this.pooled = new PooledEmbedding(pooling, dim);
+        this.pooling = pooling;
+    }
+
+    boolean embedding() {
+        return pooled != null;
+    }
+
+    /**
+     * Whether its prompt may start from cached KV blocks: a generation's may, and an embedding's when its pooling
+     * reads only the last position (the others need every position's hidden state, which a cached block does not keep).
+     */
+    boolean reusesCachedPrefix() {
+        return pooled == null || !pooling.needsEveryPosition();
+    }
+
+    /** Tokens it adds to its prompt: a generation's {@code max_tokens}, none for an embedding. */
+    int answerTokens() {
+        return pooled == null ? params.maxTokens() : 0;
+    }
+
+    /** An embedding's share of a step: the hidden states of its chunk's positions. */
+    void pool(float[] hidden) {
+        pooled.add(hidden);
     }
 
     /** Sends the step loop's tokens to the caller. */
@@ -144,6 +191,10 @@ final class ScheduledSequence {
     }
 
     void finish() {
+        if (pooled != null) {
+            events.add(new Embedded(pooled.vector(), prompt.length, cachedTokens));
+            return;
+        }
         decoding.flush(toCaller);
         long end = System.nanoTime();
         long first = firstTokenNanos == 0 ? end : firstTokenNanos;

@@ -233,7 +233,7 @@ final class Scheduler implements AutoCloseable {
         SelfCheck check = pendingCheck;
         if (check != null) batch.add(BatchEntry.lastLogits(checkSequence, check.tokens()));
         long started = System.nanoTime();
-        List<float[]> logits = backend.forward(batch);
+        List<float[]> logits = backend.forward(batch); // an embedding's entry: hidden states
         long took = System.nanoTime() - started;
         typicalStepNanos = typicalStepNanos == 0 ? took : (7 * typicalStepNanos + took) / 8;
         if (check != null) {
@@ -252,8 +252,14 @@ final class Scheduler implements AutoCloseable {
             ScheduledSequence s = members.get(i);
             if (s.prefilling()) {
                 s.prefilledBy(batch.get(i).tokens().length);
+                if (s.embedding()) s.pool(logits.get(i));
                 if (s.prefilling()) continue;
                 publishComputedPrefix(s);
+                if (s.embedding()) { // prefill-only: done once its last chunk is pooled
+                    running.remove(s);
+                    end(s, null);
+                    continue;
+                }
             }
             int before = s.decoding.generated();
             try {

@@ -41,14 +41,14 @@ final class StepPlanner {
                 continue;
             }
             int imported = 0;
-            List<byte[]> fetched = s.takeFetched();
+            List<byte[]> fetched = s.takeFetched(); // none for a sequence that does not reuse cached blocks
             for (int i = 0; i < fetched.size(); i++) {
                 if (kv.importCached(s.prefixHashes.get(s.fetchedFrom() + i), fetched.get(i))) imported++;
             }
             var sequence = kv.newSequence(s.cacheScope);
-            int cached = kv.attachCachedPrefix(sequence, s.prompt, s.prefixHashes);
+            int cached = s.reusesCachedPrefix() ? kv.attachCachedPrefix(sequence, s.prompt, s.prefixHashes) : 0;
             try {
-                kv.reserve(sequence, s.prompt.length - cached + s.params.maxTokens());
+                kv.reserve(sequence, s.prompt.length - cached + s.answerTokens());
             } catch (KvCacheFullException full) {
                 kv.release(sequence);
                 if (running.isEmpty()) { // even an empty replica cannot hold it: it can never run here
@@ -67,7 +67,10 @@ final class StepPlanner {
         }
     }
 
-    /** The next step of {@code running}: prefill chunks share {@link Generator#PREFILL_CHUNK} tokens; decoding sequences add one token each. */
+    /**
+     * The next step of {@code running}: prefill chunks share {@link Generator#PREFILL_CHUNK} tokens (an embedding's
+     * chunks ask for hidden states, a generation's for its last logits); decoding sequences add one token each.
+     */
     Plan plan(List<ScheduledSequence> running) {
         List<BatchEntry> batch = new ArrayList<>(running.size());
         List<ScheduledSequence> members = new ArrayList<>(running.size());
@@ -76,7 +79,7 @@ final class StepPlanner {
             if (s.prefilling()) {
                 int[] chunk = s.nextPrefill(prefillBudget);
                 if (chunk.length == 0) continue;
-                batch.add(BatchEntry.lastLogits(s.sequence(), chunk));
+                batch.add(s.embedding() ? BatchEntry.hidden(s.sequence(), chunk) : BatchEntry.lastLogits(s.sequence(), chunk));
                 prefillBudget -= chunk.length;
             } else {
                 batch.add(BatchEntry.lastLogits(s.sequence(), s.decoding.lastToken()));

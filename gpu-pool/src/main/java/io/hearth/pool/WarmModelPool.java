@@ -172,6 +172,11 @@ public final class WarmModelPool implements ModelPool, PoolAdmin {
     }
 
     @Override
+    public Embedding embed(String modelId, ModelRequest request, LoadProgress progress) {
+        return find(modelId).embed(request, progress);
+    }
+
+    @Override
     public void checkAdmission(String modelId) {
         find(modelId).checkAdmission();
     }

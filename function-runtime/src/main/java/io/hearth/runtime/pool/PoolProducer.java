@@ -70,7 +70,7 @@ public class PoolProducer {
         List<ModelSpec> specs = new ArrayList<>();
         for (PoolSettings.ModelSetting m : settings.models()) {
             Path source = m.source() != null ? m.source() : builtInModel(settings.modelStore());
-            specs.add(new ModelSpec(m.id(), source, m.threads(), m.kvTokens(), m.policy(), m.download(), m.device()));
+            specs.add(new ModelSpec(m.id(), source, m.threads(), m.kvTokens(), m.policy(), m.download(), m.device(), m.pooling()));
         }
         long start = System.nanoTime();
         settings.invalid().forEach((model, why) -> LOG.severe("model " + model + " is not served: " + why));

@@ -1,5 +1,6 @@
 package io.hearth.runtime.pool;
 
+import io.hearth.engine.embed.Pooling;
 import io.hearth.pool.ModelDownload;
 import io.hearth.pool.ModelSpec;
 import io.hearth.pool.PoolPolicy;
@@ -31,6 +32,8 @@ import java.util.Map;
  *       {@code preload}, {@code max-batch}, {@code max-queue},
  *       {@code keep-alive-min}, {@code keep-alive-max}, {@code prewarm-schedule} ({@code 08:30-18:00,...}),
  *       {@code prewarm-predictive}: how the pool scales it (see {@link PoolPolicy});</li>
+ *   <li>{@code hearth.models.<id>.pooling}: how {@code /v1/embeddings} pools the model's hidden states, {@code mean},
+ *       {@code last} or {@code cls} (default: the file's {@code <arch>.pooling_type}, else mean);</li>
  *   <li>{@code hearth.models.<id>.fallback}: another configured model that serves the calls this one cannot;</li>
  *   <li>{@code hearth.model-store}: where generated and downloaded models are written (default {@code models} in the
  *       server directory).</li>
@@ -45,7 +48,7 @@ public record PoolSettings(List<ModelSetting> models, Path modelStore, Map<Strin
 
     /** One model; {@code download} is set (and {@code source} is its place in the store) for a model fetched by URL. */
     public record ModelSetting(String id, Path source, ModelDownload download, int threads, int kvTokens, PoolPolicy policy, String fallback,
-                               String device) {
+                               String device, Pooling pooling) {
     }
 
     /** The model that serves {@code model}'s calls when it cannot ({@code hearth.models.<id>.fallback}); null if none. */
@@ -102,7 +105,13 @@ public record PoolSettings(List<ModelSetting> models, Path modelStore, Map<Strin
         if (fallback != null && (fallback.equals(id) || !idList.contains(fallback))) {
             throw new IllegalStateException(prefix + "fallback is '" + fallback + "': name another model of hearth.models " + idList);
         }
-        return new ModelSetting(id, source, download, threads, kvTokens, policy(config, prefix), fallback, device);
+        Pooling pooling;
+        try {
+            pooling = config.getOptionalValue(prefix + "pooling", String.class).map(Pooling::parse).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(prefix + "pooling: " + e.getMessage(), e);
+        }
+        return new ModelSetting(id, source, download, threads, kvTokens, policy(config, prefix), fallback, device, pooling);
     }
 
     private static PoolPolicy policy(Config config, String prefix) {
