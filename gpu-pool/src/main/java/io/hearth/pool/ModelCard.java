@@ -13,13 +13,13 @@ import io.hearth.engine.model.ModelConfig;
  * while the model is scaled to zero, and a broken file is found at start rather than on the first request.
  */
 record ModelCard(String name, String architecture, long fileBytes, long gpuWeightBytes, int contextLength, boolean randomWeights,
-                 int kvBlockBytes) {
+                 int kvBlockBytes, int embeddingLength) {
     static ModelCard read(ModelSpec spec) {
         try (GgufFile file = GgufFile.open(spec.source())) {
             ModelConfig config = ModelConfig.from(file);
             return new ModelCard(file.string("general.name", file.path().getFileName().toString()), config.architecture(),
                     file.fileSize(), CudaBackend.weightBytes(file), config.contextLength(), file.bool(Model.RANDOM_WEIGHTS_KEY, false),
-                    KvStore.blockBytes(KvType.F32, config.layers(), config.kvHeads() * config.headDim()));
+                    KvStore.blockBytes(KvType.F32, config.layers(), config.kvHeads() * config.headDim()), config.dim());
         }
     }
 

@@ -509,10 +509,11 @@ final class ReplicaPool {
     ModelInfo modelInfo() {
         List<ReplicaInfo> loaded = info().replicas();
         ModelCard card = loading.card();
-        if (card == null) return new ModelInfo(spec.id(), spec.id(), "unknown until downloaded", 0, 0, false, memory.device(), 0, 0, 0, 0);
+        if (card == null) return new ModelInfo(spec.id(), spec.id(), "unknown until downloaded", 0, 0, false, memory.device(), 0, 0, 0, 0, 0);
         return new ModelInfo(spec.id(), card.name(), card.architecture(), card.fileBytes(), card.contextLength(), card.randomWeights(),
                 memory.device(), loaded.stream().mapToInt(ReplicaInfo::kvBlocks).sum(), loaded.stream().mapToInt(ReplicaInfo::kvBlocksFree).sum(),
-                loaded.stream().mapToInt(ReplicaInfo::kvBlocksCached).sum(), loaded.stream().mapToLong(ReplicaInfo::tokensGenerated).sum());
+                loaded.stream().mapToInt(ReplicaInfo::kvBlocksCached).sum(), loaded.stream().mapToLong(ReplicaInfo::tokensGenerated).sum(),
+                card.embeddingLength());
     }
 
     /** Counts by state, COLD included as the replicas not loaded up to max-replicas. */

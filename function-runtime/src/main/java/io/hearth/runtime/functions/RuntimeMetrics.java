@@ -38,6 +38,11 @@ public class RuntimeMetrics {
         served(OPENAI, "model:" + model, totalMillis, ttftMillis, r.promptTokens(), r.tokens().length, 0);
     }
 
+    /** Embeddings of a model called through the OpenAI API: counted as a model call whose prompt tokens are the inputs'. */
+    public void modelEmbedded(String model, int promptTokens, double totalMillis, double queueMillis) {
+        served(OPENAI, "model:" + model, totalMillis, -1, promptTokens, 0, queueMillis);
+    }
+
     /**
      * A call answered: counted, its tokens, and the latencies ops compute percentiles of across servers, as Prometheus
      * histograms (buckets in server.xml's {@code mp.metrics.distribution.timer.buckets}): end to end, to the first

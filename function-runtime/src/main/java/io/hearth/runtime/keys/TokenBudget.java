@@ -46,7 +46,7 @@ public interface TokenBudget {
      * {@code maxPromptTokens}, so that bounds it too.
      */
     static long bound(ModelRequest request) {
-        return promptBound(request) + request.sampling().maxTokens();
+        return promptBound(request) + (request.sampling() == null ? 0 : request.sampling().maxTokens()); // an embedding generates nothing
     }
 
     /** The most tokens the prompt of {@code request} can be: what a call that fails after its prefill is charged, with what it generated. */

@@ -15,6 +15,7 @@ import io.hearth.pool.ModelUnavailableException;
 import io.hearth.pool.TenantScope;
 import io.hearth.runtime.config.Durations;
 import io.hearth.runtime.deploy.FunctionManifest;
+import io.hearth.runtime.errors.InvalidParamException;
 import io.hearth.runtime.deploy.FunctionNotFoundException;
 import io.hearth.runtime.deploy.FunctionRegistry;
 import io.hearth.runtime.functions.RuntimeMetrics;
@@ -48,7 +49,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The OpenAI-compatible API, so existing clients work unchanged: list models, chat completions and text completions,
- * as JSON or, with {@code "stream": true}, as server-sent events ending in {@code data: [DONE]}. The resource only
+ * embeddings; completions as JSON or, with {@code "stream": true}, as server-sent events ending in {@code data: [DONE]}. The resource only
  * translates HTTP; the pool runs the model.
  */
 @Path("/v1")
@@ -69,6 +70,8 @@ public class OpenAiResource {
     InvocationService invocations;
     @Inject
     io.hearth.runtime.audit.AuditedInvocation audited;
+    @Inject
+    EmbeddingCalls embeddingCalls;
 
     /**
      * What a request's {@code model} names: a served model, or a deployed prompt function ({@code name} or
@@ -88,7 +91,10 @@ public class OpenAiResource {
 
     /** What the body's model names, if the caller's key may call it (a model itself needs a key for every function). */
     private Target target(ChatCompletionRequest body, ApiKey key) {
-        String name = requireModel(body);
+        return target(requireModel(body, body == null ? null : body.model), key);
+    }
+
+    private Target target(String name, ApiKey key) {
         if (key != null && !(key.mayCallEverything() || key.mayCall(FunctionRegistry.nameOf(name)) && !pool.serves(name))) {
             throw callers.refused(ApiKeyFilter.forbidden(key, name));
         }
@@ -347,6 +353,53 @@ public class OpenAiResource {
     }
 
     /**
+     * Embeddings of one input or a batch, on a served model (a function has no vectors of its own): each input a
+     * prefill-only sequence in the model's step loop, pooled as the model's settings say, L2-normalized.
+     */
+    @POST
+    @Path("/embeddings")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Responses.EmbeddingList embeddings(@Context SecurityContext security, EmbeddingRequest body) {
+        ApiKey key = callers.caller(security);
+        Target target = target(requireModel(body, body == null ? null : body.model), key);
+        if (target.function() != null) {
+            throw new InvalidParamException("model", body.model + " is a function; embeddings are computed by models (GET /v1/models lists them)");
+        }
+        boolean base64 = RequestFields.checked(() -> switch (body.encoding_format == null ? "float" : body.encoding_format) {
+            case "float" -> false;
+            case "base64" -> true;
+            default -> throw new IllegalArgumentException("encoding_format must be \"float\" or \"base64\", not \"" + body.encoding_format + "\"");
+        });
+        if (body.dimensions != null) checkDimensions(body.dimensions, embeddingWidth(target.model()));
+        audited.endUser(body.user);
+        List<ModelRequest> inputs = RequestFields.checked(() -> CompletionPrompts.embeddings(body.input)).stream()
+                .map(r -> target.shaped(r, null, key)).toList();
+        List<io.hearth.pool.Embedding> vectors = embeddingCalls.embedAll(target.model(), inputs, callers.budget(key));
+        if (body.dimensions != null) checkDimensions(body.dimensions, vectors.getFirst().vector().length);
+        List<Responses.EmbeddingData> data = new ArrayList<>(vectors.size());
+        for (int i = 0; i < vectors.size(); i++) {
+            float[] v = vectors.get(i).vector();
+            data.add(new Responses.EmbeddingData("embedding", i, base64 ? EmbeddingEncoding.base64(v) : v));
+        }
+        int tokens = vectors.stream().mapToInt(io.hearth.pool.Embedding::promptTokens).sum();
+        return new Responses.EmbeddingList("list", data, target.model(), new Responses.EmbeddingUsage(tokens, tokens));
+    }
+
+    /** The width of {@code model}'s vectors where the pool knows it before a load (0: not yet, a model still to download). */
+    private int embeddingWidth(String model) {
+        return pool.models().stream().filter(m -> m.id().equals(model)).mapToInt(ModelInfo::embeddingLength).findFirst().orElse(0);
+    }
+
+    /** {@code dimensions} is accepted as the model's own width only: shortening a vector is not something its model was trained for. */
+    private static void checkDimensions(int requested, int width) {
+        if (width > 0 && requested != width) {
+            throw new InvalidParamException("dimensions", "dimensions: this model's embeddings have " + width
+                    + " dimensions and Hearth does not shorten them; leave dimensions out or send " + width);
+        }
+    }
+
+    /**
      * Runs a model call on the guarded path, charged to the caller's token quota ({@link TokenBudget#charged}) and
      * counted in the invocation metrics under the model's name.
      */
@@ -393,10 +446,10 @@ public class OpenAiResource {
         };
     }
 
-    private static String requireModel(ChatCompletionRequest body) {
+    private static String requireModel(Object body, String model) {
         if (body == null) throw new IllegalArgumentException("the request needs a JSON body");
-        if (body.model == null || body.model.isBlank()) throw new IllegalArgumentException("model is required (GET /v1/models lists them)");
-        return body.model;
+        if (model == null || model.isBlank()) throw new IllegalArgumentException("model is required (GET /v1/models lists them)");
+        return model;
     }
 
     /** Whether a stream asked for its usage at the end ({@code stream_options.include_usage}). */

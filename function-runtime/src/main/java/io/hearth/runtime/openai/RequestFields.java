@@ -16,7 +16,7 @@ final class RequestFields {
     private static final Set<String> FIELDS = Set.of("model", "messages", "prompt", "max_tokens", "max_completion_tokens", "temperature",
             "top_p", "top_k", "min_p", "repetition_penalty", "seed", "stop", "stream", "keep_alive", "response_format", "tools",
             "tool_choice", "parallel_tool_calls", "stream_options", "audio", "modalities", "prediction", "web_search_options", "suffix", "n", "best_of", "logprobs",
-            "top_logprobs", "presence_penalty", "frequency_penalty", "logit_bias", "echo", "user");
+            "top_logprobs", "presence_penalty", "frequency_penalty", "logit_bias", "echo", "user", "input", "encoding_format", "dimensions");
     private static final Pattern LEADING = Pattern.compile("^([a-z_]+)((?:\\[\\d+])?(?:\\.[a-z_]+(?:\\[\\d+])?)*)");
 
     private RequestFields() {

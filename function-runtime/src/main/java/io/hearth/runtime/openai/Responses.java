@@ -116,4 +116,15 @@ public final class Responses {
 
     public record ModelList(String object, List<Model> data) {
     }
+
+    /** {@code POST /v1/embeddings}' answer: one vector per input, by index. */
+    public record EmbeddingList(String object, List<EmbeddingData> data, String model, EmbeddingUsage usage) {
+    }
+
+    /** One vector: a JSON array of floats, or with {@code encoding_format: "base64"} its little-endian float32 bytes in base64. */
+    public record EmbeddingData(String object, int index, Object embedding) {
+    }
+
+    public record EmbeddingUsage(int prompt_tokens, int total_tokens) {
+    }
 }

@@ -2,6 +2,7 @@ package io.hearth.runtime.resilience;
 
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.pool.Completion;
+import io.hearth.pool.Embedding;
 import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,5 +35,10 @@ public class GuardedModelCalls implements ModelCalls {
     @Override
     public Completion generate(String model, ModelRequest request, TokenListener listener, LoadProgress progress) {
         return attempts.attempt(model, request, new ResumingListener(listener), progress);
+    }
+
+    /** An embedding ({@link io.hearth.pool.ModelPool#embed}), retried on a failed replica and behind the model's breaker. */
+    public Embedding embed(String model, ModelRequest request) {
+        return attempts.embed(model, request);
     }
 }

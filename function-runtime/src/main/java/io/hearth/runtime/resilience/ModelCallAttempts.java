@@ -1,6 +1,7 @@
 package io.hearth.runtime.resilience;
 
 import io.hearth.pool.Completion;
+import io.hearth.pool.Embedding;
 import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelPool;
 import io.hearth.pool.ModelRequest;
@@ -39,5 +40,15 @@ public class ModelCallAttempts {
     public Completion attempt(String model, ModelRequest request, ResumingListener listener, LoadProgress progress) {
         if (listener.newAttempt() > 0) registry.counter("hearth.model.call.retries", new Tag("model", model)).inc();
         return breakers.guard(model, () -> pool.generate(model, request, listener, progress));
+    }
+
+    /**
+     * One attempt of an embedding, retried and guarded as a generation is, but without a fallback: another model's
+     * vectors live in another space, so mixing them into a caller's index would be wrong without an error.
+     */
+    @Retry(maxRetries = 3, delay = 100, jitter = 50, retryOn = ReplicaFailedException.class)
+    @Timeout(value = 10, unit = ChronoUnit.MINUTES)
+    public Embedding embed(String model, ModelRequest request) {
+        return breakers.guard(model, () -> pool.embed(model, request, LoadProgress.NONE));
     }
 }

@@ -1,6 +1,5 @@
 package io.hearth.runtime.resilience;
 
-import io.hearth.pool.Completion;
 import io.hearth.pool.ModelUnavailableException;
 import io.hearth.pool.ReplicaFailedException;
 import io.hearth.runtime.config.Durations;
@@ -63,14 +62,14 @@ public class ModelCircuitBreakers {
      *
      * @throws ModelCircuitOpenException while the breaker is open
      */
-    Completion guard(String model, Supplier<Completion> call) {
+    <T> T guard(String model, Supplier<T> call) {
         CircuitBreaker breaker = breakers.computeIfAbsent(model, this::create);
         long wait = breaker.tryAcquire(System.nanoTime());
         if (wait > 0) throw open(model, wait);
         try {
-            Completion c = call.get();
+            T result = call.get();
             breaker.succeeded();
-            return c;
+            return result;
         } catch (ReplicaFailedException e) {
             failed(model, breaker, e);
             throw e;

@@ -35,7 +35,7 @@ class JavaFunctionTest {
     private static final ModelPool ECHO_POOL = new ModelPool() {
         @Override
         public List<ModelInfo> models() {
-            return List.of(new ModelInfo("default", "echo", "none", 0, 2048, false, "cpu", 0, 0, 0, 0));
+            return List.of(new ModelInfo("default", "echo", "none", 0, 2048, false, "cpu", 0, 0, 0, 0, 0));
         }
 
         @Override
@@ -57,6 +57,12 @@ class JavaFunctionTest {
         public Completion generate(String modelId, ModelRequest request, TokenListener listener, LoadProgress progress) {
             listener.onToken(7, "pong");
             return new Completion(modelId, new GenerationResult(new int[]{7}, "pong", FinishReason.STOP, 3, 0, 0, 0), 0, null, io.hearth.pool.PrefixReuse.NONE, null);
+        }
+
+        @Override
+        public io.hearth.pool.Embedding embed(String modelId, ModelRequest request, LoadProgress progress) {
+            return new io.hearth.pool.Embedding(modelId, new float[]{1f, 0f}, io.hearth.engine.embed.Pooling.MEAN, 3, 0, 0, null,
+                    io.hearth.pool.PrefixReuse.NONE);
         }
 
         @Override
