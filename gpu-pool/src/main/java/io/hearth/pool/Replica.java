@@ -267,7 +267,7 @@ final class Replica implements AutoCloseable {
             while (true) {
                 ScheduledSequence.Event event = nextEvent(s, deadline);
                 switch (event) {
-                    case ScheduledSequence.Token t -> listener.onToken(t.token(), t.text());
+                    case ScheduledSequence.Token t -> listener.onToken(t.token(), t.text(), t.logprob());
                     case ScheduledSequence.Failed f -> throw f.error();
                     case ScheduledSequence.Done d -> {
                         return d;

@@ -1,5 +1,6 @@
 package io.hearth.pool;
 
+import io.hearth.engine.backend.BatchEntry;
 import io.hearth.engine.embed.PooledEmbedding;
 import io.hearth.engine.embed.Pooling;
 import io.hearth.engine.generate.Decoding;
@@ -9,6 +10,7 @@ import io.hearth.engine.kv.BlockHash;
 import io.hearth.engine.kv.CacheScope;
 import io.hearth.engine.kv.Sequence;
 import io.hearth.engine.sample.SamplingParams;
+import io.hearth.engine.sample.TokenLogprob;
 import io.hearth.engine.tokenizer.Tokenizer;
 
 import java.util.List;
@@ -26,7 +28,8 @@ final class ScheduledSequence {
     sealed interface Event permits Token, Done, Embedded, Failed {
     }
 
-    record Token(int token, String text) implements Event {
+    /** A token, its text, and its log-probability where the call asked for them (else null). */
+    record Token(int token, String text, TokenLogprob logprob) implements Event {
     }
 
     record Done(GenerationResult result) implements Event {
@@ -101,7 +104,13 @@ final class ScheduledSequence {
      * reads only the last position (the others need every position's hidden state, which a cached block does not keep).
      */
     boolean reusesCachedPrefix() {
-        return pooled == null || !pooling.needsEveryPosition();
+        return pooled == null ? !params.promptLogprobs() : !pooling.needsEveryPosition();
+    }
+
+    /** What a prefill chunk asks the step for: hidden states (an embedding), every position's logits (the prompt scored), or the last logits. */
+    BatchEntry.Output prefillOutput() {
+        if (pooled != null) return BatchEntry.Output.HIDDEN;
+        return params.promptLogprobs() ? BatchEntry.Output.ALL_LOGITS : BatchEntry.Output.LAST_LOGITS;
     }
 
     /** Tokens it adds to its prompt: a generation's {@code max_tokens}, none for an embedding. */
@@ -109,13 +118,19 @@ final class ScheduledSequence {
         return pooled == null ? params.maxTokens() : 0;
     }
 
-    /** An embedding's share of a step: the hidden states of its chunk's positions. */
-    void pool(float[] hidden) {
-        pooled.add(hidden);
-    }
 
     /** Sends the step loop's tokens to the caller. */
-    final TokenListener toCaller = (token, text) -> events.add(new Token(token, text));
+    final TokenListener toCaller = new TokenListener() {
+        @Override
+        public void onToken(int token, String text) {
+            events.add(new Token(token, text, null));
+        }
+
+        @Override
+        public void onToken(int token, String text, TokenLogprob logprob) {
+            events.add(new Token(token, text, logprob));
+        }
+    };
 
     /** On the caller's thread, before submission: blocks found in the shared tier for the prompt's hashes from {@code from} on. */
     void fetchedFromSharedTier(int from, List<byte[]> blocks) {
@@ -171,9 +186,19 @@ final class ScheduledSequence {
         return java.util.Arrays.copyOfRange(prompt, prefilled, prefilled + Math.max(0, n));
     }
 
-    /** A step computed {@code tokens} more of the prompt's KV. */
-    void prefilledBy(int tokens) {
+    /**
+     * A step computed {@code tokens} more of the prompt's KV, with {@code output} for them ({@link #prefillOutput}):
+     * an embedding pools it, a scored prompt takes its tokens' log-probabilities from it.
+     */
+    void prefilledBy(int tokens, float[] output) {
+        if (pooled != null) pooled.add(output);
+        else if (params.promptLogprobs()) decoding.scorePrompt(output, tokens, prefilled, prompt);
         prefilled += tokens;
+    }
+
+    /** The logits the next token is sampled from: a step's output for this sequence, its last row where it gave all of them. */
+    static float[] samplingLogits(float[] output, int vocab) {
+        return output.length == vocab ? output : java.util.Arrays.copyOfRange(output, output.length - vocab, output.length);
     }
 
     /** A step gave this sequence logits to sample: the first time is its first token. */
@@ -199,7 +224,7 @@ final class ScheduledSequence {
         long end = System.nanoTime();
         long first = firstTokenNanos == 0 ? end : firstTokenNanos;
         events.add(new Done(new GenerationResult(decoding.tokens(), decoding.text(), decoding.finishReason(), prompt.length,
-                cachedTokens, first - admittedNanos, end - first, decoding.logprobs())));
+                cachedTokens, first - admittedNanos, end - first, decoding.logprobs(), decoding.promptLogprobs())));
     }
 
     void fail(RuntimeException error) {

@@ -251,8 +251,7 @@ final class Scheduler implements AutoCloseable {
         for (int i = 0; i < members.size(); i++) {
             ScheduledSequence s = members.get(i);
             if (s.prefilling()) {
-                s.prefilledBy(batch.get(i).tokens().length);
-                if (s.embedding()) s.pool(logits.get(i));
+                s.prefilledBy(batch.get(i).tokens().length, logits.get(i));
                 if (s.prefilling()) continue;
                 publishComputedPrefix(s);
                 if (s.embedding()) { // prefill-only: done once its last chunk is pooled
@@ -263,7 +262,7 @@ final class Scheduler implements AutoCloseable {
             }
             int before = s.decoding.generated();
             try {
-                s.decoding.accept(logits.get(i), s.toCaller);
+                s.decoding.accept(ScheduledSequence.samplingLogits(logits.get(i), backend.model().config().vocabSize()), s.toCaller);
             } catch (GrammarLimitException | StackOverflowError e) {
                 // one sequence's grammar outgrew its bounds: that sequence fails, the replica and the others go on
                 running.remove(s);

@@ -68,8 +68,8 @@ final class StepPlanner {
     }
 
     /**
-     * The next step of {@code running}: prefill chunks share {@link Generator#PREFILL_CHUNK} tokens (an embedding's
-     * chunks ask for hidden states, a generation's for its last logits); decoding sequences add one token each.
+     * The next step of {@code running}: prefill chunks share {@link Generator#PREFILL_CHUNK} tokens (each asking for
+     * its sequence's {@link ScheduledSequence#prefillOutput}); decoding sequences add one token each.
      */
     Plan plan(List<ScheduledSequence> running) {
         List<BatchEntry> batch = new ArrayList<>(running.size());
@@ -79,7 +79,7 @@ final class StepPlanner {
             if (s.prefilling()) {
                 int[] chunk = s.nextPrefill(prefillBudget);
                 if (chunk.length == 0) continue;
-                batch.add(s.embedding() ? BatchEntry.hidden(s.sequence(), chunk) : BatchEntry.lastLogits(s.sequence(), chunk));
+                batch.add(new BatchEntry(s.sequence(), chunk, s.prefillOutput()));
                 prefillBudget -= chunk.length;
             } else {
                 batch.add(BatchEntry.lastLogits(s.sequence(), s.decoding.lastToken()));

@@ -212,8 +212,45 @@ class OpenAiContractIT {
         JsonNode lp = text.get("choices").get(0).get("logprobs");
         assertEquals(text.get("usage").get("completion_tokens").asInt(), lp.get("token_logprobs").size(), text.toString());
         assertEquals(String.join("", JSON.convertValue(lp.get("tokens"), String[].class)), text.get("choices").get(0).get("text").asText());
-        HttpResponse<String> streamed = OpenAiApiIT.post("/v1/chat/completions", "{\"model\":\"default\",\"stream\":true,\"logprobs\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
-        assertEquals(400, streamed.statusCode(), "refused, not ignored: " + streamed.body());
+
+        List<Double> streamed = new java.util.ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(ChatCompletionCreateParams.builder().model("default")
+                .addUserMessage("hello").maxCompletionTokens(5).temperature(0.0).logprobs(true).topLogprobs(3).build())) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> choice.logprobs().flatMap(l -> l.content())
+                    .ifPresent(entries -> entries.forEach(e -> streamed.add(e.logprob())))));
+        }
+        assertEquals(content.size(), streamed.size(), "a stream carries each token's log-probability in its chunk");
+        // the same distributions; the prompt's blocks now come from the cache, which changes float rounding only
+        for (int i = 0; i < streamed.size(); i++) assertEquals(content.get(i).logprob(), streamed.get(i), 1e-4, "token " + i);
+    }
+
+    @Test
+    void echoRepeatsThePromptWithItsLogprobsWhereAsked() throws Exception {
+        JsonNode plain = JSON.readTree(OpenAiApiIT.post("/v1/completions", "{\"model\":\"default\",\"max_tokens\":3,\"temperature\":0,\"prompt\":\"once upon\"}").body());
+        JsonNode echoed = JSON.readTree(OpenAiApiIT.post("/v1/completions",
+                "{\"model\":\"default\",\"max_tokens\":3,\"temperature\":0,\"echo\":true,\"logprobs\":1,\"prompt\":\"once upon\"}").body());
+        String answer = plain.at("/choices/0/text").asText();
+        assertEquals("once upon" + answer, echoed.at("/choices/0/text").asText());
+        JsonNode lp = echoed.at("/choices/0/logprobs");
+        int prompt = echoed.at("/usage/prompt_tokens").asInt(), completion = echoed.at("/usage/completion_tokens").asInt();
+        assertEquals(prompt + completion, lp.get("token_logprobs").size(), "the prompt's tokens, then the answer's: " + lp);
+        assertTrue(lp.get("token_logprobs").get(0).isNull(), "nothing predicts the first token: " + lp);
+        for (int i = 1; i < prompt + completion; i++) assertTrue(lp.get("token_logprobs").get(i).asDouble() <= 0, lp.toString());
+        assertEquals(echoed.at("/choices/0/text").asText(), String.join("", JSON.convertValue(lp.get("tokens"), String[].class)),
+                "the tokens spell the echoed text");
+
+        for (String body : List.of("{\"model\":\"default\",\"echo\":true,\"prompt\":[1,2,3]}",
+                "{\"model\":\"default\",\"echo\":true,\"logprobs\":1,\"stream\":true,\"prompt\":\"x\"}")) {
+            HttpResponse<String> r = OpenAiApiIT.post("/v1/completions", body);
+            assertEquals(400, r.statusCode(), body + " → " + r.body());
+            assertEquals("echo", error(r).get("param").asText(), r.body());
+        }
+        HttpResponse<String> stream = OpenAiApiIT.post("/v1/completions", "{\"model\":\"default\",\"max_tokens\":3,\"temperature\":0,\"echo\":true,\"stream\":true,\"prompt\":\"once upon\"}");
+        StringBuilder text = new StringBuilder();
+        for (String line : stream.body().split("\n")) {
+            if (line.startsWith("data: {")) text.append(JSON.readTree(line.substring(6)).at("/choices/0/text").asText(""));
+        }
+        assertEquals("once upon" + answer, text.toString(), "a stream sends the prompt first");
     }
 
     @Test

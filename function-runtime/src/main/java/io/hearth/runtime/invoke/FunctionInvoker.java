@@ -225,10 +225,7 @@ public final class FunctionInvoker implements AutoCloseable {
         try {
             long start = System.nanoTime();
             AtomicLong firstToken = new AtomicLong();
-            TokenListener timed = (token, text) -> {
-                firstToken.compareAndSet(0, System.nanoTime());
-                listener.onToken(token, text);
-            };
+            TokenListener timed = listener.peeking(() -> firstToken.compareAndSet(0, System.nanoTime()));
             // the process of the function's own code is started (if it is not running) before its timeout starts counting
             FunctionProcess host = function.hasCode() ? function.process() : null;
             Instant deadline = Instant.now().plusMillis(m.timeoutMillis());

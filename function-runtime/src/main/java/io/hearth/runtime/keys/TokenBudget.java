@@ -83,10 +83,7 @@ public interface TokenBudget {
         AtomicLong delivered = new AtomicLong();
         T result;
         try {
-            result = call.apply((token, text) -> {
-                delivered.incrementAndGet();
-                listener.onToken(token, text);
-            });
+            result = call.apply(listener.peeking(delivered::incrementAndGet));
         } catch (RuntimeException e) {
             hold.settle(delivered.get() == 0 ? 0 : promptBound(request) + delivered.get());
             throw e;

@@ -174,12 +174,13 @@ public class OpenAiResource {
                     int index = i;
                     events.send(chunk(id, created, model, index, new Responses.Delta("assistant", ""), null));
                     // with tools, text may turn into a call at any point: the answer goes out once it is known
-                    Completion c = generate(i == 0 ? hold : callers.budget(key).reserve(choices.get(i)), target, choices.get(i), tools != null ? (token, text) -> { } : (token, text) -> {
-                        if (!text.isEmpty()) events.send(chunk(id, created, model, index, new Responses.Delta(null, text), null));
-                    });
+                    Completion c = generate(i == 0 ? hold : callers.budget(key).reserve(choices.get(i)), target, choices.get(i),
+                            tools != null ? TokenListener.NONE : StreamedPieces.chat(events, id, created, model, index));
                     Answer answer = Answer.of(c);
                     if (tools != null) sendWhole(events, id, created, model, index, answer);
-                    events.send(chunk(id, created, model, index, new Responses.Delta(null, null), answer.finishReason()));
+                    // with tools the answer went out whole: its tokens' log-probabilities go with its end
+                    events.send(new Responses.ChatChunk(id, "chat.completion.chunk", created, model, List.of(new Responses.ChunkChoice(index,
+                            new Responses.Delta(null, null), answer.finishReason(), tools != null ? Responses.ChatLogprobs.of(c.generation().logprobs()) : null))));
                     usage.add(c.generation(), index);
                 }
                 if (includeUsage(body)) events.send(usageChunk(id, created, model, usage.usage()));
@@ -234,6 +235,7 @@ public class OpenAiResource {
             StructuredOutputs.refuseUnsupported(body);
             if (body.stream_options != null && !Boolean.TRUE.equals(body.stream)) throw new IllegalArgumentException("stream_options is only for stream: true");
             if (body.messages == null || body.messages.isEmpty()) throw new IllegalArgumentException("messages must be a non-empty array");
+            if (Boolean.TRUE.equals(body.echo)) throw new IllegalArgumentException("echo is for /v1/completions: a chat answer does not repeat its messages");
             List<ChatMessage> messages = new ArrayList<>();
             for (int i = 0; i < body.messages.size(); i++) messages.add(StructuredOutputs.message(body.messages.get(i), i));
             // a function's output schema is the default response format of its calls
@@ -316,6 +318,13 @@ public class OpenAiResource {
         Duration keepAlive = RequestFields.checked(() -> keepAlive(body.keep_alive));
         List<ModelRequest> requests = RequestFields.checked(() -> CompletionPrompts.requests(body.prompt, sampling)).stream()
                 .map(r -> target.shaped(r, keepAlive, key)).toList();
+        boolean echo = Boolean.TRUE.equals(body.echo);
+        if (echo && requests.stream().anyMatch(r -> r.prompt() == null)) {
+            throw new InvalidParamException("echo", "echo: repeats a prompt given as text; this one is token ids");
+        }
+        if (echo && sampling.logprobs() >= 0 && Boolean.TRUE.equals(body.stream)) {
+            throw new InvalidParamException("echo", "echo with logprobs is for whole answers: the prompt's log-probabilities are known only after it ran (send stream: false)");
+        }
         String id = "cmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (Boolean.TRUE.equals(body.stream)) {
@@ -327,10 +336,9 @@ public class OpenAiResource {
                 for (int i = 0; i < requests.size(); i++) {
                     int index = i;
                     TokenBudget.Hold hold = i == 0 ? first : callers.budget(key).reserve(requests.get(i));
-                    GenerationResult result = generate(hold, target, requests.get(i), (token, text) -> {
-                        if (!text.isEmpty()) events.send(new Responses.TextCompletion(id, "text_completion", created, model,
-                                List.of(new Responses.TextChoice(index, text, null)), null));
-                    }).generation();
+                    if (echo) events.send(new Responses.TextCompletion(id, "text_completion", created, model,
+                            List.of(new Responses.TextChoice(index, requests.get(i).prompt(), null)), null));
+                    GenerationResult result = generate(hold, target, requests.get(i), StreamedPieces.text(events, id, created, model, index)).generation();
                     prompt += result.promptTokens();
                     completion += result.tokens().length;
                     cached += result.cachedTokens();
@@ -342,8 +350,11 @@ public class OpenAiResource {
         List<Responses.TextChoice> choices = new ArrayList<>();
         int prompt = 0, completion = 0, cached = 0;
         for (int i = 0; i < requests.size(); i++) {
-            GenerationResult result = generate(key, target, requests.get(i), (token, text) -> { }).generation();
-            choices.add(new Responses.TextChoice(i, result.text(), result.finishReason().apiName(), Responses.TextLogprobs.of(result.logprobs())));
+            GenerationResult result = generate(key, target, requests.get(i), TokenListener.NONE).generation();
+            List<io.hearth.engine.sample.TokenLogprob> logprobs = new ArrayList<>(result.promptLogprobs());
+            logprobs.addAll(result.logprobs());
+            choices.add(new Responses.TextChoice(i, (echo ? requests.get(i).prompt() : "") + result.text(), result.finishReason().apiName(),
+                    Responses.TextLogprobs.of(logprobs, 0)));
             prompt += result.promptTokens();
             completion += result.tokens().length;
             cached += result.cachedTokens();
@@ -420,10 +431,7 @@ public class OpenAiResource {
     private Completion generate(TokenBudget.Hold hold, Target target, ModelRequest request, TokenListener listener) {
         long start = System.nanoTime();
         java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong();
-        TokenListener timed = (token, text) -> {
-            first.compareAndSet(0, System.nanoTime());
-            listener.onToken(token, text);
-        };
+        TokenListener timed = listener.peeking(() -> first.compareAndSet(0, System.nanoTime()));
         try {
             Completion completion = TokenBudget.charged(hold, request, counting -> calls.generate(target.model(), request, counting,
                     LoadProgress.NONE), timed, c -> c.generation().promptTokens() + c.generation().tokens().length);

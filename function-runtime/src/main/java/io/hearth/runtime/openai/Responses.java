@@ -47,20 +47,23 @@ public final class Responses {
     public record TopLogprob(String token, float logprob, List<Integer> bytes) {
     }
 
-    /** Completions' {@code logprobs}: the tokens, their log-probabilities, the alternatives, and where each token starts in the text. */
+    /**
+     * Completions' {@code logprobs}: the tokens, their log-probabilities (null for an echoed prompt's first token,
+     * which nothing predicts), the alternatives, and where each token starts in the text.
+     */
     public record TextLogprobs(List<String> tokens, List<Float> token_logprobs, List<java.util.Map<String, Float>> top_logprobs, List<Integer> text_offset) {
-        static TextLogprobs of(List<io.hearth.engine.sample.TokenLogprob> logprobs) {
+        /** The entries of {@code logprobs}, the first starting at {@code offset} in the choice's text. */
+        static TextLogprobs of(List<io.hearth.engine.sample.TokenLogprob> logprobs, int offset) {
             if (logprobs.isEmpty()) return null;
             List<String> tokens = new java.util.ArrayList<>();
             List<Integer> offsets = new java.util.ArrayList<>();
-            int offset = 0;
             for (var l : logprobs) {
                 String t = text(l.bytes());
                 tokens.add(t);
                 offsets.add(offset);
                 offset += t.length();
             }
-            return new TextLogprobs(tokens, logprobs.stream().map(io.hearth.engine.sample.TokenLogprob::logprob).toList(),
+            return new TextLogprobs(tokens, logprobs.stream().map(l -> Float.isNaN(l.logprob()) ? null : l.logprob()).collect(java.util.stream.Collectors.toList()),
                     logprobs.stream().map(l -> {
                         java.util.Map<String, Float> top = new java.util.LinkedHashMap<>();
                         for (var a : l.top()) top.putIfAbsent(text(a.bytes()), a.logprob());
@@ -91,7 +94,10 @@ public final class Responses {
         }
     }
 
-    public record ChunkChoice(int index, Delta delta, String finish_reason) {
+    public record ChunkChoice(int index, Delta delta, String finish_reason, ChatLogprobs logprobs) {
+        public ChunkChoice(int index, Delta delta, String finish_reason) {
+            this(index, delta, finish_reason, null);
+        }
     }
 
     /** A stream's chunk; the last one of a stream that asked for {@code include_usage} has empty choices and the usage. */

@@ -30,7 +30,7 @@ final class SamplingMapper {
                 64,
                 r.seed != null ? r.seed : System.nanoTime(),
                 maxTokens,
-                stops(r.stop), null, penalties(r), logprobs(r));
+                stops(r.stop), null, penalties(r), logprobs(r), Boolean.TRUE.equals(r.echo) && logprobs(r) >= 0);
     }
 
     /**

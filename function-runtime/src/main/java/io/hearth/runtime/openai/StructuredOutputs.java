@@ -155,10 +155,6 @@ final class StructuredOutputs {
         if (r.web_search_options != null) throw new IllegalArgumentException("web_search_options: web search is not supported");
         if (r.n != null && (r.n < 1 || r.n > MAX_CHOICES)) throw new IllegalArgumentException("n must be from 1 to " + MAX_CHOICES + ", got " + r.n);
         if (r.best_of != null && r.best_of != 1) throw new IllegalArgumentException("best_of: one candidate per request is supported");
-        if (SamplingMapper.logprobs(r) >= 0 && Boolean.TRUE.equals(r.stream)) {
-            throw new IllegalArgumentException("logprobs: log-probabilities are returned with whole answers, not yet with streams");
-        }
-        if (Boolean.TRUE.equals(r.echo)) throw new IllegalArgumentException("echo: not supported yet");
         if (r.suffix != null && !r.suffix.isEmpty()) throw new IllegalArgumentException("suffix: fill-in-the-middle is not supported");
     }
 

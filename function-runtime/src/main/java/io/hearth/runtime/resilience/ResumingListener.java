@@ -1,6 +1,7 @@
 package io.hearth.runtime.resilience;
 
 import io.hearth.engine.generate.TokenListener;
+import io.hearth.engine.sample.TokenLogprob;
 
 import java.util.Arrays;
 
@@ -34,6 +35,11 @@ public final class ResumingListener implements TokenListener {
 
     @Override
     public void onToken(int token, String text) {
+        onToken(token, text, null);
+    }
+
+    @Override
+    public void onToken(int token, String text, TokenLogprob logprob) {
         if (position < deliveredCount) {
             if (delivered[position] != token) {
                 throw new IllegalStateException("a retried model call diverged at token " + position + " from what the client already received");
@@ -41,7 +47,7 @@ public final class ResumingListener implements TokenListener {
             position++;
             return;
         }
-        client.onToken(token, text);
+        client.onToken(token, text, logprob);
         if (deliveredCount == delivered.length) delivered = Arrays.copyOf(delivered, deliveredCount * 2);
         delivered[deliveredCount++] = token;
         position++;

@@ -29,6 +29,7 @@ public final class Decoding {
     private final SamplingParams params;
     /** Each generated token's log-probability, when asked for. */
     private final java.util.List<TokenLogprob> logprobs = new java.util.ArrayList<>();
+    private final java.util.List<TokenLogprob> promptLogprobs = new java.util.ArrayList<>();
     private int generated;
     private FinishReason finishReason;
 
@@ -66,7 +67,8 @@ public final class Decoding {
         }
         int token = sampler.sample(logits, history, promptLength, promptLength + generated);
         // the sampler left the logits as it chose from them (grammar, bias and penalties applied)
-        if (params.logprobs() >= 0 && !tokenizer.vocabulary().isEndOfGeneration(token)) logprobs.add(logprob(logits, token));
+        TokenLogprob logprob = params.logprobs() >= 0 && !tokenizer.vocabulary().isEndOfGeneration(token) ? logprob(logits, token) : null;
+        if (logprob != null) logprobs.add(logprob);
         if (grammar != null && !grammar.accept(token)) {
             throw new IllegalStateException("sampled token " + token + " outside the grammar's mask");
         }
@@ -77,23 +79,37 @@ public final class Decoding {
         history[promptLength + generated++] = token;
         String piece = stops.accept(utf8.accept(tokenizer.pieceBytes(token, false)));
         text.append(piece);
-        listener.onToken(token, piece);
+        listener.onToken(token, piece, logprob);
         if (stops.stopped() || (grammar != null && grammar.complete())) finishReason = FinishReason.STOP;
         else if (generated == maxTokens) finishReason = FinishReason.LENGTH;
     }
 
     private TokenLogprob logprob(float[] logits, int token) {
-        float[] lp = TokenLogprob.logSoftmax(logits, params.temperature());
-        java.util.List<TokenLogprob.Alternative> top = new java.util.ArrayList<>();
-        if (params.logprobs() > 0) {
-            Integer[] ids = new Integer[lp.length];
-            for (int i = 0; i < ids.length; i++) ids[i] = i;
-            java.util.Arrays.sort(ids, (a, b) -> lp[a] != lp[b] ? Float.compare(lp[b], lp[a]) : Integer.compare(a, b));
-            for (int i = 0; i < params.logprobs() && i < ids.length && lp[ids[i]] > Float.NEGATIVE_INFINITY; i++) {
-                top.add(new TokenLogprob.Alternative(ids[i], lp[ids[i]], tokenizer.pieceBytes(ids[i], false)));
-            }
+        return TokenLogprob.of(TokenLogprob.logSoftmax(logits, params.temperature()), token, params.logprobs(), id -> tokenizer.pieceBytes(id, false));
+    }
+
+    /**
+     * Scores prompt tokens from the logits of a prefill chunk that asked for all of them ({@code rows × vocab}, the
+     * chunk's first token at prompt position {@code from}): row r is the model's distribution for position
+     * {@code from + r + 1}, so it gives that prompt token's log-probability (the raw distribution: nothing was sampled
+     * from it); the row past the prompt's end is the first answer token's, left to {@link #accept}. The prompt's first
+     * token, which nothing predicts, gets NaN.
+     */
+    public void scorePrompt(float[] logits, int rows, int from, int[] prompt) {
+        int vocab = logits.length / rows;
+        if (from == 0) promptLogprobs.add(new TokenLogprob(prompt[0], Float.NaN, tokenizer.sourcePieceBytes(prompt, 0), java.util.List.of()));
+        for (int r = 0; r < rows && from + r + 1 < prompt.length; r++) {
+            float[] row = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
+            int position = from + r + 1;
+            TokenLogprob scored = TokenLogprob.of(TokenLogprob.logSoftmax(row, 0f), prompt[position], params.logprobs(), id -> tokenizer.pieceBytes(id, false));
+            // the prompt's own token spelled as its text has it (no tokenizer-added space)
+            promptLogprobs.add(new TokenLogprob(scored.token(), scored.logprob(), tokenizer.sourcePieceBytes(prompt, position), scored.top()));
         }
-        return new TokenLogprob(token, lp[token], tokenizer.pieceBytes(token, false), top);
+    }
+
+    /** Each prompt token's log-probability, the first's NaN: nothing predicts it (empty unless asked for). */
+    public java.util.List<TokenLogprob> promptLogprobs() {
+        return promptLogprobs;
     }
 
     /** Each generated token's log-probability (empty unless asked for). */

@@ -33,11 +33,12 @@ public final class Generator {
         Sequence sequence = kv.newSequence();
         try {
             long start = System.nanoTime();
-            int cached = kv.attachCachedPrefix(sequence, prompt);
-            float[] logits = prefill(sequence, Arrays.copyOfRange(prompt, cached, prompt.length));
-            long prefillDone = System.nanoTime();
-
             Decoding decoding = new Decoding(tokenizer, prompt, params);
+            // the prompt's own log-probabilities need every position's logits, which cached blocks do not keep
+            int cached = params.promptLogprobs() ? 0 : kv.attachCachedPrefix(sequence, prompt);
+            float[] logits = params.promptLogprobs() ? scoredPrefill(sequence, prompt, decoding)
+                    : prefill(sequence, Arrays.copyOfRange(prompt, cached, prompt.length));
+            long prefillDone = System.nanoTime();
             while (!decoding.finished()) {
                 decoding.accept(logits, listener);
                 if (!decoding.finished()) {
@@ -47,10 +48,23 @@ public final class Generator {
             decoding.flush(listener);
             long end = System.nanoTime();
             return new GenerationResult(decoding.tokens(), decoding.text(), decoding.finishReason(), prompt.length, cached,
-                    prefillDone - start, end - prefillDone, decoding.logprobs());
+                    prefillDone - start, end - prefillDone, decoding.logprobs(), decoding.promptLogprobs());
         } finally {
             kv.release(sequence);
         }
+    }
+
+    /** Feeds the whole prompt in chunks, asking each for all its logits to score the prompt's tokens; returns the last position's. */
+    private float[] scoredPrefill(Sequence sequence, int[] prompt, Decoding decoding) {
+        int vocab = backend.model().config().vocabSize();
+        float[] last = null;
+        for (int from = 0; from < prompt.length; from += PREFILL_CHUNK) {
+            int[] chunk = Arrays.copyOfRange(prompt, from, Math.min(prompt.length, from + PREFILL_CHUNK));
+            float[] all = backend.forward(List.of(BatchEntry.allLogits(sequence, chunk))).getFirst();
+            decoding.scorePrompt(all, chunk.length, from, prompt);
+            last = Arrays.copyOfRange(all, all.length - vocab, all.length);
+        }
+        return last;
     }
 
     /** Feeds tokens in chunks and returns the logits after the last one. */

@@ -20,15 +20,18 @@ import java.util.List;
  *                          repetition penalty)
  * @param logprobs          how many alternatives to report with each token's log-probability (0: the token's alone;
  *                          -1: no log-probabilities)
+ * @param promptLogprobs    report the prompt's tokens' log-probabilities too (each under the model's distribution
+ *                          after the tokens before it; the first has none): computed in the prefill, so such a prompt
+ *                          does not start from cached blocks; needs {@code logprobs} 0 or more
  */
 public record SamplingParams(float temperature, int topK, float topP, float minP, float repetitionPenalty,
                              int repeatLastN, long seed, int maxTokens, List<String> stop, Grammar grammar, Penalties penalties,
-                             int logprobs) {
+                             int logprobs, boolean promptLogprobs) {
     public static final int MAX_TOP_LOGPROBS = 20;
 
     public SamplingParams(float temperature, int topK, float topP, float minP, float repetitionPenalty,
                           int repeatLastN, long seed, int maxTokens, List<String> stop, Grammar grammar) {
-        this(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, Penalties.NONE, -1);
+        this(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, Penalties.NONE, -1, false);
     }
 
     public static final int MAX_STOP_STRINGS = 16;
@@ -50,6 +53,7 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
         stop = stop == null ? List.of() : List.copyOf(stop);
         if (penalties == null) penalties = Penalties.NONE;
         require(logprobs >= -1 && logprobs <= MAX_TOP_LOGPROBS, "top_logprobs must be from 0 to " + MAX_TOP_LOGPROBS + ", got " + logprobs);
+        require(!promptLogprobs || logprobs >= 0, "the prompt's log-probabilities come with the answer's: ask for logprobs too");
         require(stop.size() <= MAX_STOP_STRINGS, "at most " + MAX_STOP_STRINGS + " stop strings are allowed, got " + stop.size());
         for (String s : stop) {
             require(!s.isEmpty() && s.length() <= MAX_STOP_LENGTH, "stop strings must be 1 to " + MAX_STOP_LENGTH + " characters long");
@@ -67,23 +71,28 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
     }
 
     public SamplingParams withStop(List<String> strings) {
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, strings, grammar, penalties, logprobs);
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, strings, grammar, penalties, logprobs, promptLogprobs);
     }
 
     public SamplingParams withPenalties(Penalties adjustments) {
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, adjustments, logprobs);
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, adjustments, logprobs, promptLogprobs);
     }
 
     public SamplingParams withSeed(long seed) {
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, penalties, logprobs);
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, penalties, logprobs, promptLogprobs);
     }
 
     /** Log-probabilities with each token and its {@code top} most likely alternatives (-1: none). */
     public SamplingParams withLogprobs(int top) {
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, penalties, top);
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, penalties, top, promptLogprobs);
+    }
+
+    /** The prompt's log-probabilities as well (completions' {@code echo} with {@code logprobs}). */
+    public SamplingParams withPromptLogprobs() {
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, grammar, penalties, logprobs, true);
     }
 
     public SamplingParams withGrammar(Grammar constraint) {
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, constraint, penalties, logprobs);
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, repeatLastN, seed, maxTokens, stop, constraint, penalties, logprobs, promptLogprobs);
     }
 }

@@ -6,6 +6,7 @@ import io.hearth.engine.gguf.GgufFormatException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -95,6 +96,18 @@ public abstract class Tokenizer {
      * otherwise as nothing, like llama.cpp's {@code token_to_piece(special=false)}.
      */
     public abstract byte[] pieceBytes(int token, boolean renderControl);
+
+    /**
+     * Token {@code index} of a prompt's {@code tokens}, as bytes of the text it was tokenized from: the space a
+     * tokenizer puts before text at the start and after a special token (SentencePiece's dummy prefix) is taken off
+     * again, as llama.cpp's detokenizer does, so the pieces of a prompt spell its text.
+     */
+    public final byte[] sourcePieceBytes(int[] tokens, int index) {
+        byte[] piece = pieceBytes(tokens[index], false);
+        boolean afterSpecialOrStart = index == 0 || vocab.isSpecial(tokens[index - 1]);
+        if (vocab.addSpacePrefix && afterSpecialOrStart && piece.length > 0 && piece[0] == ' ') return Arrays.copyOfRange(piece, 1, piece.length);
+        return piece;
+    }
 
     public final String decode(int[] tokens) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -109,6 +109,11 @@ public final class Vocabulary {
         return types[id];
     }
 
+    /** A token the tokenizer matches as a whole in text (control, user-defined, unknown): text after it starts anew. */
+    boolean isSpecial(int id) {
+        return types[id] == TokenType.CONTROL || types[id] == TokenType.USER_DEFINED || types[id] == TokenType.UNKNOWN;
+    }
+
     public boolean isEndOfGeneration(int id) {
         return id >= 0 && id < endOfGeneration.length && endOfGeneration[id];
     }

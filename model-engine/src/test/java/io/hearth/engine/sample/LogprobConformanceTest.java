@@ -7,6 +7,8 @@ import io.hearth.engine.backend.BatchEntry;
 import io.hearth.engine.backend.CpuBackend;
 import io.hearth.engine.backend.EngineOptions;
 import io.hearth.engine.generate.Decoding;
+import io.hearth.engine.generate.GenerationResult;
+import io.hearth.engine.generate.Generator;
 import io.hearth.engine.generate.TokenListener;
 import io.hearth.engine.kv.KvType;
 import io.hearth.engine.kv.Sequence;
@@ -21,6 +23,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Greedy log-probabilities are the log-softmax of the logits: checked against llama.cpp's own logits for the fixed
@@ -50,6 +53,38 @@ class LogprobConformanceTest {
             assertEquals(5, chosen.top().size());
             assertEquals(chosen.token(), chosen.top().getFirst().token(), "greedy: the chosen token is the most likely");
             for (TokenLogprob.Alternative a : chosen.top()) assertEquals(expected[a.token()], a.logprob(), 1e-4, "alternative " + a.token());
+        }
+    }
+
+    /**
+     * An echoed prompt's log-probabilities, computed in its prefill: at every position, the alternatives are
+     * llama.cpp's top tokens in its order, and differences of log-probabilities are its differences of logits (the
+     * normalizer cancels); the first token, which nothing predicts, has none.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"stories260K", "tiny-llama-spm-f32"})
+    void promptLogprobsFollowLlamaCppsLogitsAtEveryPosition(String name) throws Exception {
+        Path dir = Conformance.dir();
+        JsonNode fixed = new ObjectMapper().readTree(dir.resolve("ref/" + name + ".ref.json").toFile()).get("fixed_sequence");
+        int[] tokens = new ObjectMapper().convertValue(fixed.get("tokens"), int[].class);
+        try (Model m = Model.load(dir.resolve("models/" + name + ".gguf"));
+             CpuBackend backend = new CpuBackend(m, new EngineOptions(2, KvType.F32, 2048))) {
+            GenerationResult result = new Generator(backend).generate(tokens, SamplingParams.greedy(1).withLogprobs(5).withPromptLogprobs(), TokenListener.NONE);
+            List<TokenLogprob> prompt = result.promptLogprobs();
+            assertEquals(tokens.length, prompt.size(), "one entry per prompt token");
+            assertTrue(Float.isNaN(prompt.getFirst().logprob()), "nothing predicts the first token");
+            for (int p = 0; p + 1 < tokens.length; p++) {
+                JsonNode top = fixed.get("positions").get(p).get("top");
+                TokenLogprob scored = prompt.get(p + 1);
+                assertEquals(tokens[p + 1], scored.token());
+                float best = (float) top.get(0).get(1).asDouble();
+                for (int k = 0; k < 5; k++) {
+                    assertEquals(top.get(k).get(0).asInt(), scored.top().get(k).token(), "position " + p + ", alternative " + k);
+                    assertEquals(top.get(k).get(1).asDouble() - best, scored.top().get(k).logprob() - scored.top().getFirst().logprob(), 1e-4,
+                            "position " + p + ", alternative " + k);
+                }
+                assertTrue(scored.logprob() <= scored.top().getFirst().logprob() + 1e-6);
+            }
         }
     }
 }

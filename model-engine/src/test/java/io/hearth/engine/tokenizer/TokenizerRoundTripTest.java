@@ -32,4 +32,22 @@ class TokenizerRoundTripTest {
             }
         }
     }
+
+    /** A prompt's source pieces spell its text exactly, with no tokenizer-added space, after BOS and control tokens too. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"vocab/ggml-vocab-llama-spm.gguf", "vocab/ggml-vocab-phi-3.gguf", "models/tiny-qwen2-f32.gguf"})
+    void sourcePiecesSpellThePrompt(String file) throws IOException {
+        String[] cases = Conformance.tokenizerCases("llama-spm");
+        try (GgufFile gguf = GgufFile.open(Conformance.dir().resolve(file))) {
+            Tokenizer tokenizer = Tokenizer.from(gguf);
+            for (int i = 0; i < cases.length; i++) {
+                String text = cases[i];
+                if (text.isEmpty()) continue;
+                int[] tokens = tokenizer.encode(text, true, false);
+                java.io.ByteArrayOutputStream spelled = new java.io.ByteArrayOutputStream();
+                for (int t = 0; t < tokens.length; t++) spelled.writeBytes(tokenizer.sourcePieceBytes(tokens, t));
+                assertEquals(text, spelled.toString(java.nio.charset.StandardCharsets.UTF_8), "case " + i);
+            }
+        }
+    }
 }
