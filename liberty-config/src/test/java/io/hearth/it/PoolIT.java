@@ -151,6 +151,15 @@ class PoolIT {
             HttpResponse<String> refused = OpenAiApiIT.post("/v1/completions", "{\"model\":\"lazy\",\"prompt\":\"me too\",\"max_tokens\":2}");
             assertEquals(429, refused.statusCode(), refused.body());
             assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+            // a stream is refused before it starts, with the status and header a client retries on, not an error inside a 200
+            for (String[] streamed : new String[][]{{"/v1/chat/completions", "{\"model\":\"lazy\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"me too\"}]}"},
+                    {"/v1/completions", "{\"model\":\"lazy\",\"stream\":true,\"prompt\":\"me too\",\"max_tokens\":2}"},
+                    {"/v1/embeddings", "{\"model\":\"lazy\",\"input\":\"me too\"}"}}) {
+                HttpResponse<String> full = OpenAiApiIT.post(streamed[0], streamed[1]);
+                assertEquals(429, full.statusCode(), streamed[0] + ": " + full.body());
+                assertTrue(full.headers().firstValue("Retry-After").isPresent(), streamed[0]);
+                assertEquals("rate_limit_error", JSON.readTree(full.body()).at("/error/type").asText(), full.body());
+            }
             assertEquals(200, running.get().statusCode());
         }
         assertEquals(200, admin("PUT", "/admin/pools/lazy/policy", "{\"max_batch\":8,\"max_queue\":64}").statusCode());

@@ -7,6 +7,9 @@ import io.hearth.engine.tools.ToolDefinition;
 import io.hearth.pool.ModelRequest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
@@ -29,6 +32,28 @@ public interface TokenBudget {
 
     /** Reserves the most {@code request} can use; a refusal (429) when that does not fit the caller's quota. */
     Hold reserve(ModelRequest request);
+
+    /**
+     * Reserves for several calls of one request before any runs, all or none: a refusal releases what was reserved.
+     * Each hold settles once; settling again does nothing, so a caller may release every hold at the end, whether or
+     * not its call ran.
+     */
+    default List<Hold> reserveAll(List<ModelRequest> requests) {
+        List<Hold> holds = new ArrayList<>();
+        try {
+            for (ModelRequest r : requests) {
+                Hold hold = reserve(r);
+                AtomicBoolean settled = new AtomicBoolean();
+                holds.add(used -> {
+                    if (settled.compareAndSet(false, true)) hold.settle(used);
+                });
+            }
+        } catch (RuntimeException refused) {
+            holds.forEach(h -> h.settle(0));
+            throw refused;
+        }
+        return holds;
+    }
 
     /** Template markup a chat template adds around each message (role headers, separators), in tokens, at most. */
     int MARKUP_PER_MESSAGE = 32;

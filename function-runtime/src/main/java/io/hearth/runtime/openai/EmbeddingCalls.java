@@ -36,13 +36,7 @@ public class EmbeddingCalls {
     /** The inputs' embeddings, in order; the first failure fails the request, and what it had reserved is released. */
     List<Embedding> embedAll(String model, List<ModelRequest> inputs, TokenBudget budget) {
         long start = System.nanoTime();
-        List<TokenBudget.Hold> holds = new ArrayList<>();
-        try {
-            for (ModelRequest input : inputs) holds.add(budget.reserve(input));
-        } catch (RuntimeException refused) {
-            holds.forEach(h -> h.settle(0));
-            throw refused;
-        }
+        List<TokenBudget.Hold> holds = budget.reserveAll(inputs);
         Semaphore slots = new Semaphore(IN_FLIGHT);
         List<Future<Embedding>> running = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -72,6 +66,8 @@ public class EmbeddingCalls {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.util.concurrent.CancellationException("interrupted while embedding");
+        } finally {
+            holds.forEach(h -> h.settle(0)); // those whose call never ran; the others are settled already
         }
     }
 }

@@ -167,40 +167,45 @@ public class OpenAiResource {
         ModelRequest request = target.shaped(ModelRequest.chat(messages, sampling).withTools(tools), keepAlive, key);
         List<ModelRequest> choices = choices(request, body.n == null ? 1 : body.n);
         if (stream) {
-            TokenBudget.Hold hold = admitStream(key, target, choices.getFirst());
+            List<TokenBudget.Hold> holds = admitStream(key, target, choices);
             return EventStream.of(events -> {
-                Counted usage = new Counted();
-                for (int i = 0; i < choices.size(); i++) {
-                    int index = i;
-                    events.send(chunk(id, created, model, index, new Responses.Delta("assistant", ""), null));
+                try {
+                    for (int i = 0; i < choices.size(); i++) events.send(chunk(id, created, model, i, new Responses.Delta("assistant", ""), null));
                     // with tools, text may turn into a call at any point: the answer goes out once it is known
-                    Completion c = generate(i == 0 ? hold : callers.budget(key).reserve(choices.get(i)), target, choices.get(i),
-                            tools != null ? TokenListener.NONE : StreamedPieces.chat(events, id, created, model, index));
-                    Answer answer = Answer.of(c);
-                    if (tools != null) sendWhole(events, id, created, model, index, answer);
-                    // with tools the answer went out whole: its tokens' log-probabilities go with its end
-                    events.send(new Responses.ChatChunk(id, "chat.completion.chunk", created, model, List.of(new Responses.ChunkChoice(index,
-                            new Responses.Delta(null, null), answer.finishReason(), tools != null ? Responses.ChatLogprobs.of(c.generation().logprobs()) : null))));
-                    usage.add(c.generation(), index);
+                    List<Completion> done = ForkedChoices.run(choices.size(), (index, listener) -> {
+                        Completion c = generate(holds.get(index), target, choices.get(index), listener);
+                        Answer answer = Answer.of(c);
+                        if (tools != null) sendWhole(events, id, created, model, index, answer);
+                        // with tools the answer went out whole: its tokens' log-probabilities go with its end
+                        events.send(new Responses.ChatChunk(id, "chat.completion.chunk", created, model, List.of(new Responses.ChunkChoice(index,
+                                new Responses.Delta(null, null), answer.finishReason(), tools != null ? Responses.ChatLogprobs.of(c.generation().logprobs()) : null))));
+                        return c;
+                    }, index -> tools != null ? TokenListener.NONE : StreamedPieces.chat(events, id, created, model, index));
+                    if (includeUsage(body)) events.send(usageChunk(id, created, model, Counted.of(done)));
+                } finally {
+                    holds.forEach(h -> h.settle(0)); // choices cancelled before they ran; the others settled already
                 }
-                if (includeUsage(body)) events.send(usageChunk(id, created, model, usage.usage()));
             });
         }
-        List<Responses.ChatChoice> answers = new ArrayList<>();
-        Counted usage = new Counted();
-        for (int i = 0; i < choices.size(); i++) {
-            Completion c = generate(key, target, choices.get(i), (token, text) -> { });
-            Answer answer = Answer.of(c);
-            answers.add(new Responses.ChatChoice(i, answer.message(), answer.finishReason(), Responses.ChatLogprobs.of(c.generation().logprobs())));
-            usage.add(c.generation(), i);
+        List<TokenBudget.Hold> holds = callers.budget(key).reserveAll(choices);
+        List<Completion> done;
+        try {
+            done = ForkedChoices.run(choices.size(), (index, listener) -> generate(holds.get(index), target, choices.get(index), listener),
+                    index -> TokenListener.NONE);
+        } finally {
+            holds.forEach(h -> h.settle(0));
         }
-        return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model, answers, usage.usage()), MediaType.APPLICATION_JSON).build();
+        List<Responses.ChatChoice> answers = new ArrayList<>();
+        for (int i = 0; i < done.size(); i++) {
+            Answer answer = Answer.of(done.get(i));
+            answers.add(new Responses.ChatChoice(i, answer.message(), answer.finishReason(), Responses.ChatLogprobs.of(done.get(i).generation().logprobs())));
+        }
+        return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model, answers, Counted.of(done)), MediaType.APPLICATION_JSON).build();
     }
 
     /**
-     * The {@code n} choices of a request: one after another, each sampled on its own (the seed plus its index, so a
-     * seeded request answers the same every time); the first computes the prompt and leaves its KV blocks cached,
-     * which the others reuse.
+     * The {@code n} choices of a request, each sampled on its own (the seed plus its index, so a seeded request answers
+     * the same every time); {@link ForkedChoices} runs them so the prompt is computed once.
      */
     private static List<ModelRequest> choices(ModelRequest request, int n) {
         List<ModelRequest> out = new ArrayList<>();
@@ -214,18 +219,13 @@ public class OpenAiResource {
 
     /** Usage over a request's choices: the prompt counted once (it is the same prompt), the answers all. */
     private static final class Counted {
-        private int prompt, completion, cached;
-
-        void add(GenerationResult r, int choice) {
-            if (choice == 0) {
-                prompt = r.promptTokens();
-                cached = r.cachedTokens();
-            }
-            completion += r.tokens().length;
+        private Counted() {
         }
 
-        Responses.Usage usage() {
-            return OpenAiResource.usage(prompt, completion, cached);
+        static Responses.Usage of(List<Completion> choices) {
+            GenerationResult first = choices.getFirst().generation();
+            int completion = choices.stream().mapToInt(c -> c.generation().tokens().length).sum();
+            return OpenAiResource.usage(first.promptTokens(), completion, first.cachedTokens());
         }
     }
 
@@ -329,37 +329,40 @@ public class OpenAiResource {
         long created = System.currentTimeMillis() / 1000;
         if (Boolean.TRUE.equals(body.stream)) {
             // the batch's prompts run one after another, each choice's pieces carrying its index; the quota holds
-            // for the first before anything is sent
-            TokenBudget.Hold first = admitStream(key, target, requests.getFirst());
+            // for all of them before anything is sent
+            List<TokenBudget.Hold> holds = admitStream(key, target, requests);
             return EventStream.of(events -> {
-                int prompt = 0, completion = 0, cached = 0;
-                for (int i = 0; i < requests.size(); i++) {
-                    int index = i;
-                    TokenBudget.Hold hold = i == 0 ? first : callers.budget(key).reserve(requests.get(i));
-                    if (echo) events.send(new Responses.TextCompletion(id, "text_completion", created, model,
-                            List.of(new Responses.TextChoice(index, requests.get(i).prompt(), null)), null));
-                    GenerationResult result = generate(hold, target, requests.get(i), StreamedPieces.text(events, id, created, model, index)).generation();
-                    prompt += result.promptTokens();
-                    completion += result.tokens().length;
-                    cached += result.cachedTokens();
-                    events.send(new Responses.TextCompletion(id, "text_completion", created, model,
-                            List.of(new Responses.TextChoice(index, "", result.finishReason().apiName())), i == requests.size() - 1 ? usage(prompt, completion, cached) : null));
+                try {
+                    List<GenerationResult> results = new ArrayList<>();
+                    for (int i = 0; i < requests.size(); i++) {
+                        if (echo) events.send(new Responses.TextCompletion(id, "text_completion", created, model,
+                                List.of(new Responses.TextChoice(i, requests.get(i).prompt(), null)), null));
+                        GenerationResult result = generate(holds.get(i), target, requests.get(i), StreamedPieces.text(events, id, created, model, i)).generation();
+                        results.add(result);
+                        events.send(new Responses.TextCompletion(id, "text_completion", created, model,
+                                List.of(new Responses.TextChoice(i, "", result.finishReason().apiName())), i == requests.size() - 1 ? summed(results) : null));
+                    }
+                } finally {
+                    holds.forEach(h -> h.settle(0)); // prompts a failure kept from running
                 }
             });
         }
+        List<TokenBudget.Hold> holds = callers.budget(key).reserveAll(requests);
+        List<GenerationResult> results = new ArrayList<>();
         List<Responses.TextChoice> choices = new ArrayList<>();
-        int prompt = 0, completion = 0, cached = 0;
-        for (int i = 0; i < requests.size(); i++) {
-            GenerationResult result = generate(key, target, requests.get(i), TokenListener.NONE).generation();
-            List<io.hearth.engine.sample.TokenLogprob> logprobs = new ArrayList<>(result.promptLogprobs());
-            logprobs.addAll(result.logprobs());
-            choices.add(new Responses.TextChoice(i, (echo ? requests.get(i).prompt() : "") + result.text(), result.finishReason().apiName(),
-                    Responses.TextLogprobs.of(logprobs, 0)));
-            prompt += result.promptTokens();
-            completion += result.tokens().length;
-            cached += result.cachedTokens();
+        try {
+            for (int i = 0; i < requests.size(); i++) {
+                GenerationResult result = generate(holds.get(i), target, requests.get(i), TokenListener.NONE).generation();
+                results.add(result);
+                List<io.hearth.engine.sample.TokenLogprob> logprobs = new ArrayList<>(result.promptLogprobs());
+                logprobs.addAll(result.logprobs());
+                choices.add(new Responses.TextChoice(i, (echo ? requests.get(i).prompt() : "") + result.text(), result.finishReason().apiName(),
+                        Responses.TextLogprobs.of(logprobs, 0)));
+            }
+        } finally {
+            holds.forEach(h -> h.settle(0));
         }
-        return Response.ok(new Responses.TextCompletion(id, "text_completion", created, model, choices, usage(prompt, completion, cached)),
+        return Response.ok(new Responses.TextCompletion(id, "text_completion", created, model, choices, summed(results)),
                 MediaType.APPLICATION_JSON).build();
     }
 
@@ -411,23 +414,19 @@ public class OpenAiResource {
     }
 
     /**
-     * Runs a model call on the guarded path, charged to the caller's token quota ({@link TokenBudget#charged}) and
-     * counted in the invocation metrics under the model's name.
+     * What a stream can be refused for before it starts, checked before it sends anything, so the refusal keeps its
+     * real status: the model's breaker open (503), its queue full or the caller's token quota spent (429). Returns the
+     * quota's reservations for the calls.
      */
-    private Completion generate(ApiKey key, Target target, ModelRequest request, TokenListener listener) {
-        return generate(callers.budget(key).reserve(request), target, request, listener);
+    private List<TokenBudget.Hold> admitStream(ApiKey key, Target target, List<ModelRequest> requests) {
+        calls.checkAdmission(target.model());
+        return callers.budget(key).reserveAll(requests);
     }
 
     /**
-     * What a stream can be refused for before it starts, checked before it sends anything, so the refusal keeps its
-     * real status: the model's breaker open (503), its queue full or the caller's token quota spent (429). Returns the
-     * quota's reservation for the call.
+     * Runs a model call on the guarded path, charged against its quota reservation ({@link TokenBudget#charged}) and
+     * counted in the invocation metrics under the model's name.
      */
-    private TokenBudget.Hold admitStream(ApiKey key, Target target, ModelRequest request) {
-        calls.checkAdmission(target.model());
-        return callers.budget(key).reserve(request);
-    }
-
     private Completion generate(TokenBudget.Hold hold, Target target, ModelRequest request, TokenListener listener) {
         long start = System.nanoTime();
         java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong();
@@ -476,6 +475,12 @@ public class OpenAiResource {
 
     private static Responses.ChatChunk chunk(String id, long created, String model, int index, Responses.Delta delta, String finishReason) {
         return new Responses.ChatChunk(id, "chat.completion.chunk", created, model, List.of(new Responses.ChunkChoice(index, delta, finishReason)));
+    }
+
+    /** Usage over a batch of prompts: each its own prompt and answer. */
+    private static Responses.Usage summed(List<GenerationResult> results) {
+        return usage(results.stream().mapToInt(GenerationResult::promptTokens).sum(), results.stream().mapToInt(r -> r.tokens().length).sum(),
+                results.stream().mapToInt(GenerationResult::cachedTokens).sum());
     }
 
     private static Responses.Usage usage(int prompt, int completion, int cached) {

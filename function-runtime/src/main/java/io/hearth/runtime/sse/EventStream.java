@@ -66,7 +66,8 @@ public final class EventStream {
         write("event: " + name + "\ndata: " + JSON.toJson(event) + "\n\n");
     }
 
-    private void write(String text) {
+    /** Choices generated together write their chunks from several threads: each event goes out whole. */
+    private synchronized void write(String text) {
         try {
             out.write(text.getBytes(StandardCharsets.UTF_8));
             out.flush();
