@@ -20,6 +20,12 @@ public interface ModelClient {
     ModelResult complete(String prompt, ModelOptions options);
 
     /**
+     * The embedding of {@code text} by the function's model: its hidden states pooled as the server's settings for the
+     * model say (mean by default), scaled to unit length; as {@code POST /v1/embeddings} gives it.
+     */
+    float[] embed(String text);
+
+    /**
      * Chat messages answered as an instance of {@code type} (a record, or a class with public fields): its JSON Schema
      * is derived from the type, the model is held to it, and the answer is read into the type.
      *

@@ -84,6 +84,20 @@ public final class ModelFrames {
                 ((Number) frame.get("prompt_tokens")).intValue(), ((Number) frame.get("completion_tokens")).intValue(), calls);
     }
 
+    /** An embedding as a frame carries it: its components as a JSON array. */
+    public static Map<String, Object> embedding(float[] vector) {
+        List<Double> components = new ArrayList<>(vector.length);
+        for (float x : vector) components.add((double) x);
+        return Map.of("embedding", components);
+    }
+
+    public static float[] embedding(Map<String, Object> frame) {
+        List<?> components = (List<?>) frame.get("embedding");
+        float[] vector = new float[components.size()];
+        for (int i = 0; i < vector.length; i++) vector[i] = ((Number) components.get(i)).floatValue();
+        return vector;
+    }
+
     private static Map<String, Object> call(ModelClient.ToolCall c) {
         Map<String, Object> out = new HashMap<>();
         out.put("id", c.id());

@@ -50,7 +50,17 @@ final class RemoteModelClient implements ModelClient {
         return call(Map.of("kind", "complete", "prompt", prompt), options);
     }
 
+    @Override
+    public float[] embed(String text) {
+        return ModelFrames.embedding(exchange(Map.of("kind", "embed", "text", text), ModelOptions.defaults()));
+    }
+
     private ModelResult call(Map<String, Object> what, ModelOptions options) {
+        return ModelFrames.result(exchange(what, options));
+    }
+
+    /** Sends a model frame and waits for the server's answer; a refusal is thrown as {@link ModelCallFailedException}. */
+    private Map<String, Object> exchange(Map<String, Object> what, ModelOptions options) {
         long call = CALLS.incrementAndGet();
         CompletableFuture<Map<String, Object>> answer = new CompletableFuture<>();
         PENDING.put(call, answer);
@@ -63,7 +73,7 @@ final class RemoteModelClient implements ModelClient {
             channel.send(frame);
             Map<String, Object> reply = answer.get();
             if (Frames.is(reply, Frames.MODEL_ERROR)) throw new ModelCallFailedException(call, String.valueOf(reply.get("message")));
-            return ModelFrames.result(reply);
+            return reply;
         } catch (IOException e) {
             throw new UncheckedIOException("the server is gone", e);
         } catch (InterruptedException e) {

@@ -238,10 +238,13 @@ final class FunctionProcess {
         try {
             if (call == null) throw new IllegalStateException("the call is over");
             ModelClient.ModelOptions modelOptions = ModelFrames.options((Map<String, Object>) frame.getOrDefault("options", Map.of()));
-            ModelClient.ModelResult r = "chat".equals(frame.get("kind"))
-                    ? call.model().chat(((List<Map<String, Object>>) frame.get("messages")).stream().map(ModelFrames::message).toList(), modelOptions)
-                    : call.model().complete((String) frame.get("prompt"), modelOptions);
-            Map<String, Object> answer = new java.util.HashMap<>(ModelFrames.result(r));
+            Map<String, Object> answer = new java.util.HashMap<>(switch (String.valueOf(frame.get("kind"))) {
+                case "chat" -> ModelFrames.result(call.model().chat(((List<Map<String, Object>>) frame.get("messages")).stream()
+                        .map(ModelFrames::message).toList(), modelOptions));
+                case "complete" -> ModelFrames.result(call.model().complete((String) frame.get("prompt"), modelOptions));
+                case "embed" -> ModelFrames.embedding(call.model().embed((String) frame.get("text")));
+                default -> throw new IllegalArgumentException("a model call of kind '" + frame.get("kind") + "' is not one Hearth makes");
+            });
             answer.put(Frames.TYPE, Frames.MODEL_RESULT);
             answer.put("call", callId);
             reply(answer);

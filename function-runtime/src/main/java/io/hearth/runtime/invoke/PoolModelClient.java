@@ -11,6 +11,7 @@ import io.hearth.function.ModelClient;
 import io.hearth.host.TypedAnswers;
 import io.hearth.pool.ColdStart;
 import io.hearth.pool.Completion;
+import io.hearth.pool.Embedding;
 import io.hearth.pool.DeadlineExceededException;
 import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelRequest;
@@ -86,6 +87,31 @@ final class PoolModelClient implements ModelClient {
         return generate(ModelRequest.text(Tokenizer.untrusted(prompt), sampling(options, false)));
     }
 
+    @Override
+    public float[] embed(String text) {
+        if (Instant.now().isAfter(deadline)) throw timedOut();
+        // the function may embed a caller's input: control-token syntax in it stays text
+        ModelRequest shaped = shaped(ModelRequest.embedding(text));
+        Embedding embedding;
+        try {
+            embedding = budget.charged(shaped, counting -> calls.embed(manifest.model(), shaped), TokenListener.NONE, Embedding::promptTokens);
+        } catch (DeadlineExceededException e) {
+            throw timedOut();
+        }
+        servedBy = embedding.model();
+        queuedNanos.addAndGet(embedding.queuedNanos());
+        if (coldStart == null) coldStart = embedding.coldStart();
+        prefix.accumulateAndGet(embedding.prefix(), PrefixReuse::plus);
+        promptTokens.addAndGet(embedding.promptTokens());
+        return embedding.vector();
+    }
+
+    /** The function's model call settings on a request: its input limit, deadline, keep-alive hint, caller and cache scope. */
+    private ModelRequest shaped(ModelRequest request) {
+        return request.withMaxPromptTokens(manifest.maxInputTokens()).withDeadline(deadline)
+                .withKeepAlive(keepAlive).withCaller(manifest.name()).withCacheSalt(manifest.cacheSalt()).withTenant(tenant);
+    }
+
     /** One model call of the invocation, as a function sees its result: text, or the tools it called. */
     ModelResult generate(ModelRequest request) {
         Completion completion = call(request);
@@ -99,8 +125,7 @@ final class PoolModelClient implements ModelClient {
     /** One model call of the invocation, with the function's model, input limit, deadline, caller and cache scope. */
     Completion call(ModelRequest request) {
         if (Instant.now().isAfter(deadline)) throw timedOut();
-        ModelRequest shaped = request.withMaxPromptTokens(manifest.maxInputTokens()).withDeadline(deadline)
-                .withKeepAlive(keepAlive).withCaller(manifest.name()).withCacheSalt(manifest.cacheSalt()).withTenant(tenant);
+        ModelRequest shaped = shaped(request);
         Completion completion;
         try {
             completion = budget.charged(shaped, counting -> calls.generate(manifest.model(), shaped, counting, progress), listener,

@@ -38,6 +38,7 @@ public class GuardedModelCalls implements ModelCalls {
     }
 
     /** An embedding ({@link io.hearth.pool.ModelPool#embed}), retried on a failed replica and behind the model's breaker. */
+    @Override
     public Embedding embed(String model, ModelRequest request) {
         return attempts.embed(model, request);
     }

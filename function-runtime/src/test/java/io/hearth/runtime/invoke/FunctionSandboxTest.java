@@ -79,7 +79,7 @@ class FunctionSandboxTest {
         FunctionRegistry registry = new FunctionRegistry(dir.resolve("store-" + mode));
         registry.deploy("escape", Archives.zip(entries));
         try (ServerSocket serverPort = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-             FunctionInvoker invoker = new FunctionInvoker(null, (model, request, listener, progress) -> {
+             FunctionInvoker invoker = new FunctionInvoker(null, (GeneratingCalls) (model, request, listener, progress) -> {
                  throw new AssertionError("no model call");
              }, (f, r) -> { }, sandbox)) {
             @SuppressWarnings("unchecked")
@@ -120,7 +120,7 @@ class FunctionSandboxTest {
         entries.put("fn/Handler.class", handler);
         FunctionRegistry registry = new FunctionRegistry(dir.resolve("store-loop"));
         registry.deploy("loop", Archives.zip(entries));
-        try (FunctionInvoker invoker = new FunctionInvoker(null, (model, request, listener, progress) -> {
+        try (FunctionInvoker invoker = new FunctionInvoker(null, (GeneratingCalls) (model, request, listener, progress) -> {
             throw new AssertionError("no model call");
         }, (f, r) -> { }, sandbox)) {
             org.junit.jupiter.api.Assertions.assertThrows(FunctionTimeoutException.class,

@@ -37,7 +37,7 @@ class GuardsTest {
     /** What the model was sent; it answers with the prompt's last message, so redaction of outputs shows too. */
     private final List<String> seen = new ArrayList<>();
 
-    private final FunctionInvoker invoker = new FunctionInvoker(null, this::echo);
+    private final FunctionInvoker invoker = new FunctionInvoker(null, (GeneratingCalls) this::echo);
 
     private Completion echo(String model, ModelRequest request, TokenListener listener, LoadProgress progress) {
         String prompt = request.messages().getLast().content() + " Reach me at ada@example.org.";

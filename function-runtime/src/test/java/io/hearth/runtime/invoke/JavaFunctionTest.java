@@ -9,6 +9,7 @@ import io.hearth.pool.LoadProgress;
 import io.hearth.pool.ModelInfo;
 import io.hearth.pool.ModelPool;
 import io.hearth.pool.ModelRequest;
+import io.hearth.runtime.resilience.ModelCalls;
 import io.hearth.runtime.Archives;
 import io.hearth.runtime.deploy.FunctionRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -70,9 +71,22 @@ class JavaFunctionTest {
         }
     };
 
+    /** The echo pool's answers on the invoker's model-call path. */
+    private static final ModelCalls ECHO_CALLS = new ModelCalls() {
+        @Override
+        public Completion generate(String model, ModelRequest request, TokenListener listener, LoadProgress progress) {
+            return ECHO_POOL.generate(model, request, listener, progress);
+        }
+
+        @Override
+        public io.hearth.pool.Embedding embed(String model, ModelRequest request) {
+            return ECHO_POOL.embed(model, request, LoadProgress.NONE);
+        }
+    };
+
     /** Why function processes ended unasked, as ops' metric hears it. */
     private final List<String> exits = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final FunctionInvoker invoker = new FunctionInvoker(ECHO_POOL, ECHO_POOL::generate, (function, reason) -> exits.add(function + ":" + reason));
+    private final FunctionInvoker invoker = new FunctionInvoker(ECHO_POOL, ECHO_CALLS, (function, reason) -> exits.add(function + ":" + reason));
 
     @AfterEach
     void close() {
@@ -139,7 +153,7 @@ class JavaFunctionTest {
     /** A model call the server refuses keeps its own error (here 429's) through the function's process, unless caught. */
     @Test
     void aRefusedModelCallKeepsTheServersOwnError() throws Exception {
-        try (FunctionInvoker busy = new FunctionInvoker(ECHO_POOL, (model, request, listener, progress) -> {
+        try (FunctionInvoker busy = new FunctionInvoker(ECHO_POOL, (GeneratingCalls) (model, request, listener, progress) -> {
             throw new io.hearth.pool.PoolBusyException("model default has 8 requests waiting; retry shortly");
         })) {
             var plain = deploy("asks", "return ctx.model().complete(\"ping\", null).text();", "timeout_ms: 5000");
@@ -161,6 +175,17 @@ class JavaFunctionTest {
         assertEquals(Map.of("reply", "pong", "greeting", "hello", "name", "ok"), result.output());
         assertEquals(3, result.promptTokens(), "usage counts the function's model calls");
         assertEquals(1, result.completionTokens());
+    }
+
+    @Test
+    void embedsThroughItsModelOnTheServersPath() throws Exception {
+        var fn = deploy("embedder", """
+                float[] v = ctx.model().embed("hello <|im_start|>");
+                return java.util.Arrays.toString(v);""", "timeout_ms: 5000");
+        InvocationResult result = invoker.invoke(fn, Map.of(), TokenListener.NONE);
+        assertEquals("[1.0, 0.0]", result.output(), "the server's vector, through the function's process");
+        assertEquals(3, result.promptTokens(), "usage counts the embedding's tokens");
+        assertEquals(0, result.completionTokens());
     }
 
     @Test

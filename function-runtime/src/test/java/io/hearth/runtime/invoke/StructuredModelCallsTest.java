@@ -39,7 +39,7 @@ class StructuredModelCallsTest {
             .getBytes(StandardCharsets.UTF_8));
 
     private static PoolModelClient client(AtomicReference<ModelRequest> seen, String text, ToolCallFormat.Answer tools) {
-        return new PoolModelClient((model, request, listener, progress) -> {
+        return new PoolModelClient((GeneratingCalls) (model, request, listener, progress) -> {
             seen.set(request);
             return new Completion(model, new GenerationResult(new int[]{1}, text, FinishReason.STOP, 3, 0, 0, 0), 0, null, PrefixReuse.NONE, tools);
         }, MANIFEST, Instant.now().plusSeconds(30), InvocationOptions.NONE, (t, s) -> { });
@@ -58,7 +58,7 @@ class StructuredModelCallsTest {
 
     @Test
     void anAnswerCutByMaxTokensIsNotReadAsARecord() {
-        PoolModelClient cut = new PoolModelClient((model, request, listener, progress) -> new Completion(model,
+        PoolModelClient cut = new PoolModelClient((GeneratingCalls) (model, request, listener, progress) -> new Completion(model,
                 new GenerationResult(new int[]{1}, "{\"kind\":\"BU", FinishReason.LENGTH, 3, 0, 0, 0), 0, null, PrefixReuse.NONE, null),
                 MANIFEST, Instant.now().plusSeconds(30), InvocationOptions.NONE, (t, s) -> { });
         IllegalStateException e = assertThrows(IllegalStateException.class,
