@@ -149,7 +149,8 @@ class FunctionsIT {
         assertTrue(metrics.contains("hearth_tokens_out_total"));
         assertTrue(metrics.matches("(?s).*hearth_invocations_total\\{[^}]*status=\"404\".*"), "failures are counted by status");
         String openapi = OpenAiApiIT.get("/openapi").body();
-        for (String path : new String[]{"/fn/{reference}", "/admin/functions/{name}", "/v1/chat/completions"}) {
+        for (String path : new String[]{"/fn/{reference}", "/admin/functions/{name}", "/v1/chat/completions", "/v1/completions", "/v1/embeddings",
+                "/v1/models/{id}"}) {
             assertTrue(openapi.contains(path), "/openapi documents " + path);
         }
     }
