@@ -21,7 +21,8 @@ public interface ModelClient {
 
     /**
      * The embedding of {@code text} by the function's model: its hidden states pooled as the server's settings for the
-     * model say (mean by default), scaled to unit length; as {@code POST /v1/embeddings} gives it.
+     * model say ({@code hearth.models.<id>.pooling}, else the model file's own, else mean), scaled to unit length; as
+     * {@code POST /v1/embeddings} gives it.
      */
     float[] embed(String text);
 

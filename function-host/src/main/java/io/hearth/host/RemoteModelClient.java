@@ -52,7 +52,7 @@ final class RemoteModelClient implements ModelClient {
 
     @Override
     public float[] embed(String text) {
-        return ModelFrames.embedding(exchange(Map.of("kind", "embed", "text", text), ModelOptions.defaults()));
+        return ModelFrames.embedding(exchange(Map.of("kind", "embed", "text", text), null));
     }
 
     private ModelResult call(Map<String, Object> what, ModelOptions options) {
@@ -68,7 +68,7 @@ final class RemoteModelClient implements ModelClient {
         frame.put(Frames.TYPE, Frames.MODEL);
         frame.put("id", invocation);
         frame.put("call", call);
-        frame.put("options", ModelFrames.options(options));
+        if (options != null) frame.put("options", ModelFrames.options(options)); // an embedding samples nothing
         try {
             channel.send(frame);
             Map<String, Object> reply = answer.get();

@@ -42,6 +42,10 @@ public record ModelRequest(String prompt, List<ChatMessage> messages, SamplingPa
         if (tools != null && !tools.active()) tools = null;
     }
 
+    public ModelRequest withSampling(SamplingParams how) {
+        return new ModelRequest(prompt, messages, how, maxPromptTokens, deadline, keepAlive, caller, cacheSalt, tenant, tools, tokens);
+    }
+
     public ModelRequest withMaxPromptTokens(int limit) {
         return new ModelRequest(prompt, messages, sampling, limit, deadline, keepAlive, caller, cacheSalt, tenant, tools, tokens);
     }

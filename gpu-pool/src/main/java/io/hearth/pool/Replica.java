@@ -310,6 +310,7 @@ final class Replica implements AutoCloseable {
      */
     int[] embeddingTokens(ModelRequest request) {
         if (request.messages() != null) throw new IllegalArgumentException("an embedding takes text or token ids, not messages");
+        if (request.prompt() != null && request.prompt().isEmpty()) throw new IllegalArgumentException("the text to embed is empty");
         int[] prompt = request.prompt() != null ? model.tokenizer().encode(request.prompt(), true, false) : checkedTokens(request.tokens());
         if (prompt.length == 0) throw new IllegalArgumentException("the text to embed is empty: it has no tokens");
         int limit = model.config().contextLength();

@@ -104,7 +104,18 @@ final class ScheduledSequence {
      * reads only the last position (the others need every position's hidden state, which a cached block does not keep).
      */
     boolean reusesCachedPrefix() {
-        return pooled == null ? !params.promptLogprobs() : !pooling.needsEveryPosition();
+        return pooled == null ? !params.promptLogprobs() : pooling.startsFromCachedPrefix();
+    }
+
+    /**
+     * Prompt tokens a scored prompt computes per step: each costs a vocabulary's logits and a pass over them on the
+     * step loop, so its chunks stay small and the other sequences' steps stay short.
+     */
+    static final int SCORED_CHUNK = 32;
+
+    /** The most prompt tokens this sequence's prefill takes in one step. */
+    int prefillLimit() {
+        return pooled == null && params.promptLogprobs() ? SCORED_CHUNK : Integer.MAX_VALUE;
     }
 
     /** What a prefill chunk asks the step for: hidden states (an embedding), every position's logits (the prompt scored), or the last logits. */

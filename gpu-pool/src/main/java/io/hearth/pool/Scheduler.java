@@ -162,8 +162,9 @@ final class Scheduler implements AutoCloseable {
             } catch (CheckFailed e) {
                 failure = (RuntimeException) e.getCause();
                 break;
-            } catch (RuntimeException e) {
-                // The backend failed: the replica's state can no longer be trusted, so the whole replica fails.
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // The backend failed (or a step's buffers did not fit): the replica's state can no longer be trusted, so
+                // the whole replica fails, and its callers hear it instead of waiting on a dead loop.
                 failure = new ReplicaFailedException("replica " + name + " failed in a step: " + e, e);
                 break;
             }
@@ -233,7 +234,7 @@ final class Scheduler implements AutoCloseable {
         SelfCheck check = pendingCheck;
         if (check != null) batch.add(BatchEntry.lastLogits(checkSequence, check.tokens()));
         long started = System.nanoTime();
-        List<float[]> logits = backend.forward(batch); // an embedding's entry: hidden states
+        List<float[]> outputs = backend.forward(batch); // per entry: logits, or an embedding's hidden states
         long took = System.nanoTime() - started;
         typicalStepNanos = typicalStepNanos == 0 ? took : (7 * typicalStepNanos + took) / 8;
         if (check != null) {
@@ -242,7 +243,7 @@ final class Scheduler implements AutoCloseable {
             backend.kvCache().release(checkSequence);
             checkSequence = null;
             try {
-                check.verify(logits.getLast());
+                check.verify(outputs.getLast());
             } catch (RuntimeException wrong) {
                 throw new CheckFailed(wrong);
             }
@@ -251,7 +252,7 @@ final class Scheduler implements AutoCloseable {
         for (int i = 0; i < members.size(); i++) {
             ScheduledSequence s = members.get(i);
             if (s.prefilling()) {
-                s.prefilledBy(batch.get(i).tokens().length, logits.get(i));
+                s.prefilledBy(batch.get(i).tokens().length, outputs.get(i));
                 if (s.prefilling()) continue;
                 publishComputedPrefix(s);
                 if (s.embedding()) { // prefill-only: done once its last chunk is pooled
@@ -262,7 +263,7 @@ final class Scheduler implements AutoCloseable {
             }
             int before = s.decoding.generated();
             try {
-                s.decoding.accept(ScheduledSequence.samplingLogits(logits.get(i), backend.model().config().vocabSize()), s.toCaller);
+                s.decoding.accept(ScheduledSequence.samplingLogits(outputs.get(i), backend.model().config().vocabSize()), s.toCaller);
             } catch (GrammarLimitException | StackOverflowError e) {
                 // one sequence's grammar outgrew its bounds: that sequence fails, the replica and the others go on
                 running.remove(s);
@@ -279,9 +280,12 @@ final class Scheduler implements AutoCloseable {
         if (!members.isEmpty()) observer.onStep(members.size(), generated);
     }
 
-    /** Offers the prompt's full blocks this replica computed (not found cached) to the shared tier. */
+    /**
+     * Offers the prompt's full blocks this replica computed (not found cached) to the shared tier; not those of a
+     * sequence that never reuses a prefix (mean-pooled embeddings, scored prompts), whose kind will not ask for them.
+     */
     private void publishComputedPrefix(ScheduledSequence s) {
-        if (shared == SharedBlocks.NONE) return;
+        if (shared == SharedBlocks.NONE || !s.reusesCachedPrefix()) return;
         KvCache kv = backend.kvCache();
         for (int b = s.cachedTokens() / BlockPool.BLOCK_TOKENS; b < s.prefixHashes.size(); b++) {
             byte[] content = kv.exportCached(s.prefixHashes.get(b));

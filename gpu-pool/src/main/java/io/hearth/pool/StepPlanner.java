@@ -45,6 +45,13 @@ final class StepPlanner {
             for (int i = 0; i < fetched.size(); i++) {
                 if (kv.importCached(s.prefixHashes.get(s.fetchedFrom() + i), fetched.get(i))) imported++;
             }
+            long need = (long) s.prompt.length + s.answerTokens();
+            long capacity = (long) kv.pool().capacity() * BlockPool.BLOCK_TOKENS;
+            if (need > capacity) { // never fits, even alone: refused now, not after the replica drained for it
+                waiting.poll();
+                s.fail(new PromptTooLongException(s.prompt.length, (int) Math.max(0, capacity - s.answerTokens())));
+                continue;
+            }
             var sequence = kv.newSequence(s.cacheScope);
             int cached = s.reusesCachedPrefix() ? kv.attachCachedPrefix(sequence, s.prompt, s.prefixHashes) : 0;
             try {
@@ -77,7 +84,7 @@ final class StepPlanner {
         int prefillBudget = Generator.PREFILL_CHUNK;
         for (ScheduledSequence s : running) {
             if (s.prefilling()) {
-                int[] chunk = s.nextPrefill(prefillBudget);
+                int[] chunk = s.nextPrefill(Math.min(prefillBudget, s.prefillLimit()));
                 if (chunk.length == 0) continue;
                 batch.add(new BatchEntry(s.sequence(), chunk, s.prefillOutput()));
                 prefillBudget -= chunk.length;

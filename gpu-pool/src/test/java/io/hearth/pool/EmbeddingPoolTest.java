@@ -46,8 +46,19 @@ class EmbeddingPoolTest {
         try (Model m = Model.load(file); CpuBackend backend = new CpuBackend(m, new EngineOptions(2, KvType.F32, 2048))) {
             alone = Embedder.embed(backend, longPrompt(), Pooling.MEAN);
         }
-        LargestBatch largestBatch = new LargestBatch();
-        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", file, 2, 4096, POLICY)), largestBatch).awaitPreloaded()) {
+        // the largest step that generated a token: with embeddings beside the generation it carries more than one sequence
+        java.util.concurrent.atomic.AtomicInteger generatingBeside = new java.util.concurrent.atomic.AtomicInteger();
+        PoolEvents steps = new PoolEvents() {
+            @Override
+            public void step(String model, int batchSize, int generatedTokens) {
+                if (generatedTokens > 0) generatingBeside.accumulateAndGet(batchSize, Math::max);
+            }
+        };
+        ModelRequest generation = ModelRequest.text("a generation beside the embeddings", SamplingParams.greedy(40));
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("demo", file, 2, 4096, POLICY)), steps).awaitPreloaded()) {
+            String generatedAlone = pool.generate("demo", generation, (t, s) -> { }).generation().text();
+            generatingBeside.set(0);
+            java.util.concurrent.atomic.AtomicReference<String> generatedBeside = new java.util.concurrent.atomic.AtomicReference<>();
             Embedding first = pool.embed("demo", ModelRequest.embedding(longPrompt()), LoadProgress.NONE);
             assertEquals(Pooling.MEAN, first.pooling(), "a file without pooling_type pools by mean");
             assertEquals(300, first.promptTokens());
@@ -56,19 +67,23 @@ class EmbeddingPoolTest {
             CountDownLatch start = new CountDownLatch(1);
             try (ExecutorService clients = Executors.newFixedThreadPool(5)) {
                 List<Future<float[]>> embeddings = new ArrayList<>();
-                Future<?> generation = clients.submit(() -> {
+                Future<?> generating = clients.submit(() -> {
                     start.await();
-                    return pool.generate("demo", ModelRequest.text("a generation beside the embeddings", SamplingParams.greedy(40)), (t, s) -> { });
+                    // after the embeddings have arrived, so their prefill steps meet its decoding
+                    Thread.sleep(5);
+                    generatedBeside.set(pool.generate("demo", generation, (t, s) -> { }).generation().text());
+                    return null;
                 });
                 for (int i = 0; i < 4; i++) embeddings.add(clients.submit(() -> {
                     start.await();
                     return pool.embed("demo", ModelRequest.embedding(longPrompt()), LoadProgress.NONE).vector();
                 }));
                 start.countDown();
-                generation.get(60, TimeUnit.SECONDS);
+                generating.get(60, TimeUnit.SECONDS);
                 for (Future<float[]> e : embeddings) assertArrayEquals(alone, e.get(60, TimeUnit.SECONDS), 1e-5f, "the same vector in a batch");
             }
-            assertTrue(largestBatch.get() > 1, "embeddings and generation shared steps (largest batch " + largestBatch.get() + ")");
+            assertTrue(generatingBeside.get() > 1, "a step carried the generation and embeddings (largest such step " + generatingBeside.get() + ")");
+            assertEquals(generatedAlone, generatedBeside.get(), "the generation's answer is the same beside embeddings");
             ReplicaInfo replica = pool.pool("demo").replicas().getFirst();
             assertEquals(replica.kvBlocks(), replica.kvBlocksFree(), "every embedding's KV blocks went back (cached ones count as free)");
         }
@@ -102,6 +117,24 @@ class EmbeddingPoolTest {
                     () -> pool.embed("demo", ModelRequest.embedding(new int[3000]), LoadProgress.NONE), "longer than the model's context");
             assertThrows(PromptTooLongException.class,
                     () -> pool.embed("demo", ModelRequest.embedding(longPrompt()).withMaxPromptTokens(100), LoadProgress.NONE));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> pool.embed("demo", ModelRequest.embedding(""), LoadProgress.NONE))
+                    .getMessage().contains("empty"), "an empty text is not its BOS alone");
+        }
+    }
+
+    @Test
+    void anInputLongerThanTheKvCacheIsRefusedAtOnceEvenWhileOthersRun() throws Exception {
+        // a KV cache of 1024 tokens on a model of 2048 positions: an input of 1500 fits the model, never the replica
+        try (WarmModelPool pool = new WarmModelPool(List.of(new ModelSpec("small", TestModels.tiny(dir, "tiny.gguf", 42), 2, 1024, POLICY)))
+                .awaitPreloaded();
+             ExecutorService client = Executors.newSingleThreadExecutor()) {
+            CountDownLatch running = new CountDownLatch(1);
+            Future<?> longCall = client.submit(() -> pool.generate("small", ModelRequest.text("talk", SamplingParams.greedy(600)), (t, s) -> running.countDown()));
+            assertTrue(running.await(30, TimeUnit.SECONDS));
+            long start = System.nanoTime();
+            assertThrows(PromptTooLongException.class, () -> pool.embed("small", ModelRequest.embedding(new int[1500]), LoadProgress.NONE));
+            assertTrue(!longCall.isDone() || System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "refused without waiting for the replica to drain");
+            longCall.get(60, TimeUnit.SECONDS);
         }
     }
 }

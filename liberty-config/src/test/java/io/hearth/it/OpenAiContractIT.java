@@ -84,11 +84,12 @@ class OpenAiContractIT {
 
     @Test
     void fieldsForWhatHearthDoesNotDoAreRefusedByName() throws Exception {
-        for (String field : List.of("\"n\":9", "\"audio\":{\"voice\":\"alloy\"}", "\"modalities\":[\"text\",\"audio\"]", "\"top_logprobs\":30",
+        for (String field : List.of("\"n\":9", "\"audio\":{\"voice\":\"alloy\"}", "\"modalities\":[\"text\",\"audio\"]", "\"logprobs\":true,\"top_logprobs\":30",
+                "\"logprobs\":3",
                 "\"echo\":true", "\"prediction\":{\"type\":\"content\",\"content\":\"x\"}")) {
             HttpResponse<String> r = OpenAiApiIT.post("/v1/chat/completions", "{\"model\":\"default\"," + field + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
             assertEquals(400, r.statusCode(), field + ": " + r.body());
-            String name = field.substring(1, field.indexOf('"', 1));
+            String name = field.contains("top_logprobs") ? "top_logprobs" : field.substring(1, field.indexOf('"', 1));
             assertEquals(name, error(r).get("param").asText(), r.body());
         }
         HttpResponse<String> defaults = OpenAiApiIT.post("/v1/chat/completions", "{\"model\":\"default\",\"n\":1,\"logprobs\":false,\"echo\":false,"
@@ -195,6 +196,9 @@ class OpenAiContractIT {
         assertTrue(error(unknown).get("message").asText().contains("not in the model's vocabulary"), unknown.body());
         HttpResponse<String> fim = OpenAiApiIT.post("/v1/completions", "{\"model\":\"default\",\"prompt\":\"a\",\"suffix\":\"b\"}");
         assertEquals("suffix", error(fim).get("param").asText(), fim.body());
+        HttpResponse<String> nCompletions = OpenAiApiIT.post("/v1/completions", "{\"model\":\"default\",\"prompt\":\"a\",\"n\":2}");
+        assertEquals(400, nCompletions.statusCode(), "n on completions is refused, not ignored: " + nCompletions.body());
+        assertEquals("n", error(nCompletions).get("param").asText(), nCompletions.body());
     }
 
     @Test

@@ -151,7 +151,8 @@ class PoolIT {
             HttpResponse<String> refused = OpenAiApiIT.post("/v1/completions", "{\"model\":\"lazy\",\"prompt\":\"me too\",\"max_tokens\":2}");
             assertEquals(429, refused.statusCode(), refused.body());
             assertTrue(refused.headers().firstValue("Retry-After").isPresent());
-            // a stream is refused before it starts, with the status and header a client retries on, not an error inside a 200
+            // streams are refused before they start, with the status and header a client retries on, not an error inside a
+            // 200; an embedding's inputs meet the same full queue
             for (String[] streamed : new String[][]{{"/v1/chat/completions", "{\"model\":\"lazy\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"me too\"}]}"},
                     {"/v1/completions", "{\"model\":\"lazy\",\"stream\":true,\"prompt\":\"me too\",\"max_tokens\":2}"},
                     {"/v1/embeddings", "{\"model\":\"lazy\",\"input\":\"me too\"}"}}) {

@@ -109,7 +109,7 @@ public final class CudaBackend implements Backend {
         int rows = outputRows.length, logitRows = StepLayout.logitRowCount(batch);
         SlotTables tables = SlotTables.of(batch, step);
         int maxLength = step.maxLength();
-        buffers.ensure(total, rows, tables.slots().length, (long) total * config.heads() * maxLength, shape);
+        buffers.ensure(total, rows, logitRows, tables.slots().length, (long) total * config.heads() * maxLength, shape);
         sendInputs(step, tables, outputRows);
 
         StepBuffers b = buffers;

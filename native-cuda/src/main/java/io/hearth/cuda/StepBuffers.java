@@ -13,7 +13,7 @@ import java.util.List;
 final class StepBuffers implements AutoCloseable {
     private final int device;
     private final List<CudaMemory> held = new ArrayList<>();
-    private int tokens, rows, tableSlots;
+    private int tokens, rows, logitRows, tableSlots;
     private long scoreFloats;
     CudaMemory x, xb, q, k, v, att, gate, up, tokenIds, slots, offsets, lengths, cos, sin, slotTable, scores, outputRows, normed, logits;
     private PinnedBuffer staging;
@@ -22,8 +22,11 @@ final class StepBuffers implements AutoCloseable {
         this.device = device;
     }
 
-    /** Makes every buffer big enough for a step of these sizes (floats per token from the model's shape). */
-    void ensure(int tokens, int rows, int tableSlots, long scoreFloats, Shape s) {
+    /**
+     * Makes every buffer big enough for a step of these sizes (floats per token from the model's shape): {@code rows}
+     * outputs, of which {@code logitRows} want logits (a vocabulary each; the rest, hidden states, a width each).
+     */
+    void ensure(int tokens, int rows, int logitRows, int tableSlots, long scoreFloats, Shape s) {
         if (tokens > this.tokens) {
             this.tokens = Math.max(tokens, 2 * this.tokens);
             int t = this.tokens;
@@ -46,7 +49,10 @@ final class StepBuffers implements AutoCloseable {
             this.rows = Math.max(rows, 2 * this.rows);
             outputRows = replace(outputRows, this.rows);
             normed = replace(normed, (long) this.rows * s.dim());
-            logits = replace(logits, (long) this.rows * s.vocab());
+        }
+        if (logitRows > this.logitRows) {
+            this.logitRows = Math.max(logitRows, 2 * this.logitRows);
+            logits = replace(logits, (long) this.logitRows * s.vocab());
         }
         if (tableSlots > this.tableSlots) {
             this.tableSlots = Math.max(tableSlots, 2 * this.tableSlots);
@@ -56,7 +62,8 @@ final class StepBuffers implements AutoCloseable {
             this.scoreFloats = Math.max(scoreFloats, 2 * this.scoreFloats);
             scores = replace(scores, this.scoreFloats);
         }
-        long stagingBytes = 4L * Math.max((long) this.rows * s.vocab(), 4L * this.tokens + this.tableSlots + (long) this.tokens * s.ropeDims() + this.rows);
+        long stagingBytes = 4L * Math.max(Math.max((long) this.logitRows * s.vocab(), (long) this.rows * s.dim()),
+                4L * this.tokens + this.tableSlots + (long) this.tokens * s.ropeDims() + this.rows);
         if (staging == null || staging.bytes() < stagingBytes) {
             if (staging != null) staging.close();
             staging = PinnedBuffer.allocate(stagingBytes);

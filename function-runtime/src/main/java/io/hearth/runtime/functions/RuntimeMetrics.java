@@ -38,6 +38,11 @@ public class RuntimeMetrics {
         served(OPENAI, "model:" + model, totalMillis, ttftMillis, r.promptTokens(), r.tokens().length, 0);
     }
 
+    /** A further choice of a model call (n above 1): its answer's tokens; the call and its prompt were counted with the first. */
+    public void choiceGenerated(String model, GenerationResult r) {
+        registry.counter("hearth.tokens.out", new Tag("api", OPENAI), new Tag("function", "model:" + model)).inc(r.tokens().length);
+    }
+
     /** Embeddings of a model called through the OpenAI API: counted as a model call whose prompt tokens are the inputs'. */
     public void modelEmbedded(String model, int promptTokens, double totalMillis, double queueMillis) {
         served(OPENAI, "model:" + model, totalMillis, -1, promptTokens, 0, queueMillis);

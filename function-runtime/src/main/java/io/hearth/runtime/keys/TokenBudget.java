@@ -76,7 +76,8 @@ public interface TokenBudget {
 
     /** The most tokens the prompt of {@code request} can be: what a call that fails after its prefill is charged, with what it generated. */
     static long promptBound(ModelRequest request) {
-        long prompt = MARKUP_PER_CONVERSATION + (request.prompt() != null ? utf8Length(request.prompt()) : 0)
+        // a raw text or token ids get at most the tokenizer's BOS and EOS; a conversation its template's markup
+        long prompt = (request.messages() != null ? MARKUP_PER_CONVERSATION : 2) + (request.prompt() != null ? utf8Length(request.prompt()) : 0)
                 + (request.tokens() != null ? request.tokens().length : 0);
         if (request.messages() != null) {
             for (ChatMessage m : request.messages()) {

@@ -47,10 +47,11 @@ public class ChatCompletionRequest {
     public Object logprobs;
     /** Chat: how many alternatives to give with each token's log-probability (0–20; needs logprobs: true). */
     public Integer top_logprobs;
-    /** Choices (1–8), each sampled on its own; the prompt is computed once (its KV blocks are cached for the rest). */
+    /** Chat: choices (1–8), each sampled on its own; the prompt is computed once ({@link ForkedChoices}). Completions: 1 only. */
     public Integer n;
-    /** Not yet supported with values other than their defaults (refused, never ignored): echo, suffix. */
+    /** Completions: the prompt's text before the answer (with logprobs, the prompt's tokens scored too). */
     public Boolean echo;
+    /** Not supported with a value (refused, never ignored): suffix (fill-in-the-middle), best_of above 1, and the rest below. */
     public String suffix;
     public Integer best_of;
     public Object modalities;

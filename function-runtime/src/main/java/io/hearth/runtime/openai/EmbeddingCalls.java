@@ -52,20 +52,25 @@ public class EmbeddingCalls {
                     }
                 }));
             }
-            List<Embedding> done = new ArrayList<>(inputs.size());
-            for (Future<Embedding> f : running) done.add(f.get());
-            int tokens = done.stream().mapToInt(Embedding::promptTokens).sum();
-            double queued = done.stream().mapToLong(Embedding::queuedNanos).max().orElse(0) / 1e6;
-            metrics.modelEmbedded(model, tokens, (System.nanoTime() - start) / 1e6, queued);
-            return done;
-        } catch (ExecutionException e) {
-            running.forEach(f -> f.cancel(true));
-            RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-            metrics.failed("model:" + model, RuntimeMetrics.OPENAI, ErrorMapper.classify(cause).status());
-            throw cause;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.util.concurrent.CancellationException("interrupted while embedding");
+            try {
+                List<Embedding> done = new ArrayList<>(inputs.size());
+                for (Future<Embedding> f : running) done.add(f.get());
+                int tokens = done.stream().mapToInt(Embedding::promptTokens).sum();
+                double queued = done.stream().mapToLong(Embedding::queuedNanos).max().orElse(0) / 1e6;
+                metrics.modelEmbedded(model, tokens, (System.nanoTime() - start) / 1e6, queued);
+                return done;
+            } catch (ExecutionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                metrics.failed("model:" + model, RuntimeMetrics.OPENAI, ErrorMapper.classify(cause).status());
+                throw cause;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CancellationException("interrupted while embedding");
+            } finally {
+                // before the executor's close waits for them: the inputs still waiting or running stop now (a failure
+                // fails the request; an interrupted caller is gone)
+                running.forEach(f -> f.cancel(true));
+            }
         } finally {
             holds.forEach(h -> h.settle(0)); // those whose call never ran; the others are settled already
         }

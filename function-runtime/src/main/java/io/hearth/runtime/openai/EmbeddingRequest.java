@@ -3,7 +3,7 @@ package io.hearth.runtime.openai;
 /** Body of {@code POST /v1/embeddings} (OpenAI's field names). */
 public class EmbeddingRequest {
     public String model;
-    /** A string, an array of strings, token ids, or arrays of token ids (at most {@link CompletionPrompts#MAX_INPUTS}). */
+    /** A string, an array of strings, token ids, or arrays of token ids (at most {@link PromptInputs#MAX_INPUTS}). */
     public Object input;
     /** {@code float} (the default) or {@code base64}. */
     public String encoding_format;

@@ -72,6 +72,11 @@ public class OpenAiResource {
     io.hearth.runtime.audit.AuditedInvocation audited;
     @Inject
     EmbeddingCalls embeddingCalls;
+    /**
+     * Prompt text one request may have scored (echo with logprobs): each token costs a pass over the vocabulary in the
+     * replica's step loop, shared with every other sequence there, so a request is held to a few thousand tokens.
+     */
+    static final int MAX_SCORED_PROMPT_CHARACTERS = 8192;
 
     /**
      * What a request's {@code model} names: a served model, or a deployed prompt function ({@code name} or
@@ -83,9 +88,13 @@ public class OpenAiResource {
             return deployed == null ? null : deployed.manifest();
         }
 
-        /** A model call of the API itself: the caller's keep-alive hint, the API as one caller, the caller's tenant. */
+        /**
+         * A model call of the API itself: the caller's keep-alive hint, its key as the caller the replica's queue takes in
+         * turn with the others (so one key's batch cannot hold the queue for every key), the caller's tenant.
+         */
         ModelRequest shaped(ModelRequest request, Duration keepAlive, ApiKey key) {
-            return request.withKeepAlive(keepAlive).withCaller("openai-api").withTenant(key == null ? null : new TenantScope(key.tenant(), List.of()));
+            return request.withKeepAlive(keepAlive).withCaller(key == null ? "openai-api" : "openai-api:" + key.id())
+                    .withTenant(key == null ? null : new TenantScope(key.tenant(), List.of()));
         }
     }
 
@@ -158,10 +167,10 @@ public class OpenAiResource {
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         if (target.deployed() != null && body.n != null && body.n > 1) {
-            throw new io.hearth.runtime.errors.InvalidParamException("n", "n: a function answers one choice per call");
+            throw new InvalidParamException("n", "n: a function answers one choice per call");
         }
         if (target.deployed() != null && sampling.logprobs() >= 0) {
-            throw new io.hearth.runtime.errors.InvalidParamException("logprobs", "logprobs: log-probabilities are returned for models, not yet for functions");
+            throw new InvalidParamException("logprobs", "logprobs: log-probabilities are returned for models, not yet for functions");
         }
         if (target.deployed() != null) return converse(target, messages, sampling, tools, keepAlive, key, id, created, stream, includeUsage(body));
         ModelRequest request = target.shaped(ModelRequest.chat(messages, sampling).withTools(tools), keepAlive, key);
@@ -173,7 +182,7 @@ public class OpenAiResource {
                     for (int i = 0; i < choices.size(); i++) events.send(chunk(id, created, model, i, new Responses.Delta("assistant", ""), null));
                     // with tools, text may turn into a call at any point: the answer goes out once it is known
                     List<Completion> done = ForkedChoices.run(choices.size(), (index, listener) -> {
-                        Completion c = generate(holds.get(index), target, choices.get(index), listener);
+                        Completion c = generate(holds.get(index), target, choices.get(index), listener, index == 0);
                         Answer answer = Answer.of(c);
                         if (tools != null) sendWhole(events, id, created, model, index, answer);
                         // with tools the answer went out whole: its tokens' log-probabilities go with its end
@@ -181,7 +190,7 @@ public class OpenAiResource {
                                 new Responses.Delta(null, null), answer.finishReason(), tools != null ? Responses.ChatLogprobs.of(c.generation().logprobs()) : null))));
                         return c;
                     }, index -> tools != null ? TokenListener.NONE : StreamedPieces.chat(events, id, created, model, index));
-                    if (includeUsage(body)) events.send(usageChunk(id, created, model, Counted.of(done)));
+                    if (includeUsage(body)) events.send(usageChunk(id, created, model, usageOfChoices(done)));
                 } finally {
                     holds.forEach(h -> h.settle(0)); // choices cancelled before they ran; the others settled already
                 }
@@ -190,7 +199,7 @@ public class OpenAiResource {
         List<TokenBudget.Hold> holds = callers.budget(key).reserveAll(choices);
         List<Completion> done;
         try {
-            done = ForkedChoices.run(choices.size(), (index, listener) -> generate(holds.get(index), target, choices.get(index), listener),
+            done = ForkedChoices.run(choices.size(), (index, listener) -> generate(holds.get(index), target, choices.get(index), listener, index == 0),
                     index -> TokenListener.NONE);
         } finally {
             holds.forEach(h -> h.settle(0));
@@ -200,7 +209,7 @@ public class OpenAiResource {
             Answer answer = Answer.of(done.get(i));
             answers.add(new Responses.ChatChoice(i, answer.message(), answer.finishReason(), Responses.ChatLogprobs.of(done.get(i).generation().logprobs())));
         }
-        return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model, answers, Counted.of(done)), MediaType.APPLICATION_JSON).build();
+        return Response.ok(new Responses.ChatCompletion(id, "chat.completion", created, model, answers, usageOfChoices(done)), MediaType.APPLICATION_JSON).build();
     }
 
     /**
@@ -210,23 +219,16 @@ public class OpenAiResource {
     private static List<ModelRequest> choices(ModelRequest request, int n) {
         List<ModelRequest> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            SamplingParams s = request.sampling();
-            out.add(i == 0 ? request : new ModelRequest(request.prompt(), request.messages(), s.withSeed(s.seed() + i), request.maxPromptTokens(),
-                    request.deadline(), request.keepAlive(), request.caller(), request.cacheSalt(), request.tenant(), request.tools(), request.tokens()));
+            out.add(request.withSampling(request.sampling().withSeed(request.sampling().seed() + i)));
         }
         return out;
     }
 
-    /** Usage over a request's choices: the prompt counted once (it is the same prompt), the answers all. */
-    private static final class Counted {
-        private Counted() {
-        }
-
-        static Responses.Usage of(List<Completion> choices) {
-            GenerationResult first = choices.getFirst().generation();
-            int completion = choices.stream().mapToInt(c -> c.generation().tokens().length).sum();
-            return OpenAiResource.usage(first.promptTokens(), completion, first.cachedTokens());
-        }
+    /** Usage over one prompt's choices: the prompt counted once (it is the same prompt), the answers all. */
+    private static Responses.Usage usageOfChoices(List<Completion> choices) {
+        GenerationResult first = choices.getFirst().generation();
+        int completion = choices.stream().mapToInt(c -> c.generation().tokens().length).sum();
+        return usage(first.promptTokens(), completion, first.cachedTokens());
     }
 
     /** What a chat request asks for, read and checked before anything runs. */
@@ -244,7 +246,7 @@ public class OpenAiResource {
             ToolUse tools = StructuredOutputs.tools(body, answerSchema);
             // compiled now (and cached) even beside tools, so a schema outside the subset is refused before any queueing
             var answerGrammar = StructuredOutputs.grammar(answerSchema);
-            SamplingParams sampling = SamplingMapper.from(body, function);
+            SamplingParams sampling = SamplingMapper.forChat(body, function);
             if (tools == null) sampling = sampling.withGrammar(answerGrammar);
             return new ChatCall(messages, tools, sampling, OpenAiResource.keepAlive(body.keep_alive));
         }
@@ -314,13 +316,24 @@ public class OpenAiResource {
             return body;
         });
         audited.endUser(body.user);
-        SamplingParams sampling = RequestFields.checked(() -> SamplingMapper.from(body, null));
+        SamplingParams sampling = RequestFields.checked(() -> SamplingMapper.forCompletions(body));
         Duration keepAlive = RequestFields.checked(() -> keepAlive(body.keep_alive));
-        List<ModelRequest> requests = RequestFields.checked(() -> CompletionPrompts.requests(body.prompt, sampling)).stream()
+        List<ModelRequest> requests = RequestFields.checked(() -> PromptInputs.requests(body.prompt, sampling)).stream()
                 .map(r -> target.shaped(r, keepAlive, key)).toList();
+        if (body.n != null && body.n > 1) {
+            throw new InvalidParamException("n", "n: /v1/completions answers one choice per prompt here; send the prompt several times in "
+                    + "an array, or use /v1/chat/completions, which samples n choices");
+        }
         boolean echo = Boolean.TRUE.equals(body.echo);
         if (echo && requests.stream().anyMatch(r -> r.prompt() == null)) {
             throw new InvalidParamException("echo", "echo: repeats a prompt given as text; this one is token ids");
+        }
+        if (echo && sampling.logprobs() >= 0) {
+            long scored = requests.stream().mapToLong(r -> r.prompt().length()).sum();
+            if (scored > MAX_SCORED_PROMPT_CHARACTERS) {
+                throw new InvalidParamException("echo", "echo with logprobs scores every prompt token against the whole vocabulary: at most "
+                        + MAX_SCORED_PROMPT_CHARACTERS + " characters of prompt per request, got " + scored);
+            }
         }
         if (echo && sampling.logprobs() >= 0 && Boolean.TRUE.equals(body.stream)) {
             throw new InvalidParamException("echo", "echo with logprobs is for whole answers: the prompt's log-probabilities are known only after it ran (send stream: false)");
@@ -340,7 +353,7 @@ public class OpenAiResource {
                         GenerationResult result = generate(holds.get(i), target, requests.get(i), StreamedPieces.text(events, id, created, model, i)).generation();
                         results.add(result);
                         events.send(new Responses.TextCompletion(id, "text_completion", created, model,
-                                List.of(new Responses.TextChoice(i, "", result.finishReason().apiName())), i == requests.size() - 1 ? summed(results) : null));
+                                List.of(new Responses.TextChoice(i, "", result.finishReason().apiName())), i == requests.size() - 1 ? usageOfBatch(results) : null));
                     }
                 } finally {
                     holds.forEach(h -> h.settle(0)); // prompts a failure kept from running
@@ -362,7 +375,7 @@ public class OpenAiResource {
         } finally {
             holds.forEach(h -> h.settle(0));
         }
-        return Response.ok(new Responses.TextCompletion(id, "text_completion", created, model, choices, summed(results)),
+        return Response.ok(new Responses.TextCompletion(id, "text_completion", created, model, choices, usageOfBatch(results)),
                 MediaType.APPLICATION_JSON).build();
     }
 
@@ -387,7 +400,7 @@ public class OpenAiResource {
         });
         if (body.dimensions != null) checkDimensions(body.dimensions, embeddingWidth(target.model()));
         audited.endUser(body.user);
-        List<ModelRequest> inputs = RequestFields.checked(() -> CompletionPrompts.embeddings(body.input)).stream()
+        List<ModelRequest> inputs = RequestFields.checked(() -> PromptInputs.embeddings(body.input)).stream()
                 .map(r -> target.shaped(r, null, key)).toList();
         List<io.hearth.pool.Embedding> vectors = embeddingCalls.embedAll(target.model(), inputs, callers.budget(key));
         if (body.dimensions != null) checkDimensions(body.dimensions, vectors.getFirst().vector().length);
@@ -428,13 +441,25 @@ public class OpenAiResource {
      * counted in the invocation metrics under the model's name.
      */
     private Completion generate(TokenBudget.Hold hold, Target target, ModelRequest request, TokenListener listener) {
+        return generate(hold, target, request, listener, true);
+    }
+
+    /**
+     * As above; a further choice of the same prompt ({@code firstOfPrompt} false) is charged and counted for its answer
+     * only, as its usage reports it: the prompt is the first choice's.
+     */
+    private Completion generate(TokenBudget.Hold hold, Target target, ModelRequest request, TokenListener listener, boolean firstOfPrompt) {
         long start = System.nanoTime();
         java.util.concurrent.atomic.AtomicLong first = new java.util.concurrent.atomic.AtomicLong();
         TokenListener timed = listener.peeking(() -> first.compareAndSet(0, System.nanoTime()));
         try {
             Completion completion = TokenBudget.charged(hold, request, counting -> calls.generate(target.model(), request, counting,
-                    LoadProgress.NONE), timed, c -> c.generation().promptTokens() + c.generation().tokens().length);
-            metrics.modelCalled(target.model(), completion.generation(), (System.nanoTime() - start) / 1e6, first.get() == 0 ? -1 : (first.get() - start) / 1e6);
+                    LoadProgress.NONE), timed, c -> (firstOfPrompt ? c.generation().promptTokens() : 0) + c.generation().tokens().length);
+            if (firstOfPrompt) {
+                metrics.modelCalled(target.model(), completion.generation(), (System.nanoTime() - start) / 1e6, first.get() == 0 ? -1 : (first.get() - start) / 1e6);
+            } else {
+                metrics.choiceGenerated(target.model(), completion.generation());
+            }
             return completion;
         } catch (RuntimeException e) {
             metrics.failed("model:" + target.model(), RuntimeMetrics.OPENAI, io.hearth.runtime.errors.ErrorMapper.classify(e).status());
@@ -478,7 +503,7 @@ public class OpenAiResource {
     }
 
     /** Usage over a batch of prompts: each its own prompt and answer. */
-    private static Responses.Usage summed(List<GenerationResult> results) {
+    private static Responses.Usage usageOfBatch(List<GenerationResult> results) {
         return usage(results.stream().mapToInt(GenerationResult::promptTokens).sum(), results.stream().mapToInt(r -> r.tokens().length).sum(),
                 results.stream().mapToInt(GenerationResult::cachedTokens).sum());
     }

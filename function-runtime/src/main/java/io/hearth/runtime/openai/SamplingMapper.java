@@ -14,8 +14,18 @@ final class SamplingMapper {
     private SamplingMapper() {
     }
 
+    /** A chat request's sampling: {@code logprobs} is true or false, {@code top_logprobs} the alternatives. */
+    static SamplingParams forChat(ChatCompletionRequest r, FunctionManifest function) {
+        return from(r, function, chatLogprobs(r));
+    }
+
+    /** A completions request's sampling: {@code logprobs} is the number of alternatives; {@code echo} scores the prompt too. */
+    static SamplingParams forCompletions(ChatCompletionRequest r) {
+        return from(r, null, completionLogprobs(r));
+    }
+
     /** @param function the prompt function the request names, whose defaults fill what the request leaves out; or null */
-    static SamplingParams from(ChatCompletionRequest r, FunctionManifest function) {
+    private static SamplingParams from(ChatCompletionRequest r, FunctionManifest function, int logprobs) {
         int fallbackMaxTokens = function != null ? function.maxTokens() : DEFAULT_MAX_TOKENS;
         int maxTokens = r.max_tokens != null ? r.max_tokens : r.max_completion_tokens != null ? r.max_completion_tokens : fallbackMaxTokens;
         if (maxTokens > MAX_TOKENS_LIMIT) {
@@ -30,23 +40,25 @@ final class SamplingMapper {
                 64,
                 r.seed != null ? r.seed : System.nanoTime(),
                 maxTokens,
-                stops(r.stop), null, penalties(r), logprobs(r), Boolean.TRUE.equals(r.echo) && logprobs(r) >= 0);
+                stops(r.stop), null, penalties(r), logprobs, Boolean.TRUE.equals(r.echo) && logprobs >= 0);
     }
 
-    /**
-     * How many alternatives to report with each token's log-probability, -1 for none: chat sends
-     * {@code logprobs: true} and {@code top_logprobs: n}; completions send {@code logprobs: n}.
-     */
-    static int logprobs(ChatCompletionRequest r) {
-        int top = switch (r.logprobs) {
-            case null -> -1;
-            case Boolean b -> b ? (r.top_logprobs == null ? 0 : r.top_logprobs) : -1;
-            case Integer n -> n;
-            default -> throw new IllegalArgumentException("logprobs must be true or false (chat) or a number of alternatives (completions)");
-        };
+    /** Chat's {@code logprobs: true} with {@code top_logprobs: n} alternatives; -1 for none. */
+    static int chatLogprobs(ChatCompletionRequest r) {
+        if (r.logprobs != null && !(r.logprobs instanceof Boolean)) throw new IllegalArgumentException("logprobs must be true or false on chat (top_logprobs gives the alternatives)");
         if (r.top_logprobs != null && !Boolean.TRUE.equals(r.logprobs)) throw new IllegalArgumentException("top_logprobs needs logprobs: true");
-        if (top < -1 || top > SamplingParams.MAX_TOP_LOGPROBS) throw new IllegalArgumentException("logprobs: from 0 to " + SamplingParams.MAX_TOP_LOGPROBS + " alternatives, got " + top);
-        return top;
+        int top = r.top_logprobs == null ? 0 : r.top_logprobs;
+        if (top < 0 || top > SamplingParams.MAX_TOP_LOGPROBS) throw new IllegalArgumentException("top_logprobs must be from 0 to " + SamplingParams.MAX_TOP_LOGPROBS + ", got " + top);
+        return Boolean.TRUE.equals(r.logprobs) ? top : -1;
+    }
+
+    /** Completions' {@code logprobs: n}, the alternatives to give with each token; -1 for none. */
+    static int completionLogprobs(ChatCompletionRequest r) {
+        if (r.top_logprobs != null) throw new IllegalArgumentException("top_logprobs is for chat; on completions logprobs is the number of alternatives");
+        if (r.logprobs == null) return -1;
+        if (!(r.logprobs instanceof Integer n)) throw new IllegalArgumentException("logprobs must be a number of alternatives (0 to " + SamplingParams.MAX_TOP_LOGPROBS + ") on completions");
+        if (n < 0 || n > SamplingParams.MAX_TOP_LOGPROBS) throw new IllegalArgumentException("logprobs must be from 0 to " + SamplingParams.MAX_TOP_LOGPROBS + ", got " + n);
+        return n;
     }
 
     /** presence_penalty, frequency_penalty and logit_bias (token ids as strings, as OpenAI sends them). */

@@ -21,6 +21,12 @@ class ForkedChoicesTest {
         List<Integer> results = ForkedChoices.run(3, (index, listener) -> {
             order.add("start " + index);
             if (index == 0) {
+                try {
+                    Thread.sleep(100); // a fork that did not wait for the first token would start meanwhile
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                assertEquals(List.of("start 0"), List.copyOf(order), "no fork starts before the first choice's first token");
                 listener.onToken(5, "a"); // the prompt is computed: the others may go
                 try {
                     // the first is still generating while the others run beside it

@@ -9,14 +9,15 @@ public final class PooledEmbedding {
     private final Pooling pooling;
     private final int dim;
     private final double[] sum;
-    private final float[] last;
+    /** The first position's (cls) or the latest's (last). */
+    private final float[] kept;
     private int positions;
 
     public PooledEmbedding(Pooling pooling, int dim) {
         this.pooling = pooling;
         this.dim = dim;
         this.sum = new double[dim];
-        this.last = new float[dim];
+        this.kept = new float[dim];
     }
 
     /** Takes the hidden states of the next {@code hidden.length / dim} positions of the prompt, in order. */
@@ -28,9 +29,9 @@ public final class PooledEmbedding {
                 for (int r = 0; r < rows; r++) for (int i = 0; i < dim; i++) sum[i] += hidden[r * dim + i];
             }
             case CLS -> {
-                if (positions == 0) for (int i = 0; i < dim; i++) sum[i] = hidden[i];
+                if (positions == 0) System.arraycopy(hidden, 0, kept, 0, dim);
             }
-            case LAST -> System.arraycopy(hidden, (rows - 1) * dim, last, 0, dim);
+            case LAST -> System.arraycopy(hidden, (rows - 1) * dim, kept, 0, dim);
         }
         positions += rows;
     }
@@ -42,8 +43,7 @@ public final class PooledEmbedding {
         for (int i = 0; i < dim; i++) {
             v[i] = switch (pooling) {
                 case MEAN -> sum[i] / positions;
-                case CLS -> sum[i];
-                case LAST -> last[i];
+                case CLS, LAST -> kept[i];
             };
         }
         double norm = 0;

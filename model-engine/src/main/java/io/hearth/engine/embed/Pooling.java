@@ -39,11 +39,11 @@ public enum Pooling {
     }
 
     /**
-     * Whether the pooled vector needs every position's hidden state computed: a prompt whose KV blocks are cached
-     * skips their positions, so only {@link #LAST} may start from a cached prefix.
+     * Whether an embedding pooled this way may start from a cached prefix: cached KV blocks keep no hidden states, so
+     * only {@link #LAST}, which reads the last position alone (always computed), may skip the positions they hold.
      */
-    public boolean needsEveryPosition() {
-        return this != LAST;
+    public boolean startsFromCachedPrefix() {
+        return this == LAST;
     }
 
     @Override

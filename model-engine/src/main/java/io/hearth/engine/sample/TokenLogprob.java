@@ -1,15 +1,13 @@
 package io.hearth.engine.sample;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.function.IntFunction;
 
 /**
- * A generated token's log-probability under the distribution it was drawn from (the model's logits after the grammar,
- * the bias and the penalties, divided by the temperature when it is above 0), its bytes, and the most likely
- * alternatives at that step, most likely first.
+ * A generated token's log-probability under the logits it was sampled from (the model's logits after the grammar, the
+ * bias and the penalties, divided by the temperature when it is above 0; before top-k, top-p and min-p cut them), its
+ * bytes, and the most likely alternatives at that step, most likely first.
  */
 public record TokenLogprob(int token, float logprob, byte[] bytes, List<Alternative> top) {
     /** One of the most likely tokens at the step. */
@@ -21,23 +19,23 @@ public record TokenLogprob(int token, float logprob, byte[] bytes, List<Alternat
      * {@code alternatives} most likely tokens (ties: lowest id first; impossible tokens never), each with its bytes.
      */
     public static TokenLogprob of(float[] logprobs, int token, int alternatives, IntFunction<byte[]> bytes) {
-        // a bounded heap of the best so far, its worst on top: one pass over the vocabulary, no sort of all of it
-        Comparator<Integer> worseFirst = (a, b) -> logprobs[a] != logprobs[b] ? Float.compare(logprobs[a], logprobs[b]) : Integer.compare(b, a);
-        PriorityQueue<Integer> best = new PriorityQueue<>(Math.max(1, alternatives + 1), worseFirst);
+        // the best so far, kept sorted (at most 20): one pass over the vocabulary, no boxing, no sort of all of it
+        int[] best = new int[alternatives];
+        int kept = 0;
         for (int i = 0; i < logprobs.length && alternatives > 0; i++) {
-            if (logprobs[i] == Float.NEGATIVE_INFINITY) continue;
-            if (best.size() < alternatives) best.add(i);
-            else if (worseFirst.compare(i, best.peek()) > 0) {
-                best.poll();
-                best.add(i);
+            float l = logprobs[i];
+            if (l == Float.NEGATIVE_INFINITY || kept == alternatives && l <= logprobs[best[kept - 1]]) continue;
+            int at = Math.min(kept, alternatives - 1);
+            while (at > 0 && logprobs[best[at - 1]] < l) { // ties keep the lower id first: it came first
+                best[at] = best[at - 1];
+                at--;
             }
+            best[at] = i;
+            if (kept < alternatives) kept++;
         }
-        List<Alternative> top = new ArrayList<>(best.size());
-        while (!best.isEmpty()) {
-            int id = best.poll();
-            top.add(new Alternative(id, logprobs[id], bytes.apply(id)));
-        }
-        return new TokenLogprob(token, logprobs[token], bytes.apply(token), List.copyOf(top.reversed()));
+        List<Alternative> top = new ArrayList<>(kept);
+        for (int k = 0; k < kept; k++) top.add(new Alternative(best[k], logprobs[best[k]], bytes.apply(best[k])));
+        return new TokenLogprob(token, logprobs[token], bytes.apply(token), List.copyOf(top));
     }
 
     /** Log-probabilities of every token, from the logits the token was chosen from. */

@@ -40,7 +40,16 @@ class LogprobConformanceTest {
         ByteBuffer reference = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("ref/" + name + ".fixed.logits.f32"))).order(ByteOrder.LITTLE_ENDIAN);
         float[] expectedLogits = new float[vocab];
         for (int i = 0; i < vocab; i++) expectedLogits[i] = reference.getFloat(4 * i);
-        float[] expected = TokenLogprob.logSoftmax(expectedLogits, 0f);
+        // log-softmax in double, written here apart from the code under test
+        double max = Double.NEGATIVE_INFINITY, sum = 0;
+        for (float l : expectedLogits) max = Math.max(max, l);
+        for (float l : expectedLogits) sum += Math.exp(l - max);
+        double logSum = max + Math.log(sum);
+        double[] expected = new double[vocab];
+        for (int i = 0; i < vocab; i++) expected[i] = expectedLogits[i] - logSum;
+        Integer[] byLogit = new Integer[vocab];
+        for (int i = 0; i < vocab; i++) byLogit[i] = i;
+        java.util.Arrays.sort(byLogit, (a, b) -> Float.compare(expectedLogits[b], expectedLogits[a]));
         try (Model m = Model.load(dir.resolve("models/" + name + ".gguf"));
              CpuBackend backend = new CpuBackend(m, new EngineOptions(2, KvType.F32, 2048))) {
             Sequence seq = backend.kvCache().newSequence();
@@ -52,7 +61,11 @@ class LogprobConformanceTest {
             assertEquals(expected[chosen.token()], chosen.logprob(), 1e-4, "the chosen token's log-probability");
             assertEquals(5, chosen.top().size());
             assertEquals(chosen.token(), chosen.top().getFirst().token(), "greedy: the chosen token is the most likely");
-            for (TokenLogprob.Alternative a : chosen.top()) assertEquals(expected[a.token()], a.logprob(), 1e-4, "alternative " + a.token());
+            for (int k = 0; k < 5; k++) {
+                TokenLogprob.Alternative a = chosen.top().get(k);
+                assertEquals(byLogit[k], a.token(), "alternative " + k + " is llama.cpp's " + k + "th most likely token");
+                assertEquals(expected[a.token()], a.logprob(), 1e-4, "alternative " + a.token());
+            }
         }
     }
 
@@ -71,6 +84,9 @@ class LogprobConformanceTest {
              CpuBackend backend = new CpuBackend(m, new EngineOptions(2, KvType.F32, 2048))) {
             GenerationResult result = new Generator(backend).generate(tokens, SamplingParams.greedy(1).withLogprobs(5).withPromptLogprobs(), TokenListener.NONE);
             List<TokenLogprob> prompt = result.promptLogprobs();
+            double total = 0;
+            for (float l : TokenLogprob.logSoftmax(new float[]{1f, 2f, 3f, -1f}, 0f)) total += Math.exp(l);
+            assertEquals(1.0, total, 1e-6, "log-probabilities of a distribution: they sum to one");
             assertEquals(tokens.length, prompt.size(), "one entry per prompt token");
             assertTrue(Float.isNaN(prompt.getFirst().logprob()), "nothing predicts the first token");
             for (int p = 0; p + 1 < tokens.length; p++) {

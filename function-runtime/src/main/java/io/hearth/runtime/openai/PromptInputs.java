@@ -12,13 +12,13 @@ import java.util.function.Function;
  * forms: a string, an array of strings (a batch: one choice or vector per entry), an array of token ids, or an array
  * of such arrays. Each entry becomes one model request.
  */
-final class CompletionPrompts {
+final class PromptInputs {
     /** Prompts one completion request may batch. */
     static final int MAX_PROMPTS = 32;
     /** Inputs one embedding request may batch: OpenAI's own limit, which clients batch by (LangChain4j, Spring AI). */
     static final int MAX_INPUTS = 2048;
 
-    private CompletionPrompts() {
+    private PromptInputs() {
     }
 
     static List<ModelRequest> requests(Object prompt, SamplingParams sampling) {
