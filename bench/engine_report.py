@@ -1,41 +1,63 @@
-"""Turns `hearth-engine bench --json` lines (stdin) into bench/results JSON and a Markdown table with llama.cpp ratios."""
+"""Turns the engine's and llama-bench's JSON lines (stdin, from bench/run-engine.sh) into bench/results JSON and a
+Markdown table: per type, the best of the rounds of each engine, and their ratio (hearth / llama.cpp)."""
+import datetime
 import json
 import sys
-import datetime
 
-# llama-bench -t 2 -p 128 -n 64 on this machine kind, TinyLlama-1.1B shape (../shared/conformance/README.md): ranges
-# over two runs; the midpoint is used for ratios.
-LLAMA_CPP = {"F16": ((85, 86), (13.3, 14.1)), "Q8_0": ((69, 71), (19.0, 19.8)), "Q4_0": ((69, 84), (33.4, 36.6))}
+threads, cpu, json_path, md_path = sys.argv[1:5]
+kernels = "unknown"
+best = {}  # (type, engine, measure) -> tok/s
+limits = {}
+for line in sys.stdin:
+    if not line.strip():
+        continue
+    entry = json.loads(line)
+    if entry["engine"] == "hearth":
+        r = entry["result"]
+        kind = r["model"].rsplit("-", 1)[-1].replace(".gguf", "").upper()
+        kernels = r.get("kernels", kernels)
+        measures = {f"pp{r['prompt_tokens']}": r["pp_tok_s"]}
+        if r["prompt_tokens"] == 128:
+            measures["tg64"] = r["tg_tok_s"]
+            limits[kind] = (r["bandwidth_gb_s"], r["tg_limit_tok_s"])
+    else:
+        measures = {}
+        for r in entry["result"]:
+            kind = r["model_type"].split()[-1].upper() if "model_type" in r else "?"
+            name = f"pp{r['n_prompt']}" if r["n_prompt"] else f"tg{r['n_gen']}"
+            measures[name] = r["avg_ts"]
+    for name, value in measures.items():
+        key = (kind, entry["engine"], name)
+        best[key] = max(best.get(key, 0), value)
 
-threads, cpu, json_path, md_path = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-runs = [json.loads(line) for line in sys.stdin if line.strip()]
-rows = []
-for r in runs:
-    kind = r["model"].rsplit("-", 1)[-1].upper()
-    ref = LLAMA_CPP.get(kind)
-    pp_ref = sum(ref[0]) / 2 if ref else None
-    tg_ref = sum(ref[1]) / 2 if ref else None
-    r["type"] = kind
-    r["llama_cpp_pp_tok_s"] = pp_ref
-    r["llama_cpp_tg_tok_s"] = tg_ref
-    rows.append(r)
-report = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), "cpu": cpu,
-          "threads": int(threads), "command": "bench/run-engine.sh " + threads, "runs": rows}
+present = {k[0] for k in best}
+kinds = [k for k in ("Q8_0", "Q4_0", "F16") if k in present] + sorted(present - {"Q8_0", "Q4_0", "F16"})
+report = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), "cpu": cpu, "kernels": kernels,
+          "threads": int(threads), "command": "bench/run-engine.sh " + threads,
+          "results": [{"type": k, "engine": e, "measure": m, "tok_s": v} for (k, e, m), v in sorted(best.items())],
+          "bandwidth": {k: {"read_gb_s": b, "tg_limit_tok_s": l} for k, (b, l) in limits.items()}}
 with open(json_path, "w") as f:
     json.dump(report, f, indent=2)
     f.write("\n")
 
-def ratio(a, b):
-    return f"{a / b:.2f}x" if b else "n/a"
 
-lines = [f"# CPU engine: TinyLlama-1.1B shape, {threads} threads, {cpu}", "",
-         f"Measured {report['date']} with `bench/run-engine.sh {threads}`; random weights from `hearth-engine gen-model`.",
-         "Generation is bounded by read bandwidth ÷ weight bytes per token; the bandwidth is measured in the same run.", "",
-         "| type | pp128 tok/s | llama.cpp pp | ratio | tg64 tok/s | llama.cpp tg | ratio | read GB/s | tg limit tok/s | tg / limit |",
-         "|---|---|---|---|---|---|---|---|---|---|"]
-for r in rows:
-    lines.append(f"| {r['type']} | {r['pp_tok_s']:.1f} | {r['llama_cpp_pp_tok_s'] or 'n/a'} | {ratio(r['pp_tok_s'], r['llama_cpp_pp_tok_s'])} "
-                 f"| {r['tg_tok_s']:.2f} | {r['llama_cpp_tg_tok_s'] or 'n/a'} | {ratio(r['tg_tok_s'], r['llama_cpp_tg_tok_s'])} "
-                 f"| {r['bandwidth_gb_s']:.1f} | {r['tg_limit_tok_s']:.1f} | {100 * r['tg_fraction_of_limit']:.0f}% |")
+def cell(kind, measure):
+    h, l = best.get((kind, "hearth", measure)), best.get((kind, "llama.cpp", measure))
+    if h is None:
+        return "n/a | n/a | n/a"
+    return f"{h:.1f} | {l:.1f} | {h / l:.2f}x" if l else f"{h:.1f} | n/a | n/a"
+
+
+lines = [f"# CPU engine beside llama.cpp: TinyLlama-1.1B shape, {threads} threads, {cpu}", "",
+         f"Measured {report['date']} with `bench/run-engine.sh {threads}`; Hearth's kernels: {kernels}. Random weights from "
+         "`hearth-engine gen-model`; both engines read the same file, alternating, best of two rounds each. "
+         "Generation is bounded by read bandwidth ÷ weight bytes per token, measured in the same run.", "",
+         "| type | pp128 Hearth | llama.cpp | ratio | pp512 Hearth | llama.cpp | ratio | tg64 Hearth | llama.cpp | ratio | tg limit | Hearth / limit |",
+         "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+for kind in kinds:
+    bw = limits.get(kind)
+    tg = best.get((kind, "hearth", "tg64"))
+    limit = f"{bw[1]:.1f} | {100 * tg / bw[1]:.0f}%" if bw and tg else "n/a | n/a"
+    lines.append(f"| {kind} | {cell(kind, 'pp128')} | {cell(kind, 'pp512')} | {cell(kind, 'tg64')} | {limit} |")
 with open(md_path, "w") as f:
     f.write("\n".join(lines) + "\n")

@@ -1,24 +1,38 @@
 #!/usr/bin/env bash
-# CPU engine benchmark, as the engine issue asks: prompt processing and generation tokens/s with 2 threads for a
-# TinyLlama-1.1B-shaped model in F16, Q8_0 and Q4_0 (random weights from gen-model; nothing is downloaded), each
-# next to the memory-bandwidth limit measured in the same run, and next to llama.cpp's figures on this machine kind
-# (../shared/conformance/README.md). Writes bench/results/engine-cpu.json and bench/results/engine-cpu.md.
-# Usage: bench/run-engine.sh [threads] [types...]    (defaults: 2, f16 q8_0 q4_0). Needs ~4 GB of disk in models/.
+# CPU engine benchmark beside llama.cpp, as the engine issue asks: prompt (128 and 512 tokens) and generation (64
+# tokens) tokens/s with the given threads on TinyLlama-1.1B-shaped files (random weights from gen-model; nothing is
+# downloaded), the engine and llama.cpp's own llama-bench (../shared/tools/llama-bench, when present) on the same file,
+# alternating, twice; generation next to the memory-bandwidth limit measured in the same run. The table says which CPU
+# and which of the engine's kernels (C on AVX-512 VNNI or AVX2, or the Java path) ran.
+# Writes bench/results/engine-cpu.json and bench/results/engine-cpu.md.
+# Usage: bench/run-engine.sh [threads] [types...]    (defaults: 2, q8_0 q4_0 f16). Needs ~4 GB of disk in models/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 source bin/lib/java25.sh
 threads="${1:-2}"; shift || true
-types=("$@"); [[ ${#types[@]} -gt 0 ]] || types=(f16 q8_0 q4_0)
+types=("$@"); [[ ${#types[@]} -gt 0 ]] || types=(q8_0 q4_0 f16)
+llama="$root/../shared/tools/llama-bench"
 mvn -q -B -ntp package -DskipTests -pl model-engine -am
 mkdir -p models bench/results
-runs=()
+out="$(mktemp)"
+trap 'rm -f "$out"' EXIT
 for type in "${types[@]}"; do
   model="models/tinyllama-1.1b-$type.gguf"
   [[ -f "$model" ]] || bin/hearth-engine gen-model --shape tinyllama-1.1b --type "$type" --output "$model"
-  echo "benchmarking $model with $threads threads ..." >&2
-  runs+=("$(bin/hearth-engine bench --model "$model" --threads "$threads" --prompt-tokens 128 --gen-tokens 64 --repetitions 2 --json 2>/dev/null)")
+  for round in 1 2; do
+    for prompt in 128 512; do
+      echo "hearth: $model, round $round, prompt $prompt ..." >&2
+      gen=$([[ $prompt == 128 ]] && echo 64 || echo 8)
+      echo "{\"engine\":\"hearth\",\"round\":$round,\"result\":$(bin/hearth-engine bench --model "$model" --threads "$threads" \
+        --prompt-tokens "$prompt" --gen-tokens "$gen" --repetitions 1 --json 2>/dev/null)}" >> "$out"
+    done
+    if [[ -x "$llama" ]]; then
+      echo "llama.cpp: $model, round $round ..." >&2
+      echo "{\"engine\":\"llama.cpp\",\"round\":$round,\"result\":$("$llama" -m "$model" -t "$threads" -p 128,512 -n 64 -r 1 -o json 2>/dev/null | tr -d '\n')}" >> "$out"
+    fi
+  done
 done
-printf '%s\n' "${runs[@]}" | python3 "$root/bench/engine_report.py" "$threads" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)" \
-  bench/results/engine-cpu.json bench/results/engine-cpu.md
+python3 "$root/bench/engine_report.py" "$threads" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs)" \
+  bench/results/engine-cpu.json bench/results/engine-cpu.md < "$out"
 cat bench/results/engine-cpu.md

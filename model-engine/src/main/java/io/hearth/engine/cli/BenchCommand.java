@@ -70,6 +70,7 @@ final class BenchCommand implements Callable<Integer> {
             out.put("bandwidth_gb_s", bandwidth);
             out.put("tg_limit_tok_s", limit);
             out.put("tg_fraction_of_limit", bestTg / limit);
+            out.put("kernels", io.hearth.engine.compute.MatMul.kernels());
             if (options.json) {
                 Output.json(out);
             } else {

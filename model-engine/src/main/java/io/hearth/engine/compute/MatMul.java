@@ -10,6 +10,9 @@ import java.util.Arrays;
 /**
  * Weight × activations for a batch of tokens: {@code out[t·rows + r] = W[r,·] · x[t·cols ..]}.
  *
+ * <p>Q8_0 and Q4_0 weights go to the C kernels where this build and CPU have them ({@link NativeProducts}); the rest,
+ * and everything where they are absent, run here in Java.
+ *
  * <p>Few tokens (decode, a small batch) run row by row straight from the quantized blocks, each block unpacked once
  * for all of them where the type allows ({@link FloatTensor#dots}).
  * Many tokens (prefill, a continuous batch) are compute-bound and run as a register-blocked outer product: the
@@ -51,9 +54,20 @@ public final class MatMul {
     private MatMul() {
     }
 
+    /** Which code runs the products here, for benchmarks and logs: the C kernels and their instruction set, or Java. */
+    public static String kernels() {
+        var kernels = io.hearth.cpu.CpuKernels.get();
+        return kernels.available() ? "C on " + kernels.isa() + " for Q8_0 and Q4_0, Java Vector API for the other types"
+                : "Java Vector API (" + kernels.unavailableReason() + ")";
+    }
+
     public static void matmul(WorkerPool pool, FloatTensor w, float[] x, int tokens, float[] out) {
         int rows = Math.toIntExact(w.rows());
         int cols = w.columns();
+        if (NativeProducts.handles(w)) {
+            NativeProducts.matmul(pool, w, x, tokens, out, MIN_WORK_PER_THREAD);
+            return;
+        }
         int grain = Math.max(1, MIN_WORK_PER_THREAD / Math.max(1, cols * tokens));
         if (tokens < TILED_FROM_TOKENS || L < 8) {
             pool.parallelFor(rows, grain, (start, end) -> {

@@ -12,10 +12,12 @@ import java.nio.ByteOrder;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * The batched product against one scalar dot product per output, for token counts on both sides of the tiled path
- * and around its vector widths, and row counts that leave a short last tile.
+ * and around its vector widths, and row counts that leave a short last tile: the Java path, for the types the C
+ * kernels leave to it, and for every type in the build's java-path execution.
  */
 class MatMulTest {
     private static final int COLUMNS = 768;
@@ -30,6 +32,7 @@ class MatMulTest {
         ByteBuffer bytes = ByteBuffer.allocate((int) type.bytesFor((long) rows * COLUMNS)).order(ByteOrder.LITTLE_ENDIAN);
         for (int r = 0; r < rows; r++) Quantizer.quantize(type, weights, r * COLUMNS, COLUMNS, bytes);
         FloatTensor w = FloatTensor.of(type, MemorySegment.ofArray(bytes.array()), COLUMNS, rows);
+        assumeFalse(NativeProducts.handles(w), type + " runs on the C kernels here (NativeProductsTest); the build's java-path execution runs this");
         try (WorkerPool pool = new WorkerPool(2)) {
             for (int tokens : TOKEN_COUNTS) {
                 float[] x = gaussian(random, tokens * COLUMNS);

@@ -1,5 +1,6 @@
 package io.hearth.engine.model;
 
+import io.hearth.cpu.CpuKernels;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hearth.engine.Conformance;
@@ -23,6 +24,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The engine against llama.cpp on the same GGUF files (see ../shared/conformance/README.md).
@@ -34,10 +37,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ~1e-5 relative, and llama.cpp's own F16-KV run moves logits by far more). Against llama.cpp's own output for
  * quantized models, which rounds activations to 8 bits first, only the bound the conformance README measured
  * between the two references applies ({@value #LOOSE}).
+ *
+ * <p>Where the C kernels run Q8_0 and Q4_0 products ({@link CpuKernels}), those models round activations to 8 bits as
+ * llama.cpp does, so they are held to llama.cpp's own output instead, within {@value #QUANTIZED}: measured 0.12 (Q8_0)
+ * and 0.16 (Q4_0, whose Q6_K output matrix still takes float activations here) where the float path is 0.18 and 0.19
+ * from it. Greedy tokens are not compared there: on random weights two ways of rounding part ways after 8 to 30 steps,
+ * as llama.cpp's own F16-KV run does (the conformance README). Their float path against the dequantized references,
+ * greedy tokens included, runs in the build's java-path execution ({@code -Dhearth.engine.native=off}).
  */
 class ModelConformanceTest {
     static final double TIGHT = 1e-4;
     static final double LOOSE = 0.5;
+    /** The kernels against llama.cpp's quantized-activation output: the same rounding, applied in another order of sums. */
+    static final double QUANTIZED = 0.2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ParameterizedTest(name = "{0} vs {1}")
@@ -53,8 +65,15 @@ class ModelConformanceTest {
             "tiny-llama-spm-256-q8_0, tiny-llama-spm-256-q8_0, " + LOOSE,
             "tiny-llama-spm-256-q4_0, tiny-llama-spm-256-q4_0, " + LOOSE,
             "tiny-llama-spm-256-q4_k_m, tiny-llama-spm-256-q4_k_m, " + LOOSE,
+            "tiny-llama-spm-256-q8_0, tiny-llama-spm-256-q8_0, " + QUANTIZED,
+            "tiny-llama-spm-256-q4_0, tiny-llama-spm-256-q4_0, " + QUANTIZED,
     })
     void matchesLlamaCpp(String model, String reference, double tolerance) throws IOException {
+        boolean quantizedActivations = CpuKernels.get().available() && (model.endsWith("q8_0") || model.endsWith("q4_0"));
+        if (tolerance == QUANTIZED) assumeTrue(quantizedActivations, "no C kernels here: " + model + " runs on float activations");
+        if (tolerance == TIGHT) {
+            assumeFalse(quantizedActivations, model + " runs on the C kernels here; its float path is checked with -Dhearth.engine.native=off");
+        }
         Path dir = Conformance.dir();
         JsonNode ref = JSON.readTree(dir.resolve("ref/" + reference + ".ref.json").toFile());
         try (Model m = Model.load(dir.resolve("models/" + model + ".gguf"));
