@@ -12,10 +12,14 @@ for line in sys.stdin:
     if not line.strip():
         continue
     entry = json.loads(line)
-    if entry["engine"] == "hearth":
+    if entry["engine"] in ("hearth", "hearth-java"):
         r = entry["result"]
         kind = r["model"].rsplit("-", 1)[-1].replace(".gguf", "").upper()
-        kernels = r.get("kernels", kernels)
+        if entry["engine"] == "hearth-java":
+            kind += " (Java path)"
+            entry["engine"] = "hearth"
+        else:
+            kernels = r.get("kernels", kernels)
         measures = {f"pp{r['prompt_tokens']}": r["pp_tok_s"]}
         if r["prompt_tokens"] == 128:
             measures["tg64"] = r["tg_tok_s"]
@@ -31,7 +35,8 @@ for line in sys.stdin:
         best[key] = max(best.get(key, 0), value)
 
 present = {k[0] for k in best}
-kinds = [k for k in ("Q8_0", "Q4_0", "F16") if k in present] + sorted(present - {"Q8_0", "Q4_0", "F16"})
+order = ("Q8_0", "Q8_0 (Java path)", "Q4_0", "Q4_0 (Java path)", "F16")
+kinds = [k for k in order if k in present] + sorted(present - set(order))
 report = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), "cpu": cpu, "kernels": kernels,
           "threads": int(threads), "command": "bench/run-engine.sh " + threads,
           "results": [{"type": k, "engine": e, "measure": m, "tok_s": v} for (k, e, m), v in sorted(best.items())],
@@ -42,7 +47,8 @@ with open(json_path, "w") as f:
 
 
 def cell(kind, measure):
-    h, l = best.get((kind, "hearth", measure)), best.get((kind, "llama.cpp", measure))
+    # a Java-path row is compared with llama.cpp on the same file
+    h, l = best.get((kind, "hearth", measure)), best.get((kind.split(" ")[0], "llama.cpp", measure))
     if h is None:
         return "n/a | n/a | n/a"
     return f"{h:.1f} | {l:.1f} | {h / l:.2f}x" if l else f"{h:.1f} | n/a | n/a"
@@ -55,7 +61,7 @@ lines = [f"# CPU engine beside llama.cpp: TinyLlama-1.1B shape, {threads} thread
          "| type | pp128 Hearth | llama.cpp | ratio | pp512 Hearth | llama.cpp | ratio | tg64 Hearth | llama.cpp | ratio | tg limit | Hearth / limit |",
          "|---|---|---|---|---|---|---|---|---|---|---|---|"]
 for kind in kinds:
-    bw = limits.get(kind)
+    bw = limits.get(kind.split(" ")[0])
     tg = best.get((kind, "hearth", "tg64"))
     limit = f"{bw[1]:.1f} | {100 * tg / bw[1]:.0f}%" if bw and tg else "n/a | n/a"
     lines.append(f"| {kind} | {cell(kind, 'pp128')} | {cell(kind, 'pp512')} | {cell(kind, 'tg64')} | {limit} |")

@@ -21,11 +21,16 @@ for type in "${types[@]}"; do
   model="models/tinyllama-1.1b-$type.gguf"
   [[ -f "$model" ]] || bin/hearth-engine gen-model --shape tinyllama-1.1b --type "$type" --output "$model"
   for round in 1 2; do
-    for prompt in 128 512; do
-      echo "hearth: $model, round $round, prompt $prompt ..." >&2
-      gen=$([[ $prompt == 128 ]] && echo 64 || echo 8)
-      echo "{\"engine\":\"hearth\",\"round\":$round,\"result\":$(bin/hearth-engine bench --model "$model" --threads "$threads" \
-        --prompt-tokens "$prompt" --gen-tokens "$gen" --repetitions 1 --json 2>/dev/null)}" >> "$out"
+    # the Java path beside the C kernels, for the types they take: what the kernels change, in the same run
+    paths=(hearth); [[ $type == q8_0 || $type == q4_0 ]] && paths+=(hearth-java)
+    for path in "${paths[@]}"; do
+      for prompt in 128 512; do
+        echo "$path: $model, round $round, prompt $prompt ..." >&2
+        gen=$([[ $prompt == 128 ]] && echo 64 || echo 8)
+        opts=$([[ $path == hearth-java ]] && echo "-Dhearth.engine.native=off" || true)
+        echo "{\"engine\":\"$path\",\"round\":$round,\"result\":$(HEARTH_ENGINE_JAVA_OPTS="$opts" bin/hearth-engine bench --model "$model" \
+          --threads "$threads" --prompt-tokens "$prompt" --gen-tokens "$gen" --repetitions 1 --json 2>/dev/null)}" >> "$out"
+      done
     done
     if [[ -x "$llama" ]]; then
       echo "llama.cpp: $model, round $round ..." >&2

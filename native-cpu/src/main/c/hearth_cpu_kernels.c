@@ -9,6 +9,7 @@
  */
 #include <immintrin.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <math.h>
 
@@ -93,29 +94,76 @@ void NAME(hearth_quantize_q8)(const float *x, int64_t n, block_q8 *out) {
     }
 }
 
+/*
+ * A tile of rows unpacked once to signed bytes and float scales, for products with many tokens: each weight block is
+ * then read by every token group from cache, without unpacking or converting its scale again. One per thread, kept
+ * for the thread's life (the engine's workers live as long as it does), at most ROW_TILE rows of the widest matrix.
+ */
+typedef struct {
+    int64_t capacity;
+    int8_t *q;
+    float *d;
+} tile_buffer;
+
+static __thread tile_buffer tile;
+
+static int ensure_tile(int64_t values) {
+    if (tile.capacity >= values) return 1;
+    free(tile.q);
+    free(tile.d);
+    tile.q = aligned_alloc(32, (size_t) values);
+    tile.d = malloc(sizeof(float) * (size_t) (values / 32));
+    tile.capacity = tile.q && tile.d ? values : 0;
+    return tile.capacity > 0;
+}
+
+/* Tokens k of the group: acc[k] += the block's scales times its integer dot product with the token's block b. */
+#define ACCUMULATE(WQ, DW)                                                                                            \
+    for (int k = 0; k < nt; k++) {                                                                                    \
+        const block_q8 *xb = x + (int64_t) (t0 + k) * nb + b;                                                         \
+        const __m256i xq = _mm256_loadu_si256((const __m256i *) xb->q);                                               \
+        acc[k] = _mm256_fmadd_ps(_mm256_set1_ps((DW) * xb->d), dot_i8((WQ), xq), acc[k]);                             \
+    }
+
 #define ROWS_KERNEL(fname, BYTES, LOAD)                                                                                \
 void NAME(fname)(const uint8_t *w, int64_t row_bytes, int64_t r0, int64_t r1, int cols, const block_q8 *x, int tokens, \
                  float *out, int64_t out_stride) {                                                                    \
     const int nb = cols / 32;                                                                                         \
+    /* few tokens: each block unpacked where it is read (a decode step reads every weight once anyway) */            \
+    const int unpack = tokens > TOKENS_AT_ONCE && ensure_tile((int64_t) ROW_TILE * cols);                            \
     for (int64_t rt = r0; rt < r1; rt += ROW_TILE) {                                                                  \
         const int64_t rt_end = rt + ROW_TILE < r1 ? rt + ROW_TILE : r1;                                               \
+        if (unpack) {                                                                                                 \
+            for (int64_t r = rt; r < rt_end; r++) {                                                                   \
+                const uint8_t *row = w + r * row_bytes;                                                               \
+                for (int b = 0; b < nb; b++) {                                                                        \
+                    const uint8_t *blk = row + (int64_t) b * BYTES;                                                   \
+                    tile.d[(r - rt) * nb + b] = half_to_float(blk);                                                   \
+                    _mm256_store_si256((__m256i *) (tile.q + ((r - rt) * nb + b) * 32), LOAD(blk + 2));              \
+                }                                                                                                     \
+            }                                                                                                         \
+        }                                                                                                             \
         for (int t0 = 0; t0 < tokens; t0 += TOKENS_AT_ONCE) {                                                         \
             const int nt = tokens - t0 < TOKENS_AT_ONCE ? tokens - t0 : TOKENS_AT_ONCE;                               \
             for (int64_t r = rt; r < rt_end; r++) {                                                                   \
-                const uint8_t *row = w + r * row_bytes;                                                               \
                 __m256 acc[TOKENS_AT_ONCE] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(),          \
                                               _mm256_setzero_ps()};                                                   \
-                for (int b = 0; b < nb; b++) {                                                                        \
-                    const uint8_t *blk = row + (int64_t) b * BYTES;                                                   \
-                    const float dw = half_to_float(blk);                                                              \
-                    const __m256i wq = LOAD(blk + 2);                                                                 \
-                    for (int k = 0; k < nt; k++) {                                                                    \
-                        const block_q8 *xb = x + (int64_t) (t0 + k) * nb + b;                                         \
-                        const __m256i xq = _mm256_loadu_si256((const __m256i *) xb->q);                               \
-                        acc[k] = _mm256_fmadd_ps(_mm256_set1_ps(dw * xb->d), dot_i8(wq, xq), acc[k]);                 \
+                if (unpack) {                                                                                         \
+                    const int8_t *q = tile.q + (r - rt) * nb * 32;                                                    \
+                    const float *d = tile.d + (r - rt) * nb;                                                          \
+                    for (int b = 0; b < nb; b++) {                                                                    \
+                        const __m256i wq = _mm256_load_si256((const __m256i *) (q + b * 32));                        \
+                        ACCUMULATE(wq, d[b])                                                                          \
+                    }                                                                                                 \
+                } else {                                                                                              \
+                    const uint8_t *row = w + r * row_bytes;                                                           \
+                    for (int b = 0; b < nb; b++) {                                                                    \
+                        const uint8_t *blk = row + (int64_t) b * BYTES;                                               \
+                        const __m256i wq = LOAD(blk + 2);                                                             \
+                        ACCUMULATE(wq, half_to_float(blk))                                                            \
                     }                                                                                                 \
                 }                                                                                                     \
-                for (int k = 0; k < nt; k++) out[(int64_t) (t0 + k) * out_stride + r] = hsum(acc[k]);                 \
+                for (int k = 0; k < nt; k++) out[(int64_t) (t0 + k) * out_stride + r] = hsum(acc[k]);                \
             }                                                                                                         \
         }                                                                                                             \
     }                                                                                                                 \
