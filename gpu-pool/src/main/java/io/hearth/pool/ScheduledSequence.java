@@ -131,17 +131,7 @@ final class ScheduledSequence {
 
 
     /** Sends the step loop's tokens to the caller. */
-    final TokenListener toCaller = new TokenListener() {
-        @Override
-        public void onToken(int token, String text) {
-            events.add(new Token(token, text, null));
-        }
-
-        @Override
-        public void onToken(int token, String text, TokenLogprob logprob) {
-            events.add(new Token(token, text, logprob));
-        }
-    };
+    final TokenListener toCaller = TokenListener.relaying((token, text, logprob) -> events.add(new Token(token, text, logprob)));
 
     /** On the caller's thread, before submission: blocks found in the shared tier for the prompt's hashes from {@code from} on. */
     void fetchedFromSharedTier(int from, List<byte[]> blocks) {

@@ -1,10 +1,10 @@
 package io.hearth.runtime.openai;
 
 import io.hearth.engine.generate.TokenListener;
-import io.hearth.engine.sample.TokenLogprob;
 import io.hearth.runtime.sse.EventStream;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A streamed choice's tokens as OpenAI's chunks, each with its token's log-probability when the call asked for them.
@@ -17,38 +17,21 @@ final class StreamedPieces {
 
     /** Chat chunks of choice {@code index}: {@code delta.content} and {@code logprobs.content}. */
     static TokenListener chat(EventStream events, String id, long created, String model, int index) {
-        return new TokenListener() {
-            @Override
-            public void onToken(int token, String text) {
-                onToken(token, text, null);
-            }
-
-            @Override
-            public void onToken(int token, String text, TokenLogprob logprob) {
-                if (text.isEmpty() && logprob == null) return;
-                events.send(new Responses.ChatChunk(id, "chat.completion.chunk", created, model, List.of(new Responses.ChunkChoice(index,
-                        new Responses.Delta(null, text), null, logprob == null ? null : Responses.ChatLogprobs.of(List.of(logprob))))));
-            }
-        };
+        return TokenListener.relaying((token, text, logprob) -> {
+            if (text.isEmpty() && logprob == null) return;
+            events.send(new Responses.ChatChunk(id, "chat.completion.chunk", created, model, List.of(new Responses.ChunkChoice(index,
+                    new Responses.Delta(null, text), null, logprob == null ? null : Responses.ChatLogprobs.of(List.of(logprob))))));
+        });
     }
 
     /** Completion chunks of choice {@code index}: {@code text} and {@code logprobs}, offsets counted over the choice's text so far. */
     static TokenListener text(EventStream events, String id, long created, String model, int index) {
-        return new TokenListener() {
-            private int offset;
-
-            @Override
-            public void onToken(int token, String text) {
-                onToken(token, text, null);
-            }
-
-            @Override
-            public void onToken(int token, String text, TokenLogprob logprob) {
-                if (text.isEmpty() && logprob == null) return;
-                events.send(new Responses.TextCompletion(id, "text_completion", created, model, List.of(new Responses.TextChoice(index, text, null,
-                        logprob == null ? null : Responses.TextLogprobs.of(List.of(logprob), offset))), null));
-                offset += text.length();
-            }
-        };
+        AtomicInteger offset = new AtomicInteger();
+        return TokenListener.relaying((token, text, logprob) -> {
+            if (text.isEmpty() && logprob == null) return;
+            events.send(new Responses.TextCompletion(id, "text_completion", created, model, List.of(new Responses.TextChoice(index, text, null,
+                    logprob == null ? null : Responses.TextLogprobs.of(List.of(logprob), offset.get()))), null));
+            offset.addAndGet(text.length());
+        });
     }
 }

@@ -15,6 +15,27 @@ public interface TokenListener {
         onToken(token, text);
     }
 
+    /** What relays tokens with their log-probabilities: the one method a {@link #relaying} listener has. */
+    @FunctionalInterface
+    interface Relay {
+        void onToken(int token, String text, TokenLogprob logprob);
+    }
+
+    /** A listener that hands both forms to {@code relay}, the log-probability null where none came. */
+    static TokenListener relaying(Relay relay) {
+        return new TokenListener() {
+            @Override
+            public void onToken(int token, String text) {
+                relay.onToken(token, text, null);
+            }
+
+            @Override
+            public void onToken(int token, String text, TokenLogprob logprob) {
+                relay.onToken(token, text, logprob);
+            }
+        };
+    }
+
     /** This listener with {@code before} run ahead of each token, whichever form it comes in (counting, timing). */
     default TokenListener peeking(Runnable before) {
         TokenListener inner = this;
