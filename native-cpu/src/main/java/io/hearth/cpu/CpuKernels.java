@@ -103,6 +103,10 @@ public final class CpuKernels {
      * 32 bytes.
      */
     public void quantize(float[] x, int offset, long n, byte[] out, long outOffset) {
+        // the C side trusts its sizes: a wrong one here would read or write past an array
+        if (n % BLOCK != 0) throw new IllegalArgumentException(n + " activations are not whole blocks of " + BLOCK);
+        if (offset < 0 || offset + n > x.length) throw new IndexOutOfBoundsException("activations beyond the array");
+        if (outOffset < 0 || outOffset + n / BLOCK * ACTIVATION_BLOCK_BYTES > out.length) throw new IndexOutOfBoundsException("blocks beyond the array");
         try {
             quantize.invokeExact(MemorySegment.ofArray(x).asSlice((long) offset * Float.BYTES), n, MemorySegment.ofArray(out).asSlice(outOffset));
         } catch (Throwable t) {
@@ -125,7 +129,8 @@ public final class CpuKernels {
 
     private static void rows(MethodHandle kernel, MemorySegment w, long rowBytes, long r0, long r1, int cols, byte[] x, int tokens,
                              float[] out, long outStride) {
-        if (r1 > r0 && (r1 - 1) * rowBytes + rowBytes > w.byteSize()) throw new IndexOutOfBoundsException("rows beyond the weights");
+        if (r0 < 0 || r1 > r0 && r1 * rowBytes > w.byteSize()) throw new IndexOutOfBoundsException("rows beyond the weights");
+        if (cols % BLOCK != 0 || rowBytes < (long) cols / BLOCK * 18) throw new IllegalArgumentException("rows of " + cols + " columns in " + rowBytes + " bytes");
         if ((long) (tokens - 1) * outStride + r1 > out.length) throw new IndexOutOfBoundsException("outputs beyond the array");
         if ((long) tokens * (cols / BLOCK) * ACTIVATION_BLOCK_BYTES > x.length) throw new IndexOutOfBoundsException("activations beyond the array");
         try {
