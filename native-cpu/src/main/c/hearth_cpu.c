@@ -28,7 +28,10 @@ static int detected(void) {
 
 static int isa = -1;
 
-/* The instruction set the kernels use: 0 none (the caller keeps its Java path), 1 AVX2, 2 AVX-512 VNNI. */
+/*
+ * The instruction set the kernels use: 0 none (the caller keeps its Java path, and must not call the kernels: the
+ * bindings refuse to), 1 AVX2, 2 AVX-512 VNNI.
+ */
 int hearth_cpu_isa(void) {
     if (isa < 0) isa = detected();
     return isa;

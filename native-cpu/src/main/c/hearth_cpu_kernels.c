@@ -69,7 +69,12 @@ void NAME(hearth_quantize_q8)(const float *x, int64_t n, block_q8 *out) {
         const float *v = x + b * 32;
         __m256 amax = _mm256_setzero_ps();
         const __m256 sign = _mm256_set1_ps(-0.0f);
-        for (int j = 0; j < 32; j += 8) amax = _mm256_max_ps(amax, _mm256_andnot_ps(sign, _mm256_loadu_ps(v + j)));
+        int not_finite = 0; /* a NaN or an infinity: max would drop a NaN, and the bytes could not say it */
+        for (int j = 0; j < 32; j += 8) {
+            __m256 a = _mm256_andnot_ps(sign, _mm256_loadu_ps(v + j));
+            not_finite |= _mm256_movemask_ps(_mm256_cmp_ps(a, _mm256_set1_ps(INFINITY), _CMP_NLT_UQ));
+            amax = _mm256_max_ps(amax, a);
+        }
         __m128 m = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
         m = _mm_max_ps(m, _mm_movehl_ps(m, m));
         m = _mm_max_ss(m, _mm_movehdup_ps(m));
@@ -78,7 +83,7 @@ void NAME(hearth_quantize_q8)(const float *x, int64_t n, block_q8 *out) {
         float d = _cvtsh_ss(_cvtss_sh(max / 127.0f, _MM_FROUND_TO_NEAREST_INT));
         /* as llama.cpp's x86 quantize_row_q8_0 computes it */
         float id = max != 0.0f ? 127.0f / max : 0.0f;
-        out[b].d = d;
+        out[b].d = not_finite ? NAN : d; /* the block's products come out NaN, as the float path's would */
         __m256 mul = _mm256_set1_ps(id);
         __m256i q[4];
         for (int j = 0; j < 4; j++) {
@@ -96,8 +101,9 @@ void NAME(hearth_quantize_q8)(const float *x, int64_t n, block_q8 *out) {
 
 /*
  * A tile of rows unpacked once to signed bytes and float scales, for products with many tokens: each weight block is
- * then read by every token group from cache, without unpacking or converting its scale again. One per thread, kept
- * for the thread's life (the engine's workers live as long as it does), at most ROW_TILE rows of the widest matrix.
+ * then read by every token group from cache, without unpacking or converting its scale again. One per thread, grown
+ * to ROW_TILE rows of the widest matrix it met; C cannot free it when a Java thread ends, so a backend's workers, which
+ * end when it closes, leave theirs (16 × columns bytes and the scales) behind.
  */
 typedef struct {
     int64_t capacity;

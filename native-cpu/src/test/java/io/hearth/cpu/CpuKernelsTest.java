@@ -4,7 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -21,9 +23,33 @@ class CpuKernelsTest {
         assertThrows(IndexOutOfBoundsException.class, () -> kernels.rowsQ8_0(oneRow, 34, 0, 2, 32, new byte[36], 1, new float[2], 2), "rows past the weights");
         assertThrows(IndexOutOfBoundsException.class, () -> kernels.rowsQ8_0(oneRow, 34, 0, 1, 32, new byte[36], 2, new float[1], 1), "tokens past the output");
         assertThrows(IndexOutOfBoundsException.class, () -> kernels.rowsQ8_0(oneRow, 34, 0, 1, 32, new byte[36], 2, new float[2], 1), "tokens past the activations");
-        float[] out = new float[1];
+        assertThrows(IllegalArgumentException.class, () -> kernels.rowsQ8_0(MemorySegment.ofArray(new byte[36]), 18, 0, 2, 32, new byte[36], 1,
+                new float[2], 2), "Q8_0 rows of Q4_0's size would read past each row");
+        assertThrows(IndexOutOfBoundsException.class, () -> kernels.rowsQ8_0(oneRow, 34, 0, 1, 32, new byte[72], 2, new float[1], -1),
+                "a negative stride would write before the array");
+        assertThrows(IndexOutOfBoundsException.class, () -> kernels.quantize(new float[32], 0, 32, new byte[40], 2), "a misaligned block");
+        float[] out = {7f};
         kernels.rowsQ8_0(oneRow, 34, 0, 1, 32, new byte[36], 1, out, 1);
-        assertNotNull(out);
+        assertEquals(0f, out[0], "zero weights and activations: the call ran and wrote its one output");
+    }
+
+    @Test
+    void aBlockWithANaNOrAnInfinityGivesNaNProductsAsTheFloatPathWould() {
+        CpuKernels kernels = CpuKernels.get();
+        assumeTrue(kernels.available(), "no CPU kernels here: " + kernels.unavailableReason());
+        for (float bad : new float[]{Float.NaN, Float.POSITIVE_INFINITY}) {
+            float[] x = new float[32];
+            java.util.Arrays.fill(x, 0.5f);
+            x[7] = bad;
+            byte[] q = new byte[36];
+            kernels.quantize(x, 0, 32, q, 0);
+            byte[] weights = new byte[34];
+            weights[1] = 0x3c; // scale 1.0 as an f16
+            weights[2] = 1;
+            float[] out = new float[1];
+            kernels.rowsQ8_0(MemorySegment.ofArray(weights), 34, 0, 1, 32, q, 1, out, 1);
+            assertTrue(Float.isNaN(out[0]), bad + " in the activations: " + out[0]);
+        }
     }
 
     @Test

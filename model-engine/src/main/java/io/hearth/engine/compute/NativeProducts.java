@@ -13,6 +13,11 @@ import io.hearth.engine.tensor.GgmlType;
 final class NativeProducts {
     private static final CpuKernels KERNELS = CpuKernels.get();
     private static final ThreadLocal<byte[]> ACTIVATIONS = ThreadLocal.withInitial(() -> new byte[0]);
+    /**
+     * Byte multiply-adds one call may do: about 100 µs at this project's 30–60 G per core. A call is critical (no
+     * safepoint until it returns), so a long one would hold up every other thread's GC pause; longer work is split.
+     */
+    static final long MAX_WORK_PER_CALL = 4_000_000;
 
     private NativeProducts() {
     }
@@ -39,9 +44,13 @@ final class NativeProducts {
         long rowBytes = w.type().bytesFor(cols);
         int grain = Math.max(1, minWorkPerThread / Math.max(1, cols * tokens));
         boolean q8 = w.type() == GgmlType.Q8_0;
+        int rowsPerCall = (int) Math.max(1, MAX_WORK_PER_CALL / ((long) cols * tokens));
         pool.parallelFor(rows, grain, (start, end) -> {
-            if (q8) KERNELS.rowsQ8_0(w.data(), rowBytes, start, end, cols, activations, tokens, out, rows);
-            else KERNELS.rowsQ4_0(w.data(), rowBytes, start, end, cols, activations, tokens, out, rows);
+            for (int from = start; from < end; from += rowsPerCall) {
+                int to = Math.min(end, from + rowsPerCall);
+                if (q8) KERNELS.rowsQ8_0(w.data(), rowBytes, from, to, cols, activations, tokens, out, rows);
+                else KERNELS.rowsQ4_0(w.data(), rowBytes, from, to, cols, activations, tokens, out, rows);
+            }
         });
     }
 }

@@ -29,6 +29,7 @@ class NativeProductsTest {
     @BeforeAll
     static void kernelsPresent() {
         assumeTrue(KERNELS.available(), "no CPU kernels here (" + KERNELS.unavailableReason() + "): the Java path is all there is");
+        if ("avx2".equals(System.getProperty("hearth.engine.isa"))) assertEquals(CpuKernels.Isa.AVX2, KERNELS.isa(), "the AVX2 copy was forced");
         System.out.println("[native] kernels on " + KERNELS.isa());
     }
 
