@@ -34,11 +34,22 @@ public interface TokenBudget {
     Hold reserve(ModelRequest request);
 
     /**
-     * Reserves for several calls of one request before any runs, all or none: a refusal releases what was reserved.
-     * Each hold settles once; settling again does nothing, so a caller may release every hold at the end, whether or
-     * not its call ran.
+     * The reservations of several calls of one request, one per call in order. Each settles once (settling again does
+     * nothing); closing settles those whose call never ran with nothing, so a request closes them whatever happened.
      */
-    default List<Hold> reserveAll(List<ModelRequest> requests) {
+    record Reservations(List<Hold> holds) implements AutoCloseable {
+        public Hold get(int call) {
+            return holds.get(call);
+        }
+
+        @Override
+        public void close() {
+            holds.forEach(h -> h.settle(0));
+        }
+    }
+
+    /** Reserves for several calls of one request before any runs, all or none: a refusal releases what was reserved. */
+    default Reservations reserveAll(List<ModelRequest> requests) {
         List<Hold> holds = new ArrayList<>();
         try {
             for (ModelRequest r : requests) {
@@ -49,10 +60,10 @@ public interface TokenBudget {
                 });
             }
         } catch (RuntimeException refused) {
-            holds.forEach(h -> h.settle(0));
+            new Reservations(holds).close();
             throw refused;
         }
-        return holds;
+        return new Reservations(List.copyOf(holds));
     }
 
     /** Template markup a chat template adds around each message (role headers, separators), in tokens, at most. */

@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,10 +35,11 @@ public class EmbeddingCalls {
     /** The inputs' embeddings, in order; the first failure fails the request, and what it had reserved is released. */
     List<Embedding> embedAll(String model, List<ModelRequest> inputs, TokenBudget budget) {
         long start = System.nanoTime();
-        List<TokenBudget.Hold> holds = budget.reserveAll(inputs);
+        TokenBudget.Reservations holds = budget.reserveAll(inputs);
         Semaphore slots = new Semaphore(IN_FLIGHT);
         List<Future<Embedding>> running = new ArrayList<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+        // closing the reservations releases those whose input never ran; the others are settled already
+        try (holds; ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < inputs.size(); i++) {
                 ModelRequest input = inputs.get(i);
                 TokenBudget.Hold hold = holds.get(i);
@@ -52,27 +52,17 @@ public class EmbeddingCalls {
                     }
                 }));
             }
+            List<Embedding> done;
             try {
-                List<Embedding> done = new ArrayList<>(inputs.size());
-                for (Future<Embedding> f : running) done.add(f.get());
-                int tokens = done.stream().mapToInt(Embedding::promptTokens).sum();
-                double queued = done.stream().mapToLong(Embedding::queuedNanos).max().orElse(0) / 1e6;
-                metrics.modelEmbedded(model, tokens, (System.nanoTime() - start) / 1e6, queued);
-                return done;
-            } catch (ExecutionException e) {
-                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                metrics.failed("model:" + model, RuntimeMetrics.OPENAI, ErrorMapper.classify(cause).status());
-                throw cause;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.util.concurrent.CancellationException("interrupted while embedding");
-            } finally {
-                // before the executor's close waits for them: the inputs still waiting or running stop now (a failure
-                // fails the request; an interrupted caller is gone)
-                running.forEach(f -> f.cancel(true));
+                done = Futures.awaitAll(running); // a failure fails the request: the other inputs stop
+            } catch (RuntimeException failed) {
+                metrics.failed("model:" + model, RuntimeMetrics.OPENAI, ErrorMapper.classify(failed).status());
+                throw failed;
             }
-        } finally {
-            holds.forEach(h -> h.settle(0)); // those whose call never ran; the others are settled already
+            int tokens = done.stream().mapToInt(Embedding::promptTokens).sum();
+            double queued = done.stream().mapToLong(Embedding::queuedNanos).max().orElse(0) / 1e6;
+            metrics.modelEmbedded(model, tokens, (System.nanoTime() - start) / 1e6, queued);
+            return done;
         }
     }
 }

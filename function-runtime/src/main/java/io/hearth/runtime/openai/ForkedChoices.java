@@ -4,9 +4,7 @@ import io.hearth.engine.generate.TokenListener;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,16 +42,12 @@ final class ForkedChoices {
                 // a first choice that ends without a token (an immediate end of generation) still lets the others go
                 results.add(call.run(0, listeners.apply(0).peeking(promptComputed::countDown)));
                 promptComputed.countDown();
-                for (Future<T> f : forks) results.add(f.get());
-                return results;
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CancellationException("interrupted while generating choices");
-            } finally {
-                forks.forEach(f -> f.cancel(true));
+            } catch (RuntimeException failed) {
+                forks.forEach(f -> f.cancel(true)); // before the executor's close would wait for them
+                throw failed;
             }
+            results.addAll(Futures.awaitAll(forks));
+            return results;
         }
     }
 }

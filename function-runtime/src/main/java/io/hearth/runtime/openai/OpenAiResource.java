@@ -176,9 +176,9 @@ public class OpenAiResource {
         ModelRequest request = target.shaped(ModelRequest.chat(messages, sampling).withTools(tools), keepAlive, key);
         List<ModelRequest> choices = choices(request, body.n == null ? 1 : body.n);
         if (stream) {
-            List<TokenBudget.Hold> holds = admitStream(key, target, choices);
+            TokenBudget.Reservations holds = admitStream(key, target, choices);
             return EventStream.of(events -> {
-                try {
+                try (holds) { // closing releases choices cancelled before they ran; the others settled already
                     for (int i = 0; i < choices.size(); i++) events.send(chunk(id, created, model, i, new Responses.Delta("assistant", ""), null));
                     // with tools, text may turn into a call at any point: the answer goes out once it is known
                     List<Completion> done = ForkedChoices.run(choices.size(), (index, listener) -> {
@@ -186,23 +186,19 @@ public class OpenAiResource {
                         Answer answer = Answer.of(c);
                         if (tools != null) sendWhole(events, id, created, model, index, answer);
                         // with tools the answer went out whole: its tokens' log-probabilities go with its end
-                        events.send(new Responses.ChatChunk(id, "chat.completion.chunk", created, model, List.of(new Responses.ChunkChoice(index,
-                                new Responses.Delta(null, null), answer.finishReason(), tools != null ? Responses.ChatLogprobs.of(c.generation().logprobs()) : null))));
+                        events.send(Responses.ChatChunk.of(id, created, model, new Responses.ChunkChoice(index, new Responses.Delta(null, null),
+                                answer.finishReason(), tools != null ? Responses.ChatLogprobs.of(c.generation().logprobs()) : null)));
                         return c;
                     }, index -> tools != null ? TokenListener.NONE : StreamedPieces.chat(events, id, created, model, index));
                     if (includeUsage(body)) events.send(usageChunk(id, created, model, usageOfChoices(done)));
-                } finally {
-                    holds.forEach(h -> h.settle(0)); // choices cancelled before they ran; the others settled already
                 }
             });
         }
-        List<TokenBudget.Hold> holds = callers.budget(key).reserveAll(choices);
+        TokenBudget.Reservations holds = callers.budget(key).reserveAll(choices);
         List<Completion> done;
-        try {
+        try (holds) {
             done = ForkedChoices.run(choices.size(), (index, listener) -> generate(holds.get(index), target, choices.get(index), listener, index == 0),
                     index -> TokenListener.NONE);
-        } finally {
-            holds.forEach(h -> h.settle(0));
         }
         List<Responses.ChatChoice> answers = new ArrayList<>();
         for (int i = 0; i < done.size(); i++) {
@@ -343,9 +339,9 @@ public class OpenAiResource {
         if (Boolean.TRUE.equals(body.stream)) {
             // the batch's prompts run one after another, each choice's pieces carrying its index; the quota holds
             // for all of them before anything is sent
-            List<TokenBudget.Hold> holds = admitStream(key, target, requests);
+            TokenBudget.Reservations holds = admitStream(key, target, requests);
             return EventStream.of(events -> {
-                try {
+                try (holds) { // closing releases the prompts a failure kept from running
                     List<GenerationResult> results = new ArrayList<>();
                     for (int i = 0; i < requests.size(); i++) {
                         if (echo) events.send(new Responses.TextCompletion(id, "text_completion", created, model,
@@ -355,15 +351,13 @@ public class OpenAiResource {
                         events.send(new Responses.TextCompletion(id, "text_completion", created, model,
                                 List.of(new Responses.TextChoice(i, "", result.finishReason().apiName())), i == requests.size() - 1 ? usageOfBatch(results) : null));
                     }
-                } finally {
-                    holds.forEach(h -> h.settle(0)); // prompts a failure kept from running
                 }
             });
         }
-        List<TokenBudget.Hold> holds = callers.budget(key).reserveAll(requests);
+        TokenBudget.Reservations holds = callers.budget(key).reserveAll(requests);
         List<GenerationResult> results = new ArrayList<>();
         List<Responses.TextChoice> choices = new ArrayList<>();
-        try {
+        try (holds) {
             for (int i = 0; i < requests.size(); i++) {
                 GenerationResult result = generate(holds.get(i), target, requests.get(i), TokenListener.NONE).generation();
                 results.add(result);
@@ -372,8 +366,6 @@ public class OpenAiResource {
                 choices.add(new Responses.TextChoice(i, (echo ? requests.get(i).prompt() : "") + result.text(), result.finishReason().apiName(),
                         Responses.TextLogprobs.of(logprobs, 0)));
             }
-        } finally {
-            holds.forEach(h -> h.settle(0));
         }
         return Response.ok(new Responses.TextCompletion(id, "text_completion", created, model, choices, usageOfBatch(results)),
                 MediaType.APPLICATION_JSON).build();
@@ -431,7 +423,7 @@ public class OpenAiResource {
      * real status: the model's breaker open (503), its queue full or the caller's token quota spent (429). Returns the
      * quota's reservations for the calls.
      */
-    private List<TokenBudget.Hold> admitStream(ApiKey key, Target target, List<ModelRequest> requests) {
+    private TokenBudget.Reservations admitStream(ApiKey key, Target target, List<ModelRequest> requests) {
         calls.checkAdmission(target.model());
         return callers.budget(key).reserveAll(requests);
     }
@@ -499,7 +491,7 @@ public class OpenAiResource {
     }
 
     private static Responses.ChatChunk chunk(String id, long created, String model, int index, Responses.Delta delta, String finishReason) {
-        return new Responses.ChatChunk(id, "chat.completion.chunk", created, model, List.of(new Responses.ChunkChoice(index, delta, finishReason)));
+        return Responses.ChatChunk.of(id, created, model, new Responses.ChunkChoice(index, delta, finishReason));
     }
 
     /** Usage over a batch of prompts: each its own prompt and answer. */

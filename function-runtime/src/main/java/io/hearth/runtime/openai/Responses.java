@@ -105,6 +105,11 @@ public final class Responses {
         public ChatChunk(String id, String object, long created, String model, List<ChunkChoice> choices) {
             this(id, object, created, model, choices, null);
         }
+
+        /** A chunk of one choice's stream. */
+        static ChatChunk of(String id, long created, String model, ChunkChoice choice) {
+            return new ChatChunk(id, "chat.completion.chunk", created, model, List.of(choice));
+        }
     }
 
     public record TextChoice(int index, String text, String finish_reason, TextLogprobs logprobs) {

@@ -19,8 +19,8 @@ final class StreamedPieces {
     static TokenListener chat(EventStream events, String id, long created, String model, int index) {
         return TokenListener.relaying((token, text, logprob) -> {
             if (text.isEmpty() && logprob == null) return;
-            events.send(new Responses.ChatChunk(id, "chat.completion.chunk", created, model, List.of(new Responses.ChunkChoice(index,
-                    new Responses.Delta(null, text), null, logprob == null ? null : Responses.ChatLogprobs.of(List.of(logprob))))));
+            events.send(Responses.ChatChunk.of(id, created, model, new Responses.ChunkChoice(index, new Responses.Delta(null, text), null,
+                    logprob == null ? null : Responses.ChatLogprobs.of(List.of(logprob)))));
         });
     }
 
